@@ -1,0 +1,155 @@
+// Container-header parsing for the accepted image formats. It runs before any
+// decoder sees the bytes so that (1) only an allow-list of formats reaches
+// cv::imdecode (which would otherwise also hand data to GDAL and friends),
+// (2) declared dimensions can be checked against the pixel limit before a
+// decompression bomb allocates anything, and (3) truncated containers are
+// rejected instead of being decoded into half-grey images.
+#include "vigil_vision.h"
+
+#include <cstring>
+
+namespace {
+
+struct Reader {
+    const uint8_t *p;
+    size_t n;
+    bool has(size_t off, size_t len) const { return off <= n && len <= n - off; }
+    uint16_t be16(size_t o) const { return uint16_t(p[o] << 8 | p[o + 1]); }
+    uint32_t be32(size_t o) const { return uint32_t(p[o]) << 24 | uint32_t(p[o + 1]) << 16 | uint32_t(p[o + 2]) << 8 | p[o + 3]; }
+    uint16_t le16(size_t o) const { return uint16_t(p[o] | p[o + 1] << 8); }
+    uint32_t le32(size_t o) const { return uint32_t(p[o]) | uint32_t(p[o + 1]) << 8 | uint32_t(p[o + 2]) << 16 | uint32_t(p[o + 3]) << 24; }
+};
+
+vv_status finish(vv_image_info *out, vv_image_format f, int64_t w, int64_t h) {
+    if (w <= 0 || h <= 0 || w > INT32_MAX || h > INT32_MAX) return VV_ERR_DECODE_FAILED;
+    out->format = f;
+    out->width = int32_t(w);
+    out->height = int32_t(h);
+    return VV_OK;
+}
+
+vv_status probe_jpeg(const Reader &r, vv_image_info *out) {
+    // An encoder always ends with EOI; some append padding, so look near the end.
+    bool eoi = false;
+    size_t tail = r.n > 4096 ? r.n - 4096 : 2;
+    for (size_t i = r.n - 1; i > tail && !eoi; --i) eoi = r.p[i - 1] == 0xFF && r.p[i] == 0xD9;
+    size_t o = 2;
+    while (r.has(o, 4)) {
+        if (r.p[o] != 0xFF) return VV_ERR_DECODE_FAILED;
+        uint8_t m = r.p[o + 1];
+        if (m == 0xFF) { ++o; continue; }                    // fill byte
+        if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { o += 2; continue; }  // no length
+        uint16_t len = r.be16(o + 2);
+        if (len < 2) return VV_ERR_DECODE_FAILED;
+        bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
+        if (sof) {
+            if (!r.has(o + 4, 5)) return VV_ERR_TRUNCATED;
+            vv_status s = finish(out, VV_FORMAT_JPEG, r.be16(o + 7), r.be16(o + 5));
+            return s == VV_OK && !eoi ? VV_ERR_TRUNCATED : s;
+        }
+        if (m == 0xDA || m == 0xD9) return VV_ERR_DECODE_FAILED;  // scan before any frame header
+        o += 2 + size_t(len);
+    }
+    return VV_ERR_TRUNCATED;
+}
+
+vv_status probe_png(const Reader &r, vv_image_info *out) {
+    if (!r.has(8, 16) || std::memcmp(r.p + 12, "IHDR", 4) != 0) return VV_ERR_TRUNCATED;
+    vv_status s = finish(out, VV_FORMAT_PNG, r.be32(16), r.be32(20));
+    if (s != VV_OK) return s;
+    // The last chunk must be IEND (length 0, type, CRC).
+    if (r.n < 12 + 33 || std::memcmp(r.p + r.n - 8, "IEND", 4) != 0) return VV_ERR_TRUNCATED;
+    return VV_OK;
+}
+
+vv_status probe_bmp(const Reader &r, vv_image_info *out) {
+    if (!r.has(0, 26)) return VV_ERR_TRUNCATED;
+    if (r.le32(2) > r.n) return VV_ERR_TRUNCATED;
+    int32_t w = int32_t(r.le32(18)), h = int32_t(r.le32(22));
+    return finish(out, VV_FORMAT_BMP, w, h < 0 ? -int64_t(h) : h);
+}
+
+// TIFF: dimensions from IFD0, and every strip/tile must lie inside the file.
+struct Tiff {
+    const Reader &r;
+    bool le;
+    uint16_t u16(size_t o) const { return le ? r.le16(o) : r.be16(o); }
+    uint32_t u32(size_t o) const { return le ? r.le32(o) : r.be32(o); }
+    // Value i of an entry (SHORT or LONG), inline or at the pointed offset.
+    bool value(size_t entry, uint32_t i, uint64_t &v) const {
+        uint16_t type = u16(entry + 2);
+        uint32_t count = u32(entry + 4);
+        size_t size = type == 3 ? 2 : type == 4 ? 4 : 0;
+        if (size == 0 || i >= count) return false;
+        size_t base = uint64_t(count) * size <= 4 ? entry + 8 : u32(entry + 8);
+        size_t at = base + size_t(i) * size;
+        if (!r.has(at, size)) return false;
+        v = size == 2 ? u16(at) : u32(at);
+        return true;
+    }
+};
+
+vv_status probe_tiff(const Reader &r, vv_image_info *out) {
+    if (!r.has(0, 8)) return VV_ERR_TRUNCATED;
+    Tiff t{r, r.p[0] == 'I'};
+    size_t ifd = t.u32(4);
+    if (!r.has(ifd, 2)) return VV_ERR_TRUNCATED;
+    uint16_t entries = t.u16(ifd);
+    if (!r.has(ifd + 2, size_t(entries) * 12)) return VV_ERR_TRUNCATED;
+    uint64_t w = 0, h = 0;
+    size_t offsets = 0, counts = 0;
+    for (uint16_t e = 0; e < entries; ++e) {
+        size_t entry = ifd + 2 + size_t(e) * 12;
+        switch (t.u16(entry)) {
+            case 256: t.value(entry, 0, w); break;
+            case 257: t.value(entry, 0, h); break;
+            case 273: case 324: offsets = entry; break;  // StripOffsets / TileOffsets
+            case 279: case 325: counts = entry; break;   // StripByteCounts / TileByteCounts
+        }
+    }
+    vv_status s = finish(out, VV_FORMAT_TIFF, int64_t(w), int64_t(h));
+    if (s != VV_OK) return s;
+    if (offsets == 0 || counts == 0) return VV_ERR_DECODE_FAILED;
+    uint32_t n = t.u32(offsets + 4);
+    if (n != t.u32(counts + 4) || n == 0) return VV_ERR_DECODE_FAILED;
+    for (uint32_t i = 0; i < n; ++i) {
+        uint64_t off = 0, len = 0;
+        if (!t.value(offsets, i, off) || !t.value(counts, i, len)) return VV_ERR_TRUNCATED;
+        if (off + len > r.n) return VV_ERR_TRUNCATED;
+    }
+    return VV_OK;
+}
+
+vv_status probe_webp(const Reader &r, vv_image_info *out) {
+    if (!r.has(0, 30)) return VV_ERR_TRUNCATED;
+    if (uint64_t(r.le32(4)) + 8 > r.n) return VV_ERR_TRUNCATED;
+    const uint8_t *c = r.p + 12;
+    if (std::memcmp(c, "VP8X", 4) == 0)
+        return finish(out, VV_FORMAT_WEBP, 1 + int64_t(r.le32(24) & 0xFFFFFF), 1 + int64_t(r.le32(27) & 0xFFFFFF));
+    if (std::memcmp(c, "VP8L", 4) == 0) {
+        if (r.p[20] != 0x2F) return VV_ERR_DECODE_FAILED;
+        uint32_t bits = r.le32(21);
+        return finish(out, VV_FORMAT_WEBP, 1 + int64_t(bits & 0x3FFF), 1 + int64_t((bits >> 14) & 0x3FFF));
+    }
+    if (std::memcmp(c, "VP8 ", 4) == 0) {
+        if (r.p[23] != 0x9D || r.p[24] != 0x01 || r.p[25] != 0x2A) return VV_ERR_DECODE_FAILED;
+        return finish(out, VV_FORMAT_WEBP, r.le16(26) & 0x3FFF, r.le16(28) & 0x3FFF);
+    }
+    return VV_ERR_UNSUPPORTED_FORMAT;
+}
+
+}  // namespace
+
+extern "C" vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_image_info *out) {
+    if (out == nullptr || (bytes == nullptr && length > 0)) return VV_ERR_INVALID_ARGUMENT;
+    *out = vv_image_info{VV_FORMAT_UNKNOWN, 0, 0};
+    if (length == 0) return VV_ERR_EMPTY_INPUT;
+    Reader r{bytes, length};
+    auto starts = [&](const char *sig, size_t n) { return r.has(0, n) && std::memcmp(bytes, sig, n) == 0; };
+    if (starts("\xFF\xD8\xFF", 3)) return probe_jpeg(r, out);
+    if (starts("\x89PNG\r\n\x1A\n", 8)) return probe_png(r, out);
+    if (starts("BM", 2)) return probe_bmp(r, out);
+    if (starts("II*\0", 4) || starts("MM\0*", 4)) return probe_tiff(r, out);
+    if (starts("RIFF", 4) && r.has(8, 4) && std::memcmp(bytes + 8, "WEBP", 4) == 0) return probe_webp(r, out);
+    return VV_ERR_UNSUPPORTED_FORMAT;
+}

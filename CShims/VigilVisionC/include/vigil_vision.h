@@ -1,0 +1,105 @@
+/*
+ * vigil_vision.h — the only interface between Vigil's Swift code and its
+ * C++ vision implementation (OpenCV 4.6 + dlib 19.24).
+ *
+ * Ownership: the only heap object this API hands out is vv_face_engine,
+ * created by vv_face_engine_create and released by vv_face_engine_free.
+ * Every other result is written into caller-owned structs and buffers.
+ * No C++ exception crosses this boundary: each entry point catches and maps
+ * them to a vv_status.
+ *
+ * Threading: a vv_face_engine is NOT safe for concurrent use (dlib's network
+ * and detectors keep per-call scratch state). Use one engine per thread.
+ * vv_image_probe is pure and thread-safe.
+ */
+#ifndef VIGIL_VISION_H
+#define VIGIL_VISION_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum vv_status {
+    VV_OK = 0,
+    VV_ERR_INVALID_ARGUMENT = 1,
+    VV_ERR_EMPTY_INPUT = 2,
+    VV_ERR_UNSUPPORTED_FORMAT = 3,  /* magic bytes are not an accepted image format */
+    VV_ERR_TRUNCATED = 4,           /* the container ends before its declared end */
+    VV_ERR_DECODE_FAILED = 5,       /* the decoder rejected the data */
+    VV_ERR_TOO_MANY_PIXELS = 6,     /* declared width x height above the limit */
+    VV_ERR_MODEL_LOAD = 7,
+    VV_ERR_INTERNAL = 8
+} vv_status;
+
+typedef enum vv_image_format {
+    VV_FORMAT_UNKNOWN = 0,
+    VV_FORMAT_JPEG = 1,
+    VV_FORMAT_PNG = 2,
+    VV_FORMAT_BMP = 3,
+    VV_FORMAT_TIFF = 4,
+    VV_FORMAT_WEBP = 5
+} vv_image_format;
+
+typedef struct vv_image_info {
+    int32_t format; /* vv_image_format */
+    int32_t width;
+    int32_t height;
+} vv_image_info;
+
+/* Reads only the container header: format, declared size, and whether the
+ * container is complete. Never decodes pixel data. */
+vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_image_info *out);
+
+/* Stable name of a status, e.g. "VV_ERR_TRUNCATED". Static storage. */
+const char *vv_status_name(vv_status status);
+
+typedef struct vv_face_engine vv_face_engine;
+
+/* Loads shape_predictor_5_face_landmarks.dat and
+ * dlib_face_recognition_resnet_model_v1.dat from models_dir.
+ * On failure *out is NULL and message (if not NULL) holds a NUL-terminated reason. */
+vv_status vv_face_engine_create(const char *models_dir, vv_face_engine **out,
+                                char *message, size_t message_capacity);
+
+/* Releases an engine from vv_face_engine_create. NULL is allowed. */
+void vv_face_engine_free(vv_face_engine *engine);
+
+typedef struct vv_face_options {
+    uint64_t max_pixels;          /* reject larger images before decoding; 0 = 40 megapixels */
+    int32_t detection_max_side;   /* longer side of the detection image; 0 = 1024 */
+} vv_face_options;
+
+#define VV_DESCRIPTOR_DIM 128
+#define VV_LANDMARK_COUNT 5
+
+typedef struct vv_point {
+    float x;
+    float y;
+} vv_point;
+
+typedef struct vv_face_analysis {
+    int32_t image_width;
+    int32_t image_height;
+    int32_t face_count;           /* 0 = no face; the fields below are then zero */
+    int32_t box_x, box_y, box_width, box_height; /* the subject: the face with most area inside the frame */
+    vv_point landmarks[VV_LANDMARK_COUNT];       /* dlib 5-point order, image coordinates */
+    float inter_eye_distance;     /* pixels between the two eye centres */
+    float sharpness;              /* variance of the Laplacian on the aligned 150x150 grey chip */
+    float brightness;             /* mean grey level of the aligned chip, 0..255 */
+    float descriptor[VV_DESCRIPTOR_DIM];         /* L2-normalised */
+} vv_face_analysis;
+
+/* Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP), finds faces, and for
+ * the largest one computes landmarks, quality measures and the descriptor. */
+vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *bytes, size_t length,
+                          const vv_face_options *options, vv_face_analysis *out,
+                          char *message, size_t message_capacity);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_VISION_H */

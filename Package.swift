@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+// Vigil: border biometric screening. Module dependencies point one way:
+//   vigil (CLI) -> VigilDaemon -> VigilScreening -> {VigilVision, VigilMatching, VigilStorage, VigilMetrics}
+//   VigilVision -> VigilVisionC (C API over OpenCV + dlib, in CShims/)
+import PackageDescription
+
+let package = Package(
+    name: "Vigil",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vigil", targets: ["VigilCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
+    ],
+    targets: [
+        // System libraries: carry pkg-config flags only; Swift never imports their headers.
+        .systemLibrary(name: "COpenCV", path: "CShims/COpenCV", pkgConfig: "opencv4",
+                       providers: [.apt(["libopencv-dev"])]),
+        .systemLibrary(name: "CDlib", path: "CShims/CDlib", pkgConfig: "dlib-1",
+                       providers: [.apt(["libdlib-dev"])]),
+        // The C API (include/vigil_vision.h) implemented in C++.
+        .target(
+            name: "VigilVisionC",
+            dependencies: ["COpenCV", "CDlib"],
+            path: "CShims/VigilVisionC",
+            // dlib's DNN code is unusably slow unoptimised, so debug builds optimise it too.
+            cxxSettings: [.unsafeFlags(["-O2"])],
+            linkerSettings: [
+                // dlib-1.pc names these by absolute path, which SwiftPM drops.
+                .linkedLibrary("blas"), .linkedLibrary("lapack"),
+                .linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z"),
+                // opencv4.pc lists ~55 libraries; keep only those actually used.
+                .unsafeFlags(["-Xlinker", "--as-needed"]),
+            ]
+        ),
+        .target(name: "VigilMatching"),
+        .target(name: "VigilMetrics"),
+        .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
+        .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(
+            name: "VigilScreening",
+            dependencies: [
+                "VigilVision", "VigilMatching", "VigilStorage", "VigilMetrics",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "VigilDaemon",
+            dependencies: [
+                "VigilScreening",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "VigilCLI",
+            dependencies: [
+                "VigilDaemon", "VigilScreening",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
+        .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching"]),
+        .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
+        .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
+        .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage"]),
+        .testTarget(name: "VigilScreeningTests", dependencies: ["VigilScreening", "VigilTestSupport"]),
+        .testTarget(
+            name: "VigilDaemonTests",
+            dependencies: [
+                "VigilDaemon", "VigilTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
+)

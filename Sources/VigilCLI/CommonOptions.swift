@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import VigilScreening
+
+/// Options every command that opens Vigil's models or database shares.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .customLong("models-dir"), help: "Folder holding the model files (Models/fetch-models.sh fills it).")
+    var modelsDirectory = "Models"
+
+    @Option(help: "Minimum cosine similarity for a candidate.")
+    var threshold: Float = ServiceConfiguration.defaultMatchThreshold
+
+    func configuration(database: String? = nil) -> ServiceConfiguration {
+        var configuration = ServiceConfiguration()
+        configuration.modelsDirectory = modelsDirectory
+        configuration.matchThreshold = threshold
+        if let database { configuration.databasePath = database }
+        return configuration
+    }
+}
+
+/// Prints a result as JSON or as text, and maps Vigil errors to exit codes.
+enum Output {
+    static func json(_ value: some Encodable) throws {
+        let data = try VigilJSON.encoder(pretty: true).encode(value)
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// Runs `body`; a `VigilError` is printed as `error: code: message` (or
+    /// as the JSON error body with --json) and exits with status 2.
+    static func run(json: Bool, _ body: () async throws(VigilError) -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            if json {
+                try? Output.json(["error": ["code": error.code.rawValue, "message": error.message]])
+            } else {
+                FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error.message)\n".utf8))
+            }
+            throw ExitCode(2)
+        }
+    }
+}

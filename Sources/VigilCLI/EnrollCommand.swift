@@ -1,0 +1,26 @@
+import ArgumentParser
+import VigilScreening
+
+struct EnrollCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "enroll", abstract: "Add a person to the watchlist from one or more face photos.")
+
+    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @Option(help: "Display name.") var name: String
+    @Option(help: "Category: \(WatchlistCategory.allCases.map(\.rawValue).joined(separator: ", ")).") var category: String
+    @Option(help: "Face photo (repeat for several).") var face: [String] = []
+    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let images = try face.map { path throws(VigilError) in try ImageFile.read(path) }
+            let service = try await ScreeningService(configuration: common.configuration(database: db))
+            let result = try await service.enroll(name: name, category: category, faces: images)
+            if json {
+                try? Output.json(result)
+            } else {
+                print(result.id.uuidString)
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import VigilScreening
+
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure accuracy on labelled data.",
+                                                    subcommands: [EvalFacesCommand.self])
+}
+
+struct EvalFacesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "faces",
+        abstract: "All-pairs face verification on folders of identities (DIR/<identity>/<image>).")
+
+    @Argument(help: "Dataset folder(s); identities are sub-folder names.") var directories: [String]
+    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let pipeline = try FacePipeline(configuration: common.configuration())
+            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: common.threshold)
+            if json {
+                try? Output.json(report)
+            } else {
+                print(Self.describe(report))
+            }
+        }
+    }
+
+    static func describe(_ r: FaceEvaluationReport) -> String {
+        func pct(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+        var lines = [
+            "images \(r.images), identities \(r.identities), genuine pairs \(r.genuine), impostor pairs \(r.impostor)",
+            "FTE \(pct(r.fte)) (\(r.fteCount) images; counted as errors)",
+            "EER \(pct(r.eer)) at threshold \(String(format: "%.4f", r.eerThreshold))",
+        ]
+        for key in FaceEvaluation.farTargets.map(\.key) {
+            lines.append("TAR at FAR \(key): \(pct(r.tarAtFar[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFar[key] ?? 0)))")
+        }
+        lines.append("at the default threshold \(String(format: "%.2f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
+        lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
+        lines.append("score: \(r.score)")
+        return lines.joined(separator: "\n")
+    }
+}

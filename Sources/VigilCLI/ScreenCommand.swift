@@ -1,0 +1,39 @@
+import ArgumentParser
+import VigilScreening
+
+struct ScreenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "screen", abstract: "Screen a traveller's face photo against the watchlist.")
+
+    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @Option(help: "The traveller's face photo.") var face: String
+    @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let image = try ImageFile.read(face)
+            let service = try await ScreeningService(configuration: common.configuration(database: db))
+            let result = try await service.screen(face: image)
+            if json {
+                try? Output.json(result)
+            } else {
+                print(Self.describe(result))
+            }
+        }
+    }
+
+    static func describe(_ result: ScreeningResult) -> String {
+        var lines = ["decision: \(result.decision.rawValue)   (screening \(result.id.uuidString), watchlist version \(result.watchlistVersion))"]
+        if let reason = result.recaptureReason {
+            let shortfalls = result.face.quality?.shortfalls.map(\.rawValue).joined(separator: ", ") ?? ""
+            lines.append("recapture: \(reason)\(shortfalls.isEmpty ? "" : " (\(shortfalls))")")
+        }
+        for candidate in result.candidates {
+            lines.append(String(format: "  #%d  %.4f  %@  %@  %@", candidate.rank, candidate.score, candidate.category.rawValue,
+                                candidate.entryId.uuidString, candidate.name))
+            lines.append("      \(candidate.action)")
+        }
+        if !result.candidates.isEmpty { lines.append("Candidates are for an officer to examine; none is a verdict.") }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,43 @@
+import Hummingbird
+import VigilScreening
+
+/// The checkpoint daemon's HTTP API (version 1).
+struct Routes {
+    let service: ScreeningService
+    let configuration: DaemonConfiguration
+
+    struct Health: Encodable {
+        let status: String
+        let watchlistVersion: Int64
+        let entries: Int
+        let faceTemplates: Int
+    }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("/v1/health") { _, _ in health() }
+        router.post("/v1/watchlist/entries") { request, _ in try await enroll(request) }
+        router.post("/v1/screenings") { request, _ in try await screen(request) }
+    }
+
+    func health() -> Response {
+        let status = service.watchlistStatus
+        return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
+                                        faceTemplates: status.faceTemplates))
+    }
+
+    func enroll(_ request: Request) async throws(VigilError) -> Response {
+        let form = try await SubmittedForm.read(request, imageFields: ["face", "faces"], maxBytes: configuration.maxBodyBytes)
+        let result = try await service.enroll(name: try form.text("name"), category: try form.text("category"),
+                                              faces: form.images("face", "faces"))
+        return JSONResponse.make(result, status: .created)
+    }
+
+    func screen(_ request: Request) async throws(VigilError) -> Response {
+        let form = try await SubmittedForm.read(request, imageFields: ["face"], maxBytes: configuration.maxBodyBytes)
+        let faces = form.images("face")
+        guard faces.count == 1 else {
+            throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send exactly one 'face' image")
+        }
+        return JSONResponse.make(try await service.screen(face: faces[0]))
+    }
+}

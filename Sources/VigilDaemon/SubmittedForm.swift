@@ -1,0 +1,155 @@
+import Foundation
+import Hummingbird
+import MultipartKit
+import NIOCore
+import VigilScreening
+
+/// The fields of an enrolment or screening request, whichever way it was
+/// sent: multipart/form-data (text fields and image files) or JSON (text
+/// fields and base64 images, one string or an array per field).
+struct SubmittedForm: Sendable {
+    private(set) var texts: [String: String] = [:]
+    private(set) var images: [String: [[UInt8]]] = [:]
+
+    func text(_ name: String) throws(VigilError) -> String {
+        guard let value = texts[name] else { throw VigilError(.missingField, "field '\(name)' is required") }
+        return value
+    }
+
+    /// Images sent under any of `names` (e.g. "face" and "faces"), in order.
+    func images(_ names: String...) -> [[UInt8]] {
+        names.flatMap { images[$0] ?? [] }
+    }
+
+    static func read(_ request: Request, imageFields: Set<String>, maxBytes: Int) async throws(VigilError) -> SubmittedForm {
+        let body = try await collect(request, maxBytes: maxBytes)
+        guard body.readableBytes > 0 else { throw VigilError(.emptyBody, "the request body is empty") }
+        let contentType = request.headers[.contentType] ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        switch mediaType {
+        case "application/json":
+            return try fromJSON(body, imageFields: imageFields)
+        case "multipart/form-data":
+            guard let boundary = parameter("boundary", in: contentType) else {
+                throw VigilError(.malformedMultipart, "multipart/form-data needs a boundary parameter")
+            }
+            return try fromMultipart(body, boundary: boundary, imageFields: imageFields)
+        default:
+            throw VigilError(.unsupportedMediaType, "send multipart/form-data or application/json")
+        }
+    }
+
+    private static func collect(_ request: Request, maxBytes: Int) async throws(VigilError) -> ByteBuffer {
+        if let declared = request.headers[.contentLength].flatMap(Int.init), declared > maxBytes {
+            throw VigilError(.payloadTooLarge, "the request body is larger than \(maxBytes) bytes")
+        }
+        do {
+            return try await request.body.collect(upTo: maxBytes)
+        } catch is NIOTooManyBytesError {
+            throw VigilError(.payloadTooLarge, "the request body is larger than \(maxBytes) bytes")
+        } catch {
+            throw VigilError(.emptyBody, "the request body could not be read")
+        }
+    }
+
+    private static func parameter(_ name: String, in contentType: String) -> String? {
+        for part in contentType.split(separator: ";").dropFirst() {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            if pair.count == 2, pair[0].lowercased() == name {
+                return pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+            }
+        }
+        return nil
+    }
+
+    // MARK: JSON
+
+    private enum JSONField: Decodable {
+        case one(String)
+        case many([String])
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let value = try? container.decode(String.self) { self = .one(value) } else { self = .many(try container.decode([String].self)) }
+        }
+        var values: [String] {
+            switch self {
+            case .one(let value): return [value]
+            case .many(let values): return values
+            }
+        }
+    }
+
+    private static func fromJSON(_ body: ByteBuffer, imageFields: Set<String>) throws(VigilError) -> SubmittedForm {
+        let fields: [String: JSONField]
+        do {
+            fields = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: body))
+        } catch DecodingError.dataCorrupted {
+            throw VigilError(.malformedJSON, "the body is not a valid JSON object")
+        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
+            throw VigilError(.malformedJSON, "the body must be a JSON object")
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw VigilError(.invalidField, "field '\(context.codingPath.first?.stringValue ?? "?")' must be a string or an array of strings")
+        } catch {
+            throw VigilError(.malformedJSON, "the body is not a valid JSON object")
+        }
+        var form = SubmittedForm()
+        for (name, field) in fields {
+            if imageFields.contains(name) {
+                form.images[name] = try field.values.enumerated().map { offset, text throws(VigilError) in
+                    try decodeBase64(text, field: "\(name)[\(offset)]")
+                }
+            } else if case .one(let text) = field {
+                form.texts[name] = text
+            } else {
+                throw VigilError(.invalidField, "field '\(name)' must be a string")
+            }
+        }
+        return form
+    }
+
+    private static func decodeBase64(_ text: String, field: String) throws(VigilError) -> [UInt8] {
+        // Accept data URLs ("data:image/jpeg;base64,...") as browsers produce them.
+        let payload = text.hasPrefix("data:") ? String(text.drop(while: { $0 != "," }).dropFirst()) : text
+        guard let data = Data(base64Encoded: payload, options: .ignoreUnknownCharacters) else {
+            throw VigilError(.invalidField, "\(field) is not valid base64")
+        }
+        return [UInt8](data)
+    }
+
+    // MARK: multipart/form-data
+
+    private static func fromMultipart(_ body: ByteBuffer, boundary: String, imageFields: Set<String>) throws(VigilError) -> SubmittedForm {
+        let parser = MultipartParser(boundary: boundary)
+        var parts: [(name: String?, body: [UInt8])] = []
+        var name: String?
+        var bytes: [UInt8] = []
+        parser.onHeader = { field, value in
+            if field.lowercased() == "content-disposition" { name = parameter("name", in: value) }
+        }
+        parser.onBody = { chunk in bytes.append(contentsOf: chunk.readableBytesView) }
+        parser.onPartComplete = {
+            parts.append((name, bytes))
+            name = nil
+            bytes = []
+        }
+        do {
+            try parser.execute(body)
+        } catch {
+            throw VigilError(.malformedMultipart, "the multipart body could not be parsed")
+        }
+        guard !parts.isEmpty else { throw VigilError(.malformedMultipart, "the multipart body has no parts") }
+        var form = SubmittedForm()
+        for part in parts {
+            guard let field = part.name else { throw VigilError(.malformedMultipart, "a part has no name") }
+            if imageFields.contains(field) {
+                form.images[field, default: []].append(part.body)
+            } else {
+                guard let text = String(validating: part.body, as: UTF8.self) else {
+                    throw VigilError(.invalidField, "field '\(field)' is not valid UTF-8")
+                }
+                form.texts[field] = text
+            }
+        }
+        return form
+    }
+}

@@ -1,0 +1,63 @@
+import VigilMatching
+import VigilVision
+
+/// The face path shared by enrolment, screening and evaluation: analysis
+/// through the engine pool, then the quality policy and the descriptor.
+public final class FacePipeline: Sendable {
+    public static let descriptorDimension = 128
+
+    public let policy: FaceQualityPolicy
+    private let analyzer: FaceAnalyzer
+
+    public init(configuration: ServiceConfiguration) throws(VigilError) {
+        policy = configuration.quality
+        do {
+            analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory,
+                                        concurrency: configuration.engines, limits: configuration.faceLimits)
+        } catch {
+            throw VigilError(error, field: "models")
+        }
+    }
+
+    public func analyze(_ bytes: [UInt8], field: String) async throws(VigilError) -> FaceAnalysis {
+        do {
+            return try await analyzer.analyze(bytes)
+        } catch {
+            throw VigilError(error, field: field)
+        }
+    }
+
+    /// Analyses images concurrently (the engine pool bounds parallelism); results in input order.
+    public func analyzeAll(_ images: [[UInt8]], field: String) async throws(VigilError) -> [FaceAnalysis] {
+        let outcomes = await withTaskGroup(of: (Int, Result<FaceAnalysis, VigilError>).self) { group in
+            for (number, bytes) in images.enumerated() {
+                group.addTask { [self] in
+                    do throws(VigilError) {
+                        return (number, .success(try await analyze(bytes, field: "\(field)[\(number)]")))
+                    } catch {
+                        return (number, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<FaceAnalysis, VigilError>?](repeating: nil, count: images.count)
+            for await (number, outcome) in group { results[number] = outcome }
+            return results
+        }
+        return try outcomes.map { outcome throws(VigilError) in try outcome!.get() }
+    }
+
+    /// The unit descriptor of a photo fit for the watchlist, or why it is not:
+    /// its subject (the largest face) meets every quality minimum.
+    public func enrolmentVector(_ analysis: FaceAnalysis, field: String) throws(VigilError) -> [Float] {
+        guard let face = analysis.face else { throw VigilError(.noFaceFound, "\(field): no face found") }
+        let shortfalls = policy.shortfalls(of: face.measures)
+        guard shortfalls.isEmpty else {
+            throw VigilError(.qualityInsufficient, "\(field): \(shortfalls.map(\.rawValue).joined(separator: ", "))")
+        }
+        do {
+            return try UnitVector.normalized(face.descriptor, dimension: Self.descriptorDimension)
+        } catch {
+            throw VigilError(.internalError, "\(field): the face descriptor is not usable")
+        }
+    }
+}

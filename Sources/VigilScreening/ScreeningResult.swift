@@ -1,0 +1,79 @@
+import Foundation
+import VigilVision
+
+/// What a border post gets back from one screening. Encoded with snake_case
+/// keys by `VigilJSON`; this shape is the public HTTP and CLI contract.
+public struct ScreeningResult: Sendable, Codable, Equatable {
+    /// `no_hit`: nothing on the watchlist reached the threshold.
+    /// `review_required`: candidates for an officer to examine; never a verdict.
+    /// `recapture_required`: no usable face; take the photo again.
+    public enum Decision: String, Sendable, Codable {
+        case noHit = "no_hit"
+        case reviewRequired = "review_required"
+        case recaptureRequired = "recapture_required"
+    }
+
+    public struct Candidate: Sendable, Codable, Equatable {
+        public let entryId: UUID
+        public let name: String
+        public let category: WatchlistCategory
+        public let score: Float
+        public let rank: Int
+        public let protective: Bool
+        public let action: String
+    }
+
+    public struct Timings: Sendable, Codable, Equatable {
+        public let analysis: Double
+        public let search: Double
+        public let record: Double
+        public let total: Double
+    }
+
+    public let id: UUID
+    public let decision: Decision
+    public let recaptureReason: VigilError.Code.RawValue?
+    public let face: FaceReport
+    public let candidates: [Candidate]
+    public let threshold: Float
+    public let watchlistVersion: Int64
+    public let timingsMs: Timings
+}
+
+/// The face found in a capture and its quality, as reported to clients.
+public struct FaceReport: Sendable, Codable, Equatable {
+    public struct Quality: Sendable, Codable, Equatable {
+        public let acceptable: Bool
+        public let faceSize: Int
+        public let interEyeDistance: Float
+        public let sharpness: Float
+        public let brightness: Float
+        public let shortfalls: [FaceQualityPolicy.Shortfall]
+    }
+
+    public let found: Bool
+    public let count: Int
+    public let box: DetectedFace.Box?
+    public let quality: Quality?
+
+    init(_ analysis: FaceAnalysis, policy: FaceQualityPolicy) {
+        found = analysis.face != nil
+        count = analysis.faceCount
+        box = analysis.face?.box
+        quality = analysis.face.map { face in
+            let shortfalls = policy.shortfalls(of: face.measures)
+            return Quality(acceptable: shortfalls.isEmpty, faceSize: face.measures.faceSize,
+                           interEyeDistance: face.measures.interEyeDistance, sharpness: face.measures.sharpness,
+                           brightness: face.measures.brightness, shortfalls: shortfalls)
+        }
+    }
+}
+
+/// What an administrator gets back from an enrolment.
+public struct EnrollmentResult: Sendable, Codable, Equatable {
+    public let id: UUID
+    public let version: Int64
+    public let name: String
+    public let category: WatchlistCategory
+    public let faces: [FaceReport]
+}

@@ -1,0 +1,22 @@
+import VigilStorage
+import VigilVision
+
+extension VigilError {
+    /// An image that could not be used; `field` names it for the client (e.g. "face[2]").
+    init(_ error: VisionError, field: String) {
+        switch error {
+        case .emptyInput: self.init(.imageEmpty, "\(field) is empty")
+        case .unsupportedFormat: self.init(.unsupportedImageFormat, "\(field) is not a JPEG, PNG, BMP, TIFF or WebP image")
+        case .truncated: self.init(.imageTruncated, "\(field) is truncated")
+        case .decodeFailed: self.init(.imageCorrupt, "\(field) could not be decoded")
+        case .tooManyPixels(let limit): self.init(.imageTooLarge, "\(field) has more than \(limit) pixels")
+        case .modelLoad(let reason): self.init(.modelsUnavailable, reason)
+        case .internalFailure: self.init(.internalError, "face analysis failed")
+        }
+    }
+
+    /// Storage details stay in the operator's log, not in the client's response.
+    init(_ error: StorageError) {
+        self.init(.internalError, "the database could not complete the request")
+    }
+}

@@ -1,0 +1,56 @@
+/// The one error type Vigil's service layer throws, with a stable
+/// snake_case code (part of the public API: clients branch on it) and a
+/// human-readable message. The daemon maps `kind` to an HTTP status.
+public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
+    public enum Code: String, Sendable, CaseIterable {
+        case emptyBody = "empty_body"
+        case malformedJSON = "malformed_json"
+        case malformedMultipart = "malformed_multipart"
+        case missingField = "missing_field"
+        case invalidField = "invalid_field"
+        case unknownCategory = "unknown_category"
+        case unsupportedMediaType = "unsupported_media_type"
+        case payloadTooLarge = "payload_too_large"
+        case imageEmpty = "image_empty"
+        case unsupportedImageFormat = "unsupported_image_format"
+        case imageTruncated = "image_truncated"
+        case imageCorrupt = "image_corrupt"
+        case imageTooLarge = "image_too_large"
+        case noFaceFound = "no_face_found"
+        case qualityInsufficient = "quality_insufficient"
+        case notFound = "not_found"
+        case methodNotAllowed = "method_not_allowed"
+        case modelsUnavailable = "models_unavailable"
+        case internalError = "internal_error"
+    }
+
+    public enum Kind: Sendable, Equatable {
+        case badRequest, unprocessable, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var kind: Kind {
+        switch code {
+        case .emptyBody, .malformedJSON, .malformedMultipart, .missingField, .invalidField,
+             .imageEmpty, .imageTruncated, .imageCorrupt:
+            return .badRequest
+        case .unknownCategory, .noFaceFound, .qualityInsufficient:
+            return .unprocessable
+        case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
+        case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType
+        case .notFound: return .notFound
+        case .methodNotAllowed: return .methodNotAllowed
+        case .modelsUnavailable: return .unavailable
+        case .internalError: return .internalFailure
+        }
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,41 @@
+import GRDB
+
+/// Versioned schema. Migrations are append-only: a shipped one is never edited.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: watchlist, events, screenings") { db in
+            // One row per change to the watchlist; its rowid is the watchlist version.
+            try db.create(table: "watchlist_event") { t in
+                t.autoIncrementedPrimaryKey("version")
+                t.column("action", .text).notNull()
+                t.column("entry_id", .text).notNull()
+                t.column("recorded_at", .datetime).notNull()
+            }
+            try db.create(table: "watchlist_entry") { t in
+                t.autoIncrementedPrimaryKey("key")
+                t.column("id", .text).notNull().unique()
+                t.column("name", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("created_version", .integer).notNull()
+                    .references("watchlist_event", column: "version")
+            }
+            try db.create(table: "face_template") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("entry_key", .integer).notNull().indexed()
+                    .references("watchlist_entry", column: "key", onDelete: .cascade)
+                t.column("vector", .blob).notNull()
+            }
+            try db.create(table: "screening") { t in
+                t.primaryKey("id", .text)
+                t.column("recorded_at", .datetime).notNull()
+                t.column("watchlist_version", .integer).notNull()
+                t.column("decision", .text).notNull()
+                t.column("face_count", .integer).notNull()
+                t.column("result", .text).notNull()   // JSON: candidates (entry ids, scores), no biometric data
+            }
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,22 @@
+import VigilVisionC
+
+/// Container-level facts about an encoded image, read without decoding it.
+public struct ImageInfo: Sendable, Equatable {
+    public enum Format: String, Sendable { case jpeg, png, bmp, tiff, webp }
+    public let format: Format
+    public let width: Int
+    public let height: Int
+}
+
+public enum ImageProbe {
+    /// Format and declared size of `bytes`; throws for anything the decoder
+    /// would not be allowed to see (unknown format, truncated container).
+    public static func probe(_ bytes: [UInt8]) throws(VisionError) -> ImageInfo {
+        var info = vv_image_info()
+        let status = bytes.withUnsafeBufferPointer { vv_image_probe($0.baseAddress, $0.count, &info) }
+        guard status == VV_OK else { throw VisionError(status: status, message: "", pixelLimit: 0) }
+        let formats: [Int32: ImageInfo.Format] = [1: .jpeg, 2: .png, 3: .bmp, 4: .tiff, 5: .webp]
+        guard let format = formats[info.format] else { throw .unsupportedFormat }
+        return ImageInfo(format: format, width: Int(info.width), height: Int(info.height))
+    }
+}

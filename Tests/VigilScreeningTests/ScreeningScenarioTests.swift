@@ -1,0 +1,116 @@
+import Testing
+import VigilScreening
+import VigilTestSupport
+
+@Suite("Screening against a watchlist of real faces", .enabled(if: TestData.shouldRunDataTests))
+struct ScreeningScenarioTests {
+    @Test("mated lfw10 photos hit their person at rank 1; unenrolled johns mostly get no hit")
+    func lfw10AndJohns() async throws {
+        let service = try await makeService()
+        let ids = try await enrollFirstPhotos(service)
+        #expect(ids.count == 10)
+
+        var mated = 0
+        for person in try TestData.identities("lfw10") {
+            for file in person.files.dropFirst() {
+                let result = try await service.screen(face: try TestData.bytes(file))
+                #expect(result.decision == .reviewRequired, "\(file): \(result.decision)")
+                #expect(result.candidates.first?.entryId == ids[person.identity], "\(file): wrong rank-1")
+                #expect(result.candidates.first?.rank == 1)
+                #expect(result.watchlistVersion == 10)
+                mated += 1
+            }
+        }
+        #expect(mated == 90)
+
+        var noHit = 0, screened = 0
+        for person in try TestData.identities("johns") {
+            for file in person.files {
+                let result = try await service.screen(face: try TestData.bytes(file))
+                if result.decision == .noHit { noHit += 1 }
+                #expect(result.decision != .recaptureRequired)
+                screened += 1
+            }
+        }
+        #expect(screened == 55)
+        #expect(Double(noHit) >= 0.95 * Double(screened), "only \(noHit) of \(screened) johns photos gave no_hit")
+        #expect(try await service.storeCounts().screenings == 145)
+    }
+
+    @Test("candidates carry the category's action; protective categories say so")
+    func protectiveCategory() async throws {
+        let service = try await makeService()
+        let photos = try TestData.identities("lfw10")[3].files
+        _ = try await service.enroll(name: "Child at risk", category: "potential_victim", faces: [try TestData.bytes(photos[0])])
+        let result = try await service.screen(face: try TestData.bytes(photos[1]))
+        let candidate = try #require(result.candidates.first)
+        #expect(candidate.protective)
+        #expect(candidate.category == .potentialVictim)
+        #expect(candidate.action.contains("do not detain"))
+    }
+
+    @Test("several enrolment photos; each enrolment advances the version")
+    func multiPhotoEnrolment() async throws {
+        let service = try await makeService()
+        let files = try TestData.identities("lfw10")[0].files
+        let first = try await service.enroll(name: "P", category: "wanted_other", faces: try files.prefix(3).map(TestData.bytes))
+        #expect(first.version == 1)
+        #expect(first.faces.count == 3 && first.faces.allSatisfy(\.found))
+        let second = try await service.enroll(name: "Q", category: "refuse_entry", faces: [try TestData.bytes(try TestData.identities("lfw10")[1].files[0])])
+        #expect(second.version == 2)
+        #expect(service.watchlistStatus.entries == 2)
+        #expect(service.watchlistStatus.faceTemplates == 4)
+        let counts = try await service.storeCounts()
+        #expect(counts.entries == 2 && counts.faceTemplates == 4 && counts.events == 2)
+    }
+
+    @Test("the watchlist survives a restart and gives the same result")
+    func persistence() async throws {
+        let path = temporaryDatabasePath()
+        let probe = try TestData.bytes(try TestData.identities("lfw10")[2].files[4])
+        let before: ScreeningResult
+        do {
+            let service = try await makeService(database: path)
+            _ = try await enrollFirstPhotos(service)
+            before = try await service.screen(face: probe)
+        }
+        let restarted = try await makeService(database: path)
+        #expect(restarted.watchlistStatus.version == 10)
+        let after = try await restarted.screen(face: probe)
+        #expect(after.candidates == before.candidates)
+        #expect(after.decision == before.decision)
+    }
+
+    @Test("no face: enrolment refused, screening asks for a recapture")
+    func noFace() async throws {
+        let service = try await makeService()
+        let dogs = try TestData.bytes("faces/scenes/dogs.jpg")
+        await #expect(throws: VigilError(.noFaceFound, "face[0]: no face found")) {
+            try await service.enroll(name: "X", category: "wanted_other", faces: [dogs])
+        }
+        let result = try await service.screen(face: dogs)
+        #expect(result.decision == .recaptureRequired)
+        #expect(result.recaptureReason == "no_face_found")
+        #expect(result.face.found == false && result.face.count == 0)
+        #expect(result.candidates.isEmpty)
+    }
+
+    @Test("a face too small to use: quality_insufficient with the reason")
+    func qualityInsufficient() async throws {
+        let service = try await makeService()
+        let crowd = try TestData.bytes("faces/scenes/2008_004176.jpg")   // largest face about 37 px
+        do {
+            _ = try await service.enroll(name: "X", category: "wanted_other", faces: [crowd])
+            Issue.record("enrolment of an unusable face succeeded")
+        } catch {
+            #expect(error.code == .qualityInsufficient)
+            #expect(error.message.contains("inter_eye_distance_below_minimum"))
+        }
+        let result = try await service.screen(face: crowd)
+        #expect(result.decision == .recaptureRequired)
+        #expect(result.recaptureReason == "quality_insufficient")
+        #expect(result.face.quality?.acceptable == false)
+        #expect(result.face.quality?.shortfalls.contains(.eyesTooClose) == true)
+        #expect(try await service.storeCounts().entries == 0)
+    }
+}

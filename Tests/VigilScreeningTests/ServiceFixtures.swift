@@ -1,0 +1,26 @@
+import Foundation
+import VigilScreening
+import VigilTestSupport
+
+/// A service on a fresh database in a temporary folder.
+func makeService(database: String? = nil) async throws -> ScreeningService {
+    var configuration = ServiceConfiguration()
+    configuration.modelsDirectory = TestData.modelsDirectory
+    configuration.databasePath = database ?? temporaryDatabasePath()
+    return try await ScreeningService(configuration: configuration)
+}
+
+func temporaryDatabasePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)/vigil.sqlite").path
+}
+
+/// Enrols the first photo of each lfw10 identity; returns identity -> entry id.
+func enrollFirstPhotos(_ service: ScreeningService) async throws -> [String: UUID] {
+    var ids: [String: UUID] = [:]
+    for person in try TestData.identities("lfw10") {
+        let result = try await service.enroll(name: person.identity, category: "wanted_trafficking",
+                                              faces: [try TestData.bytes(person.files[0])])
+        ids[person.identity] = result.id
+    }
+    return ids
+}

@@ -1,0 +1,88 @@
+import Synchronization
+import Foundation
+import GRDB
+import Testing
+@testable import VigilStorage
+
+func temporaryDatabasePath() -> String {
+    FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)/vigil.sqlite").path
+}
+
+@Suite("SQLite store")
+struct VigilStoreTests {
+    let vector: [Float] = (0..<128).map { Float($0) / 128 }
+
+    @Test("runs in WAL mode with the schema migrated")
+    func walMode() async throws {
+        let store = try VigilStore(path: temporaryDatabasePath())
+        #expect(try await store.journalMode() == "wal")
+        #expect(try await store.counts() == StoreCounts(entries: 0, faceTemplates: 0, events: 0, screenings: 0))
+        #expect(try await store.watchlistVersion() == 0)
+    }
+
+    @Test("an enrolment writes entry, templates and event together, with increasing versions")
+    func enrolment() async throws {
+        let path = temporaryDatabasePath()
+        let store = try VigilStore(path: path)
+        let first = try await store.enroll(NewEntry(name: "A", category: "wanted_other", faceVectors: [vector, vector.reversed()]))
+        let second = try await store.enroll(NewEntry(name: "B", category: "missing_person", faceVectors: [vector]))
+        #expect(first.version == 1 && second.version == 2)
+        #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, events: 2, screenings: 0))
+
+        // A fresh open reads back exactly what was written.
+        let reopened = try VigilStore(path: path)
+        let contents = try await reopened.loadWatchlist()
+        #expect(contents.version == 2)
+        #expect(contents.entries.map(\.name) == ["A", "B"])
+        #expect(contents.entries[0].id == first.entry.id)
+        #expect(contents.faceTemplates.map(\.vector) == [vector, vector.reversed(), vector])
+        #expect(contents.faceTemplates.map(\.entryKey) == [first.entry.key, first.entry.key, second.entry.key])
+    }
+
+    @Test("the after-commit hook sees entries in version order")
+    func afterCommitOrder() async throws {
+        let store = try VigilStore(path: temporaryDatabasePath())
+        final class VersionLog: Sendable { let versions = Mutex<[Int64]>([]) }
+        let seen = VersionLog()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for n in 0..<8 {
+                group.addTask {
+                    _ = try await store.enroll(NewEntry(name: "P\(n)", category: "wanted_other", faceVectors: [self.vector])) { enrolled in
+                        seen.versions.withLock { $0.append(enrolled.version) }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(seen.versions.withLock { $0 } == Array(1...8))
+    }
+
+    @Test("foreign keys are enforced")
+    func foreignKeys() async throws {
+        let path = temporaryDatabasePath()
+        _ = try VigilStore(path: path)
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        let queue = try DatabaseQueue(path: path, configuration: configuration)
+        #expect(throws: (any Error).self) {
+            try queue.write { db in
+                try db.execute(sql: "INSERT INTO face_template (entry_key, vector) VALUES (999, x'00')")
+            }
+        }
+    }
+
+    @Test("a screening record is stored")
+    func screeningRecord() async throws {
+        let store = try VigilStore(path: temporaryDatabasePath())
+        try await store.record(ScreeningRecord(id: UUID(), recordedAt: Date(), watchlistVersion: 0, decision: "no_hit",
+                                               faceCount: 1, resultJSON: "{}"))
+        #expect(try await store.counts().screenings == 1)
+    }
+
+    @Test("vector blobs round-trip bit for bit and reject ragged data")
+    func blobs() {
+        let values: [Float] = [0, -0, 1, -1, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0.1]
+        #expect(VectorBlob.decode(VectorBlob.encode(values))?.map(\.bitPattern) == values.map(\.bitPattern))
+        #expect(VectorBlob.decode(Data([1, 2, 3])) == nil)
+    }
+}
