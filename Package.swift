@@ -63,14 +63,16 @@ let package = Package(
             dependencies: [
                 "VigilDaemon", "VigilScreening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
         .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
-        .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage"]),
+        .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilTestSupport"]),
         .testTarget(name: "VigilScreeningTests", dependencies: ["VigilScreening", "VigilTestSupport"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["VigilTestSupport"]),
         .testTarget(
             name: "VigilDaemonTests",
             dependencies: [

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import VigilScreening
 
 /// Options every command that opens Vigil's models or database shares.
@@ -21,14 +22,25 @@ struct CommonOptions: ParsableArguments {
 
 /// Prints a result as JSON or as text, and maps Vigil errors to exit codes.
 enum Output {
+    /// Writes a line to stdout at once (unbuffered), so a banner shows even through a pipe.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static func json(_ value: some Encodable) throws {
         let data = try VigilJSON.encoder(pretty: true).encode(value)
         print(String(decoding: data, as: UTF8.self))
     }
 
-    /// Runs `body`; a `VigilError` is printed as `error: code: message` (or
-    /// as the JSON error body with --json) and exits with status 2.
-    static func run(json: Bool, _ body: () async throws(VigilError) -> Void) async throws {
+    /// Runs `body` with logs on stderr at `logLevel`; a `VigilError` is
+    /// printed as `error: code: message` (or as the JSON error body with
+    /// --json) and exits with status 2.
+    static func run(json: Bool, logLevel: Logger.Level = .warning, _ body: () async throws(VigilError) -> Void) async throws {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
         do {
             try await body()
         } catch {

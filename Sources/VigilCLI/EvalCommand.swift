@@ -38,7 +38,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
         for key in FaceEvaluation.farTargets.map(\.key) {
             lines.append("TAR at FAR \(key): \(pct(r.tarAtFar[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFar[key] ?? 0)))")
         }
-        lines.append("at the default threshold \(String(format: "%.2f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
+        lines.append("at the default threshold \(String(format: "%.3f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
         lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
         lines.append("score: \(r.score)")
         return lines.joined(separator: "\n")

@@ -1,6 +1,5 @@
 import ArgumentParser
 import Hummingbird
-import Logging
 import VigilDaemon
 import VigilScreening
 
@@ -14,15 +13,14 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        LoggingSystem.bootstrap { StreamLogHandler.standardError(label: $0) }
-        try await Output.run(json: false) { () async throws(VigilError) in
+        try await Output.run(json: false, logLevel: .info) { () async throws(VigilError) in
             let service = try await ScreeningService(configuration: common.configuration(database: db))
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
             let app = VigilDaemon.makeApplication(service: service, configuration: daemon)
             let status = service.watchlistStatus
-            print("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
-            print("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
+            Output.line("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
+            Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
             do {
                 try await app.runService()
             } catch {

@@ -10,10 +10,6 @@ func makeService(database: String? = nil) async throws -> ScreeningService {
     return try await ScreeningService(configuration: configuration)
 }
 
-func temporaryDatabasePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)/vigil.sqlite").path
-}
-
 /// Enrols the first photo of each lfw10 identity; returns identity -> entry id.
 func enrollFirstPhotos(_ service: ScreeningService) async throws -> [String: UUID] {
     var ids: [String: UUID] = [:]

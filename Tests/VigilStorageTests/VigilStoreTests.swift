@@ -2,11 +2,8 @@ import Synchronization
 import Foundation
 import GRDB
 import Testing
+import VigilTestSupport
 @testable import VigilStorage
-
-func temporaryDatabasePath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("vigil-test-\(UUID().uuidString)/vigil.sqlite").path
-}
 
 @Suite("SQLite store")
 struct VigilStoreTests {

@@ -1,0 +1,44 @@
+# Vigil: two commands from a fresh Debian 12 machine with Swift 6.3.1.
+#   make serve   install what is missing, build in release, start the daemon
+#   make test    install what is missing, build and run every test
+SWIFT ?= swift
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DB ?= var/vigil.sqlite
+# The release build targets the CPU it runs on (AVX-512 here); the default
+# debug build keeps the compiler's baseline so it runs on any x86-64 machine.
+NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
+RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
+
+.PHONY: all deps models build release serve test eval clean
+
+all: test
+
+deps:
+	@scripts/install-deps.sh
+
+models: deps
+	@Models/fetch-models.sh
+
+build: models
+	$(SWIFT) build
+
+release: models
+	$(RELEASE)
+
+serve: release
+	@mkdir -p $(dir $(DB))
+	@echo "Starting Vigil on http://$(HOST):$(PORT) with database $(DB); stop with Ctrl-C."
+	$$($(RELEASE) --show-bin-path)/vigil serve --host $(HOST) --port $(PORT) --db $(DB)
+
+test: models
+	$(SWIFT) test
+
+# Accuracy figures quoted in the README.
+eval: release
+	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10
+	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/johns
+	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10 ../shared/data/faces/johns
+
+clean:
+	rm -rf .build

