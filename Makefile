@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve test eval clean
+.PHONY: all deps models build release serve test eval bench clean
 
 all: test
 
@@ -39,6 +39,11 @@ eval: release
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/johns
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10 ../shared/data/faces/johns
+
+# Search speed figures quoted in the README (about 3 minutes; writes var/bench-1m.sqlite).
+bench: release
+	@mkdir -p var
+	$$($(RELEASE) --show-bin-path)/vigil bench search --gallery 1000000 --dim 128 --queries 10000 --threads 2 --layout int8 --from-db var/bench-1m.sqlite
 
 clean:
 	rm -rf .build

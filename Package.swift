@@ -38,7 +38,8 @@ let package = Package(
                 .unsafeFlags(["-Xlinker", "--as-needed"]),
             ]
         ),
-        .target(name: "VigilMatching"),
+        // SIMD code is orders of magnitude slower unoptimised; optimise it in every build.
+        .target(name: "VigilMatching", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "VigilMetrics"),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
         .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
@@ -58,10 +59,12 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilScreening"],
+                swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
-                "VigilDaemon", "VigilScreening",
+                "VigilDaemon", "VigilScreening", "VigilBenchmarks",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,9 +72,13 @@ let package = Package(
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
         .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
+        .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilTestSupport"]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
         .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilTestSupport"]),
-        .testTarget(name: "VigilScreeningTests", dependencies: ["VigilScreening", "VigilTestSupport"]),
+        .testTarget(
+            name: "VigilScreeningTests",
+            dependencies: ["VigilScreening", "VigilTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "VigilCLITests", dependencies: ["VigilTestSupport"]),
         .testTarget(
             name: "VigilDaemonTests",

@@ -5,6 +5,6 @@ struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Border biometric screening: every hit is a candidate for a human officer, never a verdict.",
-        subcommands: [ServeCommand.self, EnrollCommand.self, ScreenCommand.self, EvalCommand.self]
+        subcommands: [ServeCommand.self, EnrollCommand.self, ScreenCommand.self, EvalCommand.self, BenchCommand.self]
     )
 }

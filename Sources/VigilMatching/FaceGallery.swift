@@ -1,5 +1,7 @@
-/// Face templates of the watchlist in one contiguous row-major Float32 buffer,
-/// with the subject (entry key) and template id of each row beside it.
+/// Face templates in one contiguous row-major Float32 buffer, with the
+/// subject (entry key) and template id of each row beside it: the `f32`
+/// layout of the benchmark and the reference the int8 `FaceIndex` is tested
+/// against.
 ///
 /// A value type: a screening takes a copy (copy-on-write, O(1)) and scans it
 /// without locks while enrolments change the next version.
@@ -54,31 +56,12 @@ public struct FaceGallery: Sendable {
         vectors.withUnsafeBufferPointer { rows in
             query.withUnsafeBufferPointer { q in
                 for row in 0..<count {
-                    let score = Self.dot(rows.baseAddress! + row * dimension, q.baseAddress!, dimension)
+                    let score = FloatKernel.dot(rows.baseAddress! + row * dimension, q.baseAddress!, dimension)
                     guard score >= threshold, score >= top.admissionScore else { continue }
                     top.offer(GalleryCandidate(subject: subjects[row], template: templates[row], score: score))
                 }
             }
         }
         return top.sorted()
-    }
-
-
-    /// SIMD16 fused multiply-add over the row; summing halves keeps the final
-    /// reduction vectorised (`SIMD16.sum()` is sequential).
-    @inline(__always)
-    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
-        var acc = SIMD16<Float>()
-        var d = 0
-        while d < n {
-            let x = UnsafeRawPointer(a + d).loadUnaligned(as: SIMD16<Float>.self)
-            let y = UnsafeRawPointer(b + d).loadUnaligned(as: SIMD16<Float>.self)
-            acc = acc.addingProduct(x, y)
-            d += simdWidth
-        }
-        let h8 = acc.lowHalf + acc.highHalf
-        let h4 = h8.lowHalf + h8.highHalf
-        let h2 = h4.lowHalf + h4.highHalf
-        return h2.x + h2.y
     }
 }

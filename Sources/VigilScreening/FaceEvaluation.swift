@@ -101,7 +101,7 @@ public enum FaceEvaluation {
         return sum
     }
 
-    static func listImages(_ directories: [String]) throws(VigilError) -> [(identity: String, path: String)] {
+    public static func listImages(_ directories: [String]) throws(VigilError) -> [(identity: String, path: String)] {
         let fm = FileManager.default
         var files: [(String, String)] = []
         for directory in directories {

@@ -12,16 +12,20 @@ public final class ScreeningService: Sendable {
     let pipeline: FacePipeline
     let store: VigilStore
     private let index: Mutex<WatchlistIndex>
+    private let scanPool: ScanPool
     private let logger: Logger
 
     public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "vigil.service")) async throws(VigilError) {
         self.configuration = configuration
         self.logger = logger
         pipeline = try FacePipeline(configuration: configuration)
+        scanPool = ScanPool(threads: configuration.scanThreads)
         do {
             store = try VigilStore(path: configuration.databasePath)
             let contents = try await store.loadWatchlist()
-            index = Mutex(try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension))
+            let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
+            index = Mutex(try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension,
+                                             unquantized: try await store.candidateDetails(templateIDs: legacy).vectors))
         } catch let error as StorageError {
             logger.error("cannot open the database", metadata: ["reason": "\(error)"])
             throw VigilError(error)
@@ -32,7 +36,7 @@ public final class ScreeningService: Sendable {
 
     /// Current watchlist version and size, for health reports.
     public var watchlistStatus: (version: Int64, entries: Int, faceTemplates: Int) {
-        index.withLock { ($0.version, $0.entries.count, $0.gallery.count) }
+        index.withLock { ($0.version, $0.entryCount, $0.faces.count) }
     }
 
     public func storeCounts() async throws(VigilError) -> StoreCounts {
@@ -56,26 +60,21 @@ public final class ScreeningService: Sendable {
         }
 
         let analyses = try await pipeline.analyzeAll(faces, field: "face")
-        var vectors: [[Float]] = []
+        var templates: [NewFaceTemplate] = []
         for (number, analysis) in analyses.enumerated() {
-            vectors.append(try pipeline.enrolmentVector(analysis, field: "face[\(number)]"))
+            let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
+            templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized))
         }
 
         let enrolled: EnrolledEntry
         do {
-            enrolled = try await store.enroll(NewEntry(name: name, category: category.rawValue, faceVectors: vectors)) { [self] enrolled in
-                do {
-                    try index.withLock { try $0.apply(enrolled) }
-                } catch {
-                    // Vectors were validated before the write, so this is a programming error.
-                    logger.critical("enrolled entry could not be indexed", metadata: ["version": "\(enrolled.version)"])
-                }
-            }
+            let new = NewEntry(name: name, category: category.rawValue, faces: templates)
+            enrolled = try await store.enroll([new]) { [self] enrolled in index.withLock { $0.apply(enrolled) } }[0]
         } catch {
             logger.error("enrolment write failed", metadata: ["reason": "\(error)"])
             throw VigilError(error)
         }
-        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(vectors.count)"])
+        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(templates.count)"])
         return EnrollmentResult(id: enrolled.entry.id, version: enrolled.version, name: name, category: category,
                                 faces: analyses.map { FaceReport($0, policy: pipeline.policy) })
     }
@@ -94,7 +93,7 @@ public final class ScreeningService: Sendable {
         var decision = ScreeningResult.Decision.recaptureRequired
         var recaptureReason: VigilError.Code?
         if let face = analysis.face, report.quality?.acceptable == true {
-            candidates = try search(face.descriptor, in: snapshot)
+            candidates = try await search(face.descriptor, in: snapshot)
             decision = candidates.isEmpty ? .noHit : .reviewRequired
         } else {
             recaptureReason = analysis.face == nil ? .noFaceFound : .qualityInsufficient
@@ -118,16 +117,26 @@ public final class ScreeningService: Sendable {
                                watchlistVersion: draft.watchlistVersion, timingsMs: timings)
     }
 
-    private func search(_ descriptor: [Float], in snapshot: WatchlistIndex) throws(VigilError) -> [ScreeningResult.Candidate] {
-        let hits: [GalleryCandidate]
+    /// The int8 scan finds a candidate superset; the stored Float32
+    /// originals of those candidates give the exact scores and order, and
+    /// their entries are read in the same query.
+    private func search(_ descriptor: [Float], in snapshot: WatchlistIndex) async throws(VigilError) -> [ScreeningResult.Candidate] {
+        let candidates: CandidateSet
         do {
-            hits = try snapshot.gallery.search(descriptor, limit: configuration.maxCandidates,
-                                               threshold: configuration.matchThreshold)
+            candidates = try snapshot.faces.candidates(for: descriptor, limit: configuration.maxCandidates,
+                                                        threshold: configuration.matchThreshold, pool: scanPool)
         } catch {
             throw VigilError(.internalError, "the face descriptor is not usable")
         }
+        let details: CandidateDetails
+        do {
+            details = try await store.candidateDetails(templateIDs: candidates.templateIDs)
+        } catch {
+            throw VigilError(error)
+        }
+        let hits = candidates.rescored { details.vectors[$0] }
         return hits.enumerated().compactMap { offset, hit in
-            guard let entry = snapshot.entries[hit.subject],
+            guard let entry = details.entries[hit.subject],
                   let category = WatchlistCategory(rawValue: entry.category) else { return nil }
             return ScreeningResult.Candidate(entryId: entry.id, name: entry.name, category: category, score: hit.score,
                                              rank: offset + 1, protective: category.isProtective, action: category.action)

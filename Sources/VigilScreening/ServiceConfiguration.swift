@@ -12,6 +12,8 @@ public struct ServiceConfiguration: Sendable {
     public var faceLimits = FaceAnalyzer.Limits()
     public var quality = FaceQualityPolicy()
     public var engines = ProcessInfo.processInfo.activeProcessorCount
+    /// Threads of the 1:N scan (one query uses all of them).
+    public var scanThreads = ProcessInfo.processInfo.activeProcessorCount
 
     /// The operating point at a false-match rate of 1% per comparison,
     /// measured by `vigil eval faces lfw10 johns` (155 photos, 11,210

@@ -1,32 +1,54 @@
 import VigilMatching
 import VigilStorage
 
-/// The in-memory watchlist a screening searches: the face gallery, the
-/// entries its keys refer to, and the version they reflect. A value type:
-/// readers copy it (O(1), copy-on-write) and search without holding a lock.
+/// The in-memory watchlist a screening searches: the int8 face index and the
+/// version it reflects. Entry details are not held here: a screening reads
+/// them for its few candidates (`VigilStore.candidateDetails`), which keeps
+/// start-up and memory proportional to the templates alone. A value type:
+/// readers copy it (references to immutable segments) and search without
+/// holding a lock.
 struct WatchlistIndex: Sendable {
-    private(set) var gallery: FaceGallery
-    private(set) var entries: [Int64: StoredEntry] = [:]
+    private(set) var faces: FaceIndex
+    private(set) var entryCount = 0
     private(set) var version: Int64 = 0
 
     init(dimension: Int) throws(MatchingError) {
-        gallery = try FaceGallery(dimension: dimension)
+        faces = try FaceIndex(dimension: dimension)
     }
 
-    init(_ contents: WatchlistContents, dimension: Int) throws(MatchingError) {
+    /// Builds the index from stored rows. Rows written before quantised
+    /// blobs existed are listed in `unquantized` for the caller to supply.
+    init(_ contents: WatchlistContents, dimension: Int, unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
         try self.init(dimension: dimension)
-        for entry in contents.entries { entries[entry.key] = entry }
+        entryCount = contents.entryCount
+        var rows: [Int8Segment.Row] = []
+        rows.reserveCapacity(contents.faceTemplates.count)
         for template in contents.faceTemplates {
-            try gallery.add(template: template.id, subject: template.entryKey, vector: template.vector)
+            let vector: QuantizedVector
+            if let bytes = template.quantized, let decoded = QuantizedVector(serialized: bytes, dimension: dimension) {
+                vector = decoded
+            } else if let original = unquantized[template.id] {
+                vector = QuantizedVector(try UnitVector.normalized(original, dimension: dimension))
+            } else {
+                continue
+            }
+            rows.append(Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector))
         }
+        faces.add(quantized: rows)
         version = contents.version
     }
 
-    mutating func apply(_ enrolled: EnrolledEntry) throws(MatchingError) {
-        for template in enrolled.faceTemplates {
-            try gallery.add(template: template.id, subject: template.entryKey, vector: template.vector)
+    mutating func apply(_ enrolled: [EnrolledEntry]) {
+        var rows: [Int8Segment.Row] = []
+        entryCount += enrolled.count
+        for entry in enrolled {
+            for template in entry.faceTemplates {
+                guard let bytes = template.quantized,
+                      let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { continue }
+                rows.append(Int8Segment.Row(subject: entry.entry.key, template: template.id, vector: vector))
+            }
+            version = max(version, entry.version)
         }
-        entries[enrolled.entry.key] = enrolled.entry
-        version = max(version, enrolled.version)
+        faces.add(quantized: rows)
     }
 }

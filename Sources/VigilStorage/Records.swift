@@ -8,33 +8,54 @@ public struct StoredEntry: Sendable, Equatable {
     public let id: UUID
     public let name: String
     public let category: String
-    public let createdAt: Date
     public let createdVersion: Int64
 }
 
-/// One face template: an L2-normalised Float32 vector.
+/// A face template in its searchable form: int8 codes and their scale
+/// (the L2-normalised Float32 original stays in the database, read by id).
 public struct StoredFaceTemplate: Sendable, Equatable {
     public let id: Int64
     public let entryKey: Int64
-    public let vector: [Float]
+    /// `QuantizedBlob` bytes, or nil for a row written before they existed.
+    public let quantized: [UInt8]?
 }
 
-/// Everything needed to rebuild the in-memory watchlist index.
+/// A face template to store: the unit Float32 vector and its int8 form.
+public struct NewFaceTemplate: Sendable {
+    public let vector: [Float]
+    public let quantized: [UInt8]
+
+    public init(vector: [Float], quantized: [UInt8]) {
+        self.vector = vector
+        self.quantized = quantized
+    }
+}
+
+/// Everything start-up needs to rebuild the in-memory index: the version,
+/// the number of entries, and the int8 form of every face template.
+/// Entry details are read per screening, for its candidates only.
 public struct WatchlistContents: Sendable {
     public let version: Int64
-    public let entries: [StoredEntry]
+    public let entryCount: Int
     public let faceTemplates: [StoredFaceTemplate]
+}
+
+/// What a screening reads for its candidate templates: the Float32
+/// originals (for exact rescoring) and the entries they belong to.
+public struct CandidateDetails: Sendable {
+    public var vectors: [Int64: [Float]] = [:]
+    public var entries: [Int64: StoredEntry] = [:]
 }
 
 public struct NewEntry: Sendable {
     public let name: String
     public let category: String
-    public let faceVectors: [[Float]]
+    public let faces: [NewFaceTemplate]
 
-    public init(name: String, category: String, faceVectors: [[Float]]) {
+    public init(name: String, category: String, faces: [NewFaceTemplate]) {
         self.name = name
         self.category = category
-        self.faceVectors = faceVectors
+        self.faces = faces
     }
 }
 

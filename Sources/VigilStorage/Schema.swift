@@ -36,6 +36,11 @@ enum Schema {
                 t.column("result", .text).notNull()   // JSON: candidates (entry ids, scores), no biometric data
             }
         }
+        migrator.registerMigration("v2: quantised face templates") { db in
+            // int8 codes + scale in the layout the index loads directly; NULL for
+            // rows written before v2, which the service quantises on load.
+            try db.alter(table: "face_template") { t in t.add(column: "quantized", .blob) }
+        }
         return migrator
     }
 }

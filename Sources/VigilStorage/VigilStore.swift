@@ -23,20 +23,19 @@ public final class VigilStore: Sendable {
         }
     }
 
-    /// Writes the entry, its templates and its event in one transaction.
+    /// Writes entries, their templates and one event each in one transaction.
     /// `afterCommit` runs on the single writer after the commit and before the
     /// next write starts, so in-memory state follows the database in version
     /// order and never shows an uncommitted entry.
-    public func enroll(_ new: NewEntry, at date: Date = Date(),
-                       afterCommit: @escaping @Sendable (EnrolledEntry) -> Void = { _ in }) async throws(StorageError) -> EnrolledEntry {
+    public func enroll(_ batch: [NewEntry], at date: Date = Date(),
+                       afterCommit: @escaping @Sendable ([EnrolledEntry]) -> Void = { _ in }) async throws(StorageError) -> [EnrolledEntry] {
         do {
             return try await pool.writeWithoutTransaction { db in
-                var enrolled: EnrolledEntry?
+                var enrolled: [EnrolledEntry] = []
                 try db.inTransaction {
-                    enrolled = try Self.insert(new, at: date, db)
+                    enrolled = try batch.map { try Self.insert($0, at: date, db) }
                     return .commit
                 }
-                guard let enrolled else { throw StorageError.database("enrolment transaction produced no entry") }
                 afterCommit(enrolled)
                 return enrolled
             }
@@ -55,32 +54,57 @@ public final class VigilStore: Sendable {
             """, arguments: [id.uuidString, new.name, new.category, date, version])
         let key = db.lastInsertedRowID
         var templates: [StoredFaceTemplate] = []
-        for vector in new.faceVectors {
-            try db.execute(sql: "INSERT INTO face_template (entry_key, vector) VALUES (?, ?)",
-                           arguments: [key, VectorBlob.encode(vector)])
-            templates.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, vector: vector))
+        for face in new.faces {
+            try db.execute(sql: "INSERT INTO face_template (entry_key, vector, quantized) VALUES (?, ?, ?)",
+                           arguments: [key, VectorBlob.encode(face.vector), Data(face.quantized)])
+            templates.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized))
         }
-        let entry = StoredEntry(key: key, id: id, name: new.name, category: new.category,
-                                createdAt: date, createdVersion: version)
+        let entry = StoredEntry(key: key, id: id, name: new.name, category: new.category, createdVersion: version)
         return EnrolledEntry(entry: entry, faceTemplates: templates)
     }
 
+    /// The int8 form of every face template, the version and the entry
+    /// count: all that start-up needs. A cursor and no-copy blob access keep
+    /// this near SQLite's own speed; entries and Float32 originals are not read.
     public func loadWatchlist() async throws(StorageError) -> WatchlistContents {
         try await read { db in
             let version = try Self.version(db)
-            let entries = try Row.fetchAll(db, sql: """
-                SELECT key, id, name, category, created_at, created_version FROM watchlist_entry ORDER BY key
-                """).map { row in
-                StoredEntry(key: row["key"], id: UUID(uuidString: row["id"]) ?? UUID(), name: row["name"],
-                            category: row["category"], createdAt: row["created_at"], createdVersion: row["created_version"])
-            }
+            let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry") ?? 0
             var templates: [StoredFaceTemplate] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, entry_key, vector FROM face_template ORDER BY id") {
-                let id: Int64 = row["id"]
-                guard let vector = VectorBlob.decode(row["vector"]) else { throw StorageError.corruptTemplate(id: id) }
-                templates.append(StoredFaceTemplate(id: id, entryKey: row["entry_key"], vector: vector))
+            let cursor = try Row.fetchCursor(db, sql: "SELECT id, entry_key, quantized FROM face_template ORDER BY id")
+            while let row = try cursor.next() {
+                let quantized = try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } }
+                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized))
             }
-            return WatchlistContents(version: version, entries: entries, faceTemplates: templates)
+            return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates)
+        }
+    }
+
+    /// Originals and entries of the given templates, in one read. Unknown ids
+    /// (e.g. removed since the caller's snapshot) are absent.
+    public func candidateDetails(templateIDs ids: [Int64]) async throws(StorageError) -> CandidateDetails {
+        guard !ids.isEmpty else { return CandidateDetails() }
+        return try await read { db in
+            var details = CandidateDetails()
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT t.id, t.vector, e.key, e.id, e.name, e.category, e.created_version
+                    FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
+                    WHERE t.id IN (\(placeholders))
+                    """, arguments: StatementArguments(chunk))
+                while let row = try rows.next() {
+                    let id: Int64 = row[0]
+                    guard let vector = VectorBlob.decode(row[1]) else { throw StorageError.corruptTemplate(id: id) }
+                    details.vectors[id] = vector
+                    let key: Int64 = row[2]
+                    if details.entries[key] == nil {
+                        details.entries[key] = StoredEntry(key: key, id: UUID(uuidString: row[3]) ?? UUID(), name: row[4],
+                                                           category: row[5], createdVersion: row[6])
+                    }
+                }
+            }
+            return details
         }
     }
 

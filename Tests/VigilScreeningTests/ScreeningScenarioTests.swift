@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 import VigilScreening
 import VigilTestSupport
@@ -79,6 +80,17 @@ struct ScreeningScenarioTests {
         let after = try await restarted.screen(face: probe)
         #expect(after.candidates == before.candidates)
         #expect(after.decision == before.decision)
+
+        // Rows written before quantised templates were stored (schema v1) are
+        // quantised from their originals at start-up and match the same way.
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        try await DatabaseQueue(path: path, configuration: configuration).write { db in
+            try db.execute(sql: "UPDATE face_template SET quantized = NULL")
+        }
+        let legacy = try await makeService(database: path)
+        #expect(legacy.watchlistStatus.faceTemplates == 10)
+        #expect(try await legacy.screen(face: probe).candidates == before.candidates)
     }
 
     @Test("no face: enrolment refused, screening asks for a recapture")

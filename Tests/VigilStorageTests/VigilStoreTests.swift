@@ -9,6 +9,8 @@ import VigilTestSupport
 struct VigilStoreTests {
     let vector: [Float] = (0..<128).map { Float($0) / 128 }
 
+    func face(_ v: [Float]) -> NewFaceTemplate { NewFaceTemplate(vector: v, quantized: [1, 2, 3, UInt8(v.count % 256)]) }
+
     @Test("runs in WAL mode with the schema migrated")
     func walMode() async throws {
         let store = try VigilStore(path: temporaryDatabasePath())
@@ -21,8 +23,8 @@ struct VigilStoreTests {
     func enrolment() async throws {
         let path = temporaryDatabasePath()
         let store = try VigilStore(path: path)
-        let first = try await store.enroll(NewEntry(name: "A", category: "wanted_other", faceVectors: [vector, vector.reversed()]))
-        let second = try await store.enroll(NewEntry(name: "B", category: "missing_person", faceVectors: [vector]))
+        let first = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [face(vector), face(vector.reversed())])])[0]
+        let second = try await store.enroll([NewEntry(name: "B", category: "missing_person", faces: [face(vector)])])[0]
         #expect(first.version == 1 && second.version == 2)
         #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, events: 2, screenings: 0))
 
@@ -30,10 +32,15 @@ struct VigilStoreTests {
         let reopened = try VigilStore(path: path)
         let contents = try await reopened.loadWatchlist()
         #expect(contents.version == 2)
-        #expect(contents.entries.map(\.name) == ["A", "B"])
-        #expect(contents.entries[0].id == first.entry.id)
-        #expect(contents.faceTemplates.map(\.vector) == [vector, vector.reversed(), vector])
+        #expect(contents.entryCount == 2)
+        #expect(contents.faceTemplates.map(\.quantized) == [[1, 2, 3, 128], [1, 2, 3, 128], [1, 2, 3, 128]])
         #expect(contents.faceTemplates.map(\.entryKey) == [first.entry.key, first.entry.key, second.entry.key])
+        let ids = contents.faceTemplates.map(\.id)
+        let details = try await reopened.candidateDetails(templateIDs: ids + [9_999])
+        #expect(details.vectors.count == 3)
+        #expect(details.vectors[ids[1]] == vector.reversed())
+        #expect(details.entries[first.entry.key] == first.entry)
+        #expect(details.entries[second.entry.key]?.name == "B")
     }
 
     @Test("the after-commit hook sees entries in version order")
@@ -44,14 +51,23 @@ struct VigilStoreTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<8 {
                 group.addTask {
-                    _ = try await store.enroll(NewEntry(name: "P\(n)", category: "wanted_other", faceVectors: [self.vector])) { enrolled in
-                        seen.versions.withLock { $0.append(enrolled.version) }
+                    _ = try await store.enroll([NewEntry(name: "P\(n)", category: "wanted_other", faces: [self.face(self.vector)])]) { enrolled in
+                        seen.versions.withLock { $0.append(contentsOf: enrolled.map(\.version)) }
                     }
                 }
             }
             try await group.waitForAll()
         }
         #expect(seen.versions.withLock { $0 } == Array(1...8))
+    }
+
+    @Test("a batch is one transaction with one version per entry")
+    func batch() async throws {
+        let store = try VigilStore(path: temporaryDatabasePath())
+        let batch = (0..<5).map { NewEntry(name: "E\($0)", category: "wanted_other", faces: [face(vector)]) }
+        let enrolled = try await store.enroll(batch)
+        #expect(enrolled.map(\.version) == [1, 2, 3, 4, 5])
+        #expect(try await store.counts() == StoreCounts(entries: 5, faceTemplates: 5, events: 5, screenings: 0))
     }
 
     @Test("foreign keys are enforced")

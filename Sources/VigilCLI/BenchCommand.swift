@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import VigilBenchmarks
+import VigilScreening
+
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure speed (benchmarks, not tests).",
+                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self])
+}
+
+extension SearchBenchmark.Layout: ExpressibleByArgument {}
+
+struct BenchSearchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "search",
+        abstract: "1:N search on random unit vectors with mated probes, against the machine's streaming bandwidth and a scalar Float32 baseline.")
+
+    @Option(help: "Templates in the gallery.") var gallery = 1_000_000
+    @Option(help: "Vector dimension (multiple of 16).") var dim = 128
+    @Option(help: "Mated probes searched one at a time.") var queries = 1_000
+    @Option(help: "Scan threads.") var threads = 2
+    @Option(help: "Index layout: int8 (quantised, rescored exactly) or f32 (single-thread reference).") var layout = SearchBenchmark.Layout.int8
+    @Option(help: "Candidates per query.") var limit = 10
+    @Option(name: .customLong("from-db"), help: "Also time start-up: fill this SQLite file with the gallery (once) and load it.")
+    var database: String?
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() async throws {
+        var options = SearchBenchmark.Options()
+        options.gallery = gallery
+        options.dimension = dim
+        options.queries = queries
+        options.threads = threads
+        options.layout = layout
+        options.limit = limit
+        options.databasePath = database
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let report = try await SearchBenchmark.run(options) { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
+            if json {
+                try? Output.json(report)
+            } else {
+                print(Self.describe(report))
+            }
+        }
+    }
+
+    static func describe(_ r: SearchBenchmark.Report) -> String {
+        [
+            "\(r.layout.rawValue) gallery \(r.gallery) x \(r.dimension), \(r.queries) mated probes, \(r.threads) thread(s)",
+            String(format: "search: %.1f M vectors/s, %.2f GB/s = %.0f%% of the measured %.2f GB/s streaming bandwidth",
+                   r.vectorsPerS / 1e6, r.gbPerS, r.fractionOfBandwidth * 100, r.bandwidthGbPerS),
+            String(format: "latency: p50 %.3f ms, p99 %.3f ms (p99/p50 %.2f)", r.latencyMsP50, r.latencyMsP99, r.latencyMsP99 / r.latencyMsP50),
+            String(format: "baseline scalar Float32: %.1f M vectors/s; speedup %.1fx", r.baselineVectorsPerS / 1e6, r.speedupVsBaseline),
+            String(format: "rank-1 agreement with exact Float32: %.4f; %.1f bytes resident per template; index built in %.2f s",
+                   r.rank1Agreement, r.bytesPerTemplate, r.buildSeconds),
+        ].joined(separator: "\n") + (r.loadSeconds.map { String(format: "\nstart-up load from SQLite: %.2f s", $0) } ?? "")
+    }
+}
+
+struct BenchScreenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "End-to-end screening latency (decode, detect, embed, search, record) on labelled photos.")
+
+    @Option(help: "Folder of identities (DIR/<identity>/<image>); the first photo of each is enrolled.")
+    var images = "../shared/data/faces/lfw10"
+    @Option(help: "Times each probe photo is screened.") var repeats = 3
+    @Option(help: "Synthetic entries added to the watchlist first.") var gallery = 0
+    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        var options = ScreenBenchmark.Options()
+        options.images = images
+        options.repeats = repeats
+        options.padding = gallery
+        options.configuration = common.configuration()
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let r = try await ScreenBenchmark.run(options) { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
+            if json {
+                try? Output.json(r)
+            } else {
+                print(String(format: "%d screenings against %d templates: p50 %.1f ms, p99 %.1f ms (analysis p50 %.1f ms, search p50 %.2f / p99 %.2f ms, record p50 %.2f ms)",
+                             r.screenings, r.watchlistTemplates, r.latencyMsP50, r.latencyMsP99, r.analysisMsP50,
+                             r.searchMsP50, r.searchMsP99, r.recordMsP50))
+            }
+        }
+    }
+}

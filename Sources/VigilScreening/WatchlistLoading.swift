@@ -1,0 +1,44 @@
+import Foundation
+import VigilStorage
+
+/// Start-up loading of the watchlist index, exposed for the benchmark: the
+/// same path `ScreeningService.init` takes (open, read entries and int8
+/// templates, build the segments), without loading the face models.
+public enum WatchlistLoading {
+    public static func measure(databasePath: String) async throws(VigilError) -> (seconds: Double, templates: Int) {
+        let start = ContinuousClock.now
+        do {
+            let store = try VigilStore(path: databasePath)
+            let contents = try await store.loadWatchlist()
+            let index = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension)
+            let seconds = ScreeningService.ms(ContinuousClock.now - start) / 1000
+            return (seconds, index.faces.count)
+        } catch let error as StorageError {
+            throw VigilError(error)
+        } catch {
+            throw VigilError(.internalError, "the watchlist could not be indexed")
+        }
+    }
+
+    /// Fills a database with `count` synthetic single-template entries (for
+    /// the load benchmark), in transactions of 10,000.
+    public static func populate(databasePath: String, vectors: (Int) -> (vector: [Float], quantized: [UInt8]), count: Int,
+                                progress: (Int) -> Void) async throws(VigilError) {
+        do {
+            let store = try VigilStore(path: databasePath)
+            var done = try await store.counts().faceTemplates
+            while done < count {
+                let batch = (done..<min(count, done + 10_000)).map { i in
+                    let v = vectors(i)
+                    return NewEntry(name: "synthetic \(i)", category: WatchlistCategory.discreetCheck.rawValue,
+                                    faces: [NewFaceTemplate(vector: v.vector, quantized: v.quantized)])
+                }
+                _ = try await store.enroll(batch)
+                done += batch.count
+                progress(done)
+            }
+        } catch {
+            throw VigilError(error)
+        }
+    }
+}

@@ -1,0 +1,25 @@
+import Testing
+import VigilBenchmarks
+import VigilTestSupport
+
+/// The benchmark's own correctness (not its speed): on a small gallery every
+/// reported quantity must be consistent.
+@Suite("Search benchmark harness")
+struct SearchBenchmarkTests {
+    @Test("int8 and f32 layouts report consistent figures", arguments: SearchBenchmark.Layout.allCases)
+    func smallRun(layout: SearchBenchmark.Layout) async throws {
+        var options = SearchBenchmark.Options()
+        options.gallery = 3_008   // whole blocks of 16, so no padding in bytes per template
+        options.queries = 40
+        options.layout = layout
+        options.bandwidthProbeSizes = [64 << 20]
+        options.databasePath = layout == .int8 ? temporaryDatabasePath("vigil-bench") : nil
+        let report = try await SearchBenchmark.run(options)
+        #expect(report.rank1Agreement == 1)
+        #expect(report.bytesPerTemplate == (layout == .int8 ? 148 : 528))
+        #expect(report.bandwidthGbPerS > 0 && report.vectorsPerS > 0 && report.baselineVectorsPerS > 0)
+        #expect(abs(report.fractionOfBandwidth - report.gbPerS / report.bandwidthGbPerS) < 1e-9)
+        #expect(report.latencyMsP99 >= report.latencyMsP50)
+        #expect((report.loadSeconds != nil) == (layout == .int8))
+    }
+}
