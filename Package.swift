@@ -41,12 +41,13 @@ let package = Package(
         // SIMD code is orders of magnitude slower unoptimised; optimise it in every build.
         .target(name: "VigilMatching", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "VigilMetrics"),
+        .target(name: "VigilTemplates"),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
         .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "VigilScreening",
             dependencies: [
-                "VigilVision", "VigilMatching", "VigilStorage", "VigilMetrics",
+                "VigilVision", "VigilMatching", "VigilStorage", "VigilMetrics", "VigilTemplates",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -72,6 +73,7 @@ let package = Package(
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
         .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
+        .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilTestSupport"]),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilTestSupport"]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
         .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilTestSupport"]),

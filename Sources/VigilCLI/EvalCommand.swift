@@ -4,7 +4,7 @@ import VigilScreening
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure accuracy on labelled data.",
-                                                    subcommands: [EvalFacesCommand.self])
+                                                    subcommands: [EvalFacesCommand.self, EvalFingersCommand.self])
 }
 
 struct EvalFacesCommand: AsyncParsableCommand {
@@ -42,5 +42,32 @@ struct EvalFacesCommand: AsyncParsableCommand {
         lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
         lines.append("score: \(r.score)")
         return lines.joined(separator: "\n")
+    }
+}
+
+struct EvalFingersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingers",
+        abstract: "All-pairs fingerprint verification on an FVC-style folder (<finger>_<impression>.<ext>).")
+
+    @Argument(help: "Dataset folder.") var directory: String
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let r = try FingerEvaluation.run(directory: directory)
+            if json {
+                try? Output.json(r)
+            } else {
+                func pct(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+                print("""
+                    samples \(r.samples), fingers \(r.fingers), genuine pairs \(r.genuine), impostor pairs \(r.impostor)
+                    FTE \(pct(r.fte)) (\(r.fteCount); counted as errors)
+                    EER \(pct(r.eer)); FMR100 \(pct(r.fmr100)); FMR1000 \(pct(r.fmr1000)); ZeroFMR \(pct(r.zeroFmr))
+                    \(String(format: "%.2f ms per template, %.0f compares/s (one core)", r.msPerTemplate, r.comparesPerSecond))
+                    source: \(r.source)
+                    """)
+            }
+        }
     }
 }

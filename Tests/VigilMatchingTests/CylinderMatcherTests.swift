@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+@testable import VigilMatching
+
+@Suite("Minutia Cylinder-Code matcher")
+struct CylinderMatcherTests {
+    static func print(_ count: Int, seed: UInt64) -> [FingerMinutia] {
+        var rng = SplitMix64(state: seed)
+        return (0..<count).map { _ in
+            FingerMinutia(x: Float.random(in: 40...260, using: &rng), y: Float.random(in: 40...340, using: &rng),
+                          direction: Float.random(in: -Float.pi...Float.pi, using: &rng))
+        }
+    }
+
+    /// The same minutiae seen rotated by `angle` about the origin and shifted.
+    static func moved(_ minutiae: [FingerMinutia], angle: Float, dx: Float, dy: Float) -> [FingerMinutia] {
+        minutiae.map { m in
+            FingerMinutia(x: m.x * cos(angle) - m.y * sin(angle) + dx, y: m.x * sin(angle) + m.y * cos(angle) + dy,
+                          direction: Angle.wrap(m.direction + angle))
+        }
+    }
+
+    @Test("a print matches itself and a rotated, shifted copy; an unrelated print scores far lower")
+    func invariance() {
+        let minutiae = Self.print(40, seed: 1)
+        let matcher = CylinderMatcher()
+        let a = CylinderTemplate(minutiae: minutiae)
+        #expect(!a.cylinders.isEmpty)
+        let itself = matcher.score(a, a)
+        let moved = matcher.score(a, CylinderTemplate(minutiae: Self.moved(minutiae, angle: 0.4, dx: 30, dy: -20)))
+        let other = matcher.score(a, CylinderTemplate(minutiae: Self.print(40, seed: 2)))
+        #expect(itself > 0.9)
+        #expect(moved > 0.8)
+        #expect(other < 0.3)
+        #expect(abs(matcher.score(a, CylinderTemplate(minutiae: Self.print(40, seed: 2))) - matcher.score(CylinderTemplate(minutiae: Self.print(40, seed: 2)), a)) < 0.05)
+    }
+
+    @Test("a direction error of 180 degrees breaks the match (angle convention matters)")
+    func directionSensitivity() {
+        let minutiae = Self.print(40, seed: 3)
+        let flipped = minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: Angle.wrap($0.direction + .pi)) }
+        let matcher = CylinderMatcher()
+        let a = CylinderTemplate(minutiae: minutiae)
+        #expect(matcher.score(a, CylinderTemplate(minutiae: flipped)) < 0.5 * matcher.score(a, a))
+    }
+
+    @Test("too few minutiae give no cylinders and a zero score")
+    func degenerate() {
+        let lonely = CylinderTemplate(minutiae: [FingerMinutia(x: 100, y: 100, direction: 0)])
+        #expect(lonely.cylinders.isEmpty)
+        #expect(CylinderMatcher().score(lonely, CylinderTemplate(minutiae: Self.print(30, seed: 4))) == 0)
+        #expect(CylinderTemplate(minutiae: []).cylinders.isEmpty)
+    }
+}
