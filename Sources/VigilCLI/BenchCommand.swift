@@ -5,7 +5,7 @@ import VigilScreening
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure speed (benchmarks, not tests).",
-                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self])
+                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self, BenchFingersCommand.self])
 }
 
 extension SearchBenchmark.Layout: ExpressibleByArgument {}
@@ -84,6 +84,25 @@ struct BenchScreenCommand: AsyncParsableCommand {
                              r.screenings, r.watchlistTemplates, r.latencyMsP50, r.latencyMsP99, r.analysisMsP50,
                              r.searchMsP50, r.searchMsP99, r.recordMsP50))
             }
+        }
+    }
+}
+
+struct BenchFingersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingers", abstract: "MCC template comparisons per second on one core (synthetic prints, 30-50 minutiae).")
+
+    @Option(help: "Templates in the gallery.") var gallery = 2_000
+    @Option(help: "Probes compared against the whole gallery.") var probes = 5
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() throws {
+        let r = FingerBenchmark.run(gallery: gallery, probes: probes)
+        if json {
+            try Output.json(r)
+        } else {
+            print(String(format: "%d templates, %.1f minutiae on average: %.0f compares/s on one core; %.2f ms to build a template",
+                         r.gallery, r.meanMinutiae, r.comparesPerSecondPerCore, r.templateMsPerPrint))
         }
     }
 }

@@ -30,11 +30,35 @@ public struct Cylinder: Sendable {
 public struct CylinderTemplate: Sendable {
     public let cylinders: [Cylinder]
     public let parameters: CylinderParameters
+    /// Pairwise geometry of the cylinders' minutiae (row-major n x n), computed
+    /// once so that comparisons need no trigonometry: distance, direction
+    /// difference, and direction relative to the line joining them.
+    let distances: [Float]
+    let directionDifferences: [Float]
+    let radialAngles: [Float]
+    /// Every cylinder's bits then its mask, `2 * words` per cylinder, contiguous.
+    let packed: [UInt64]
 
     public init(minutiae: [FingerMinutia], parameters: CylinderParameters = CylinderParameters()) {
         self.parameters = parameters
         let hull = ConvexHull(minutiae.map { SIMD2($0.x, $0.y) })
         cylinders = minutiae.indices.compactMap { Self.cylinder(for: $0, in: minutiae, hull: hull, parameters) }
+        let n = cylinders.count
+        var distances = [Float](repeating: 0, count: n * n)
+        var differences = distances, radial = distances
+        for t in 0..<n {
+            let a = cylinders[t].minutia
+            for k in 0..<n where k != t {
+                let b = cylinders[k].minutia
+                distances[t * n + k] = hypot(a.x - b.x, a.y - b.y)
+                differences[t * n + k] = Angle.difference(a.direction, b.direction)
+                radial[t * n + k] = Angle.difference(a.direction, atan2(b.y - a.y, b.x - a.x))
+            }
+        }
+        self.distances = distances
+        directionDifferences = differences
+        radialAngles = radial
+        packed = cylinders.flatMap { $0.bits + $0.mask }
     }
 
     private static func cylinder(for index: Int, in minutiae: [FingerMinutia], hull: ConvexHull, _ p: CylinderParameters) -> Cylinder? {

@@ -24,12 +24,16 @@ public struct CylinderMatcher: Sendable {
         let minimumCommon = Int(minMatchableFraction * Float(a.parameters.cells * a.parameters.cells * a.parameters.sections) * .pi / 4)
         // Local similarity matrix, row-major na x nb.
         var local = [Float](repeating: 0, count: na * nb)
-        for i in 0..<na {
-            let ca = a.cylinders[i]
-            for j in 0..<nb {
-                let cb = b.cylinders[j]
-                guard abs(Angle.difference(ca.minutia.direction, cb.minutia.direction)) <= maxDirectionDifference else { continue }
-                local[i * nb + j] = Self.similarity(ca, cb, words: words, minimumCommon: minimumCommon)
+        let directionsB = b.cylinders.map(\.minutia.direction)
+        a.packed.withUnsafeBufferPointer { pa in
+            b.packed.withUnsafeBufferPointer { pb in
+                for i in 0..<na {
+                    let direction = a.cylinders[i].minutia.direction
+                    let rowA = pa.baseAddress! + i * 2 * words
+                    for j in 0..<nb where abs(Angle.difference(direction, directionsB[j])) <= maxDirectionDifference {
+                        local[i * nb + j] = Self.similarity(rowA, pb.baseAddress! + j * 2 * words, words: words, minimumCommon: minimumCommon)
+                    }
+                }
             }
         }
         let nr = min(na, nb)
@@ -47,12 +51,13 @@ public struct CylinderMatcher: Sendable {
     }
 
     /// 1 − ‖a⊕b‖ / (‖a‖ + ‖b‖) over the cells valid in both, ‖·‖ = √popcount.
+    /// `a` and `b` point at a cylinder's bits followed by its mask.
     @inline(__always)
-    static func similarity(_ a: Cylinder, _ b: Cylinder, words: Int, minimumCommon: Int) -> Float {
+    static func similarity(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, words: Int, minimumCommon: Int) -> Float {
         var common = 0, onesA = 0, onesB = 0, differing = 0
         for w in 0..<words {
-            let valid = a.mask[w] & b.mask[w]
-            let x = a.bits[w] & valid, y = b.bits[w] & valid
+            let valid = a[words + w] & b[words + w]
+            let x = a[w] & valid, y = b[w] & valid
             common &+= valid.nonzeroBitCount
             onesA &+= x.nonzeroBitCount
             onesB &+= y.nonzeroBitCount
@@ -66,12 +71,20 @@ public struct CylinderMatcher: Sendable {
 
     struct Pair { let a: Int; let b: Int; let similarity: Float }
 
-    /// Highest similarities first, each minutia used once.
+    /// Highest similarities first, each minutia used once. Similarities are
+    /// non-negative, so their bit patterns sort like the values: one integer
+    /// key per pair (similarity, then lower index) sorts fast and deterministically.
     static func greedyPairs(_ local: [Float], _ na: Int, _ nb: Int, count: Int) -> [Pair] {
-        let order = local.indices.filter { local[$0] > 0 }.sorted { local[$0] != local[$1] ? local[$0] > local[$1] : $0 < $1 }
+        var keys: [UInt64] = []
+        keys.reserveCapacity(local.count)
+        for (index, value) in local.enumerated() where value > 0 {
+            keys.append(UInt64(value.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index)))
+        }
+        keys.sort(by: >)
         var usedA = [Bool](repeating: false, count: na), usedB = [Bool](repeating: false, count: nb)
         var pairs: [Pair] = []
-        for index in order where pairs.count < count {
+        for key in keys where pairs.count < count {
+            let index = Int(UInt32.max - UInt32(truncatingIfNeeded: key))
             let i = index / nb, j = index % nb
             guard !usedA[i], !usedB[j] else { continue }
             usedA[i] = true
@@ -83,17 +96,24 @@ public struct CylinderMatcher: Sendable {
 
     /// Iteratively weighs each pair by how compatible it is with the others
     /// (distance, direction difference and radial angle agree in both prints).
+    /// A pair of pairs whose distances differ by more than 20 px, or whose
+    /// angles differ by more than 0.6 rad beyond μ, contributes less than
+    /// e^-18 and is skipped before any exponential is computed.
     func relax(_ pairs: [Pair], _ a: CylinderTemplate, _ b: CylinderTemplate) -> [Float] {
         let n = pairs.count
         guard n > 1 else { return pairs.map(\.similarity) }
+        let na = a.cylinders.count, nb = b.cylinders.count
         var rho = [Float](repeating: 0, count: n * n)
         for t in 0..<n {
+            let at = pairs[t].a * na, bt = pairs[t].b * nb
             for k in 0..<n where k != t {
-                let at = a.cylinders[pairs[t].a].minutia, ak = a.cylinders[pairs[k].a].minutia
-                let bt = b.cylinders[pairs[t].b].minutia, bk = b.cylinders[pairs[k].b].minutia
-                let d1 = abs(hypot(at.x - ak.x, at.y - ak.y) - hypot(bt.x - bk.x, bt.y - bk.y))
-                let d2 = abs(Angle.difference(Angle.difference(at.direction, ak.direction), Angle.difference(bt.direction, bk.direction)))
-                let d3 = abs(Angle.difference(Self.radialAngle(at, ak), Self.radialAngle(bt, bk)))
+                let ak = pairs[k].a, bk = pairs[k].b
+                let d1 = abs(a.distances[at + ak] - b.distances[bt + bk])
+                guard d1 < mu1 + 20 else { continue }
+                let d2 = abs(Angle.difference(a.directionDifferences[at + ak], b.directionDifferences[bt + bk]))
+                guard d2 < mu2 + 0.6 else { continue }   // factor below e^-18
+                let d3 = abs(Angle.difference(a.radialAngles[at + ak], b.radialAngles[bt + bk]))
+                guard d3 < mu3 + 0.6 else { continue }
                 rho[t * n + k] = sigmoid(d1, mu1, tau1) * sigmoid(d2, mu2, tau2) * sigmoid(d3, mu3, tau3)
             }
         }
@@ -108,11 +128,6 @@ public struct CylinderMatcher: Sendable {
             lambda = next
         }
         return lambda
-    }
-
-    /// Direction of m1 relative to the line from m1 to m2.
-    static func radialAngle(_ m1: FingerMinutia, _ m2: FingerMinutia) -> Float {
-        Angle.difference(m1.direction, atan2(m2.y - m1.y, m2.x - m1.x))
     }
 
     func sigmoid(_ v: Float, _ mu: Float, _ tau: Float) -> Float { 1 / (1 + exp(-tau * (v - mu))) }

@@ -19,9 +19,12 @@ public enum Angle {
     /// `a` brought into (-π, π].
     public static func wrap(_ a: Float) -> Float { normalized(a) }
 
+    /// Branches instead of `fmod`: every caller's input is within a few turns.
+    @inline(__always)
     static func normalized(_ a: Float) -> Float {
-        var v = a.truncatingRemainder(dividingBy: 2 * .pi)
-        if v <= -.pi { v += 2 * .pi } else if v > .pi { v -= 2 * .pi }
+        var v = a
+        while v > .pi { v -= 2 * .pi }
+        while v <= -.pi { v += 2 * .pi }
         return v
     }
 
