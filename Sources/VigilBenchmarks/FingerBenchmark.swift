@@ -25,11 +25,12 @@ public enum FingerBenchmark {
         let templates = prints.map { CylinderTemplate(minutiae: $0) }
         let templateNs = Double(DispatchTime.now().uptimeNanoseconds - built) / Double(max(1, gallery))
         let matcher = CylinderMatcher()
+        let workspace = CylinderMatcher.Workspace()
         var sink: Float = 0
         let start = DispatchTime.now().uptimeNanoseconds
         for p in 0..<probes {
             let probe = templates[p % templates.count]
-            for candidate in templates { sink += matcher.score(probe, candidate) }
+            for candidate in templates { sink += matcher.score(probe, candidate, using: workspace) }
         }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         blackHole(sink)

@@ -17,13 +17,34 @@ public struct CylinderMatcher: Sendable {
 
     public init() {}
 
+    /// Scratch memory reused across comparisons, so a comparison allocates
+    /// nothing once the buffers have grown. One per thread.
+    public final class Workspace {
+        var local: [Float] = []
+        var keys: [UInt64] = []
+        var sortScratch: [UInt64] = []
+        var usedA: [Bool] = []
+        var usedB: [Bool] = []
+        var rho: [Float] = []
+        public init() {}
+    }
+
     public func score(_ a: CylinderTemplate, _ b: CylinderTemplate) -> Float {
+        score(a, b, using: Workspace())
+    }
+
+    public func score(_ a: CylinderTemplate, _ b: CylinderTemplate, using workspace: Workspace) -> Float {
         let na = a.cylinders.count, nb = b.cylinders.count
         guard na > 0, nb > 0 else { return 0 }
         let words = a.parameters.words
         let minimumCommon = Int(minMatchableFraction * Float(a.parameters.cells * a.parameters.cells * a.parameters.sections) * .pi / 4)
         // Local similarity matrix, row-major na x nb.
-        var local = [Float](repeating: 0, count: na * nb)
+        // Take the buffer out of the workspace (no copy-on-write), put it back after.
+        var local: [Float] = []
+        swap(&local, &workspace.local)
+        defer { swap(&local, &workspace.local) }
+        local.removeAll(keepingCapacity: true)
+        local.append(contentsOf: repeatElement(0, count: na * nb))
         let directionsB = b.cylinders.map(\.minutia.direction)
         a.packed.withUnsafeBufferPointer { pa in
             b.packed.withUnsafeBufferPointer { pb in
@@ -37,9 +58,9 @@ public struct CylinderMatcher: Sendable {
             }
         }
         let nr = min(na, nb)
-        let pairs = Self.greedyPairs(local, na, nb, count: nr)
+        let pairs = Self.greedyPairs(local, na, nb, count: nr, workspace)
         guard !pairs.isEmpty else { return 0 }
-        let relaxed = relax(pairs, a, b)
+        let relaxed = relax(pairs, a, b, workspace)
         let np = minPairs + Int((sigmoid(Float(min(na, nb)), muP, tauP) * Float(maxPairs - minPairs)).rounded())
         // Keep the pairs whose similarity survived relaxation best (efficiency).
         let ranked = pairs.indices.sorted {
@@ -71,20 +92,31 @@ public struct CylinderMatcher: Sendable {
 
     struct Pair { let a: Int; let b: Int; let similarity: Float }
 
-    /// Highest similarities first, each minutia used once. Similarities are
-    /// non-negative, so their bit patterns sort like the values: one integer
-    /// key per pair (similarity, then lower index) sorts fast and deterministically.
-    static func greedyPairs(_ local: [Float], _ na: Int, _ nb: Int, count: Int) -> [Pair] {
-        var keys: [UInt64] = []
-        keys.reserveCapacity(local.count)
+    /// Highest similarities first, ties to the lower index, each minutia used
+    /// once. Similarities are non-negative, so their bit patterns order like
+    /// the values; keys of (inverted similarity bits, index) built in index
+    /// order and radix-sorted stably give exactly that order.
+    static func greedyPairs(_ local: [Float], _ na: Int, _ nb: Int, count: Int, _ w: Workspace) -> [Pair] {
+        w.keys.removeAll(keepingCapacity: true)
         for (index, value) in local.enumerated() where value > 0 {
-            keys.append(UInt64(value.bitPattern) << 32 | UInt64(UInt32.max - UInt32(index)))
+            w.keys.append(UInt64(~value.bitPattern) << 32 | UInt64(index))
         }
-        keys.sort(by: >)
-        var usedA = [Bool](repeating: false, count: na), usedB = [Bool](repeating: false, count: nb)
+        RadixSort.sortByHighWord(&w.keys, scratch: &w.sortScratch)
+        var usedA: [Bool] = [], usedB: [Bool] = []
+        swap(&usedA, &w.usedA)
+        swap(&usedB, &w.usedB)
+        defer {
+            swap(&usedA, &w.usedA)
+            swap(&usedB, &w.usedB)
+        }
+        usedA.removeAll(keepingCapacity: true)
+        usedA.append(contentsOf: repeatElement(false, count: na))
+        usedB.removeAll(keepingCapacity: true)
+        usedB.append(contentsOf: repeatElement(false, count: nb))
         var pairs: [Pair] = []
-        for key in keys where pairs.count < count {
-            let index = Int(UInt32.max - UInt32(truncatingIfNeeded: key))
+        pairs.reserveCapacity(count)
+        for key in w.keys where pairs.count < count {
+            let index = Int(UInt32(truncatingIfNeeded: key))
             let i = index / nb, j = index % nb
             guard !usedA[i], !usedB[j] else { continue }
             usedA[i] = true
@@ -99,11 +131,15 @@ public struct CylinderMatcher: Sendable {
     /// A pair of pairs whose distances differ by more than 20 px, or whose
     /// angles differ by more than 0.6 rad beyond μ, contributes less than
     /// e^-18 and is skipped before any exponential is computed.
-    func relax(_ pairs: [Pair], _ a: CylinderTemplate, _ b: CylinderTemplate) -> [Float] {
+    func relax(_ pairs: [Pair], _ a: CylinderTemplate, _ b: CylinderTemplate, _ w: Workspace) -> [Float] {
         let n = pairs.count
         guard n > 1 else { return pairs.map(\.similarity) }
         let na = a.cylinders.count, nb = b.cylinders.count
-        var rho = [Float](repeating: 0, count: n * n)
+        var rho: [Float] = []
+        swap(&rho, &w.rho)
+        defer { swap(&rho, &w.rho) }
+        rho.removeAll(keepingCapacity: true)
+        rho.append(contentsOf: repeatElement(0, count: n * n))
         for t in 0..<n {
             let at = pairs[t].a * na, bt = pairs[t].b * nb
             for k in 0..<n where k != t {

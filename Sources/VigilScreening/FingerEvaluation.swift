@@ -40,11 +40,12 @@ public enum FingerEvaluation {
         }
         let extracted = clock.now
         let matcher = CylinderMatcher()
+        let workspace = CylinderMatcher.Workspace()
         var genuine: [Float] = [], impostor: [Float] = []
         for i in samples.indices {
             for j in samples.indices where j > i {
                 var score = -Float.infinity
-                if let a = templates[i], let b = templates[j] { score = matcher.score(a, b) }
+                if let a = templates[i], let b = templates[j] { score = matcher.score(a, b, using: workspace) }
                 if samples[i].finger == samples[j].finger { genuine.append(score) } else { impostor.append(score) }
             }
         }

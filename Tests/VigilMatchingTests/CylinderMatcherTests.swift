@@ -52,3 +52,19 @@ struct CylinderMatcherTests {
         #expect(CylinderTemplate(minutiae: []).cylinders.isEmpty)
     }
 }
+
+@Suite("Radix sort of pair keys")
+struct RadixSortTests {
+    @Test("orders like a stable sort on the high word, including ties")
+    func matchesStableSort() {
+        var rng = SplitMix64(state: 9)
+        for size in [0, 1, 2, 17, 300, 1_000] {
+            // Few distinct high words, so ties are common.
+            let keys = (0..<size).map { UInt64(rng.next() % 50) << 32 | UInt64($0) }
+            var sorted = keys, scratch: [UInt64] = []
+            RadixSort.sortByHighWord(&sorted, scratch: &scratch)
+            let expected = keys.enumerated().sorted { ($0.element >> 32, $0.offset) < ($1.element >> 32, $1.offset) }.map(\.element)
+            #expect(sorted == expected)
+        }
+    }
+}
