@@ -53,3 +53,14 @@ enum Output {
         }
     }
 }
+
+/// `--finger right_index=FILE` options as finger samples.
+enum FingerOptions {
+    static func samples(_ options: [String]) throws(VigilError) -> [FingerSample] {
+        try options.map { option throws(VigilError) in
+            let parts = option.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2 else { throw VigilError(.invalidField, "--finger takes POSITION=FILE, e.g. right_index=print.iso") }
+            return FingerSample(position: try FingerPosition(parsing: parts[0]), bytes: try ImageFile.read(parts[1]))
+        }
+    }
+}

@@ -8,6 +8,7 @@ struct EnrollCommand: AsyncParsableCommand {
     @Option(help: "Display name.") var name: String
     @Option(help: "Category: \(WatchlistCategory.allCases.map(\.rawValue).joined(separator: ", ")).") var category: String
     @Option(help: "Face photo (repeat for several).") var face: [String] = []
+    @Option(help: "Finger template as POSITION=FILE, e.g. right_index=print.iso (repeatable).") var finger: [String] = []
     @Flag(help: "Print the result as JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -15,7 +16,8 @@ struct EnrollCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             let images = try face.map { path throws(VigilError) in try ImageFile.read(path) }
             let service = try await ScreeningService(configuration: common.configuration(database: db))
-            let result = try await service.enroll(name: name, category: category, faces: images)
+            let result = try await service.enroll(name: name, category: category, faces: images,
+                                                  fingers: try FingerOptions.samples(finger))
             if json {
                 try? Output.json(result)
             } else {

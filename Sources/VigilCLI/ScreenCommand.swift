@@ -5,15 +5,17 @@ struct ScreenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "screen", abstract: "Screen a traveller's face photo against the watchlist.")
 
     @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
-    @Option(help: "The traveller's face photo.") var face: String
+    @Option(help: "The traveller's face photo.") var face: String?
+    @Option(help: "Finger template as POSITION=FILE (repeatable).") var finger: [String] = []
     @Flag(help: "Print the result as JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            let image = try ImageFile.read(face)
+            let image = try face.map { path throws(VigilError) in try ImageFile.read(path) }
+            let fingers = try FingerOptions.samples(finger)
             let service = try await ScreeningService(configuration: common.configuration(database: db))
-            let result = try await service.screen(face: image)
+            let result = try await service.screen(face: image, fingers: fingers)
             if json {
                 try? Output.json(result)
             } else {
@@ -25,11 +27,14 @@ struct ScreenCommand: AsyncParsableCommand {
     static func describe(_ result: ScreeningResult) -> String {
         var lines = ["decision: \(result.decision.rawValue)   (screening \(result.id.uuidString), watchlist version \(result.watchlistVersion))"]
         if let reason = result.recaptureReason {
-            let shortfalls = result.face.quality?.shortfalls.map(\.rawValue).joined(separator: ", ") ?? ""
+            let shortfalls = result.face?.quality?.shortfalls.map(\.rawValue).joined(separator: ", ") ?? ""
             lines.append("recapture: \(reason)\(shortfalls.isEmpty ? "" : " (\(shortfalls))")")
         }
         for candidate in result.candidates {
-            lines.append(String(format: "  #%d  %.4f  %@  %@  %@", candidate.rank, candidate.score, candidate.category.rawValue,
+            let face = candidate.score.map { String(format: "face %.4f", $0) } ?? "face -"
+            let fingers = candidate.fingerScores.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
+            lines.append(String(format: "  #%d  evidence %.2f  (%@)  %@  %@  %@", candidate.rank, candidate.fusedScore,
+                                ([face] + fingers).joined(separator: ", "), candidate.category.rawValue,
                                 candidate.entryId.uuidString, candidate.name))
             lines.append("      \(candidate.action)")
         }

@@ -26,18 +26,18 @@ struct Routes {
     }
 
     func enroll(_ request: Request) async throws(VigilError) -> Response {
-        let form = try await SubmittedForm.read(request, imageFields: ["face", "faces"], maxBytes: configuration.maxBodyBytes)
+        let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
         let result = try await service.enroll(name: try form.text("name"), category: try form.text("category"),
-                                              faces: form.images("face", "faces"))
+                                              faces: form.images("face", "faces"), fingers: try form.fingers())
         return JSONResponse.make(result, status: .created)
     }
 
     func screen(_ request: Request) async throws(VigilError) -> Response {
-        let form = try await SubmittedForm.read(request, imageFields: ["face"], maxBytes: configuration.maxBodyBytes)
-        let faces = form.images("face")
-        guard faces.count == 1 else {
-            throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send exactly one 'face' image")
+        let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
+        let faces = form.images("face"), fingers = try form.fingers()
+        guard faces.count <= 1, !(faces.isEmpty && fingers.isEmpty) else {
+            throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send one 'face' image, 'finger_<position>' templates, or both")
         }
-        return JSONResponse.make(try await service.screen(face: faces[0]))
+        return JSONResponse.make(try await service.screen(face: faces.first, fingers: fingers))
     }
 }

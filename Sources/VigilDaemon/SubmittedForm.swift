@@ -5,8 +5,9 @@ import NIOCore
 import VigilScreening
 
 /// The fields of an enrolment or screening request, whichever way it was
-/// sent: multipart/form-data (text fields and image files) or JSON (text
-/// fields and base64 images, one string or an array per field).
+/// sent: multipart/form-data (text fields and files) or JSON (text fields
+/// and base64 binaries, one string or an array per field). Binary fields are
+/// `face`, `faces` and `finger_<position>` (e.g. `finger_right_index`).
 struct SubmittedForm: Sendable {
     private(set) var texts: [String: String] = [:]
     private(set) var images: [String: [[UInt8]]] = [:]
@@ -21,19 +22,33 @@ struct SubmittedForm: Sendable {
         names.flatMap { images[$0] ?? [] }
     }
 
-    static func read(_ request: Request, imageFields: Set<String>, maxBytes: Int) async throws(VigilError) -> SubmittedForm {
+    static let fingerPrefix = "finger_"
+
+    static func isBinary(_ field: String) -> Bool {
+        field == "face" || field == "faces" || field.hasPrefix(fingerPrefix)
+    }
+
+    /// Finger samples from `finger_<position>` fields, one per position.
+    func fingers() throws(VigilError) -> [FingerSample] {
+        try images.filter { $0.key.hasPrefix(Self.fingerPrefix) }.sorted { $0.key < $1.key }.map { field, samples throws(VigilError) in
+            guard samples.count == 1 else { throw VigilError(.invalidField, "send one '\(field)' sample") }
+            return FingerSample(position: try FingerPosition(parsing: String(field.dropFirst(Self.fingerPrefix.count))), bytes: samples[0])
+        }
+    }
+
+    static func read(_ request: Request, maxBytes: Int) async throws(VigilError) -> SubmittedForm {
         let body = try await collect(request, maxBytes: maxBytes)
         guard body.readableBytes > 0 else { throw VigilError(.emptyBody, "the request body is empty") }
         let contentType = request.headers[.contentType] ?? ""
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
         switch mediaType {
         case "application/json":
-            return try fromJSON(body, imageFields: imageFields)
+            return try fromJSON(body)
         case "multipart/form-data":
             guard let boundary = parameter("boundary", in: contentType) else {
                 throw VigilError(.malformedMultipart, "multipart/form-data needs a boundary parameter")
             }
-            return try fromMultipart(body, boundary: boundary, imageFields: imageFields)
+            return try fromMultipart(body, boundary: boundary)
         default:
             throw VigilError(.unsupportedMediaType, "send multipart/form-data or application/json")
         }
@@ -79,7 +94,7 @@ struct SubmittedForm: Sendable {
         }
     }
 
-    private static func fromJSON(_ body: ByteBuffer, imageFields: Set<String>) throws(VigilError) -> SubmittedForm {
+    private static func fromJSON(_ body: ByteBuffer) throws(VigilError) -> SubmittedForm {
         let fields: [String: JSONField]
         do {
             fields = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: body))
@@ -94,7 +109,7 @@ struct SubmittedForm: Sendable {
         }
         var form = SubmittedForm()
         for (name, field) in fields {
-            if imageFields.contains(name) {
+            if isBinary(name) {
                 form.images[name] = try field.values.enumerated().map { offset, text throws(VigilError) in
                     try decodeBase64(text, field: "\(name)[\(offset)]")
                 }
@@ -118,7 +133,7 @@ struct SubmittedForm: Sendable {
 
     // MARK: multipart/form-data
 
-    private static func fromMultipart(_ body: ByteBuffer, boundary: String, imageFields: Set<String>) throws(VigilError) -> SubmittedForm {
+    private static func fromMultipart(_ body: ByteBuffer, boundary: String) throws(VigilError) -> SubmittedForm {
         let parser = MultipartParser(boundary: boundary)
         var parts: [(name: String?, body: [UInt8])] = []
         var name: String?
@@ -141,7 +156,7 @@ struct SubmittedForm: Sendable {
         var form = SubmittedForm()
         for part in parts {
             guard let field = part.name else { throw VigilError(.malformedMultipart, "a part has no name") }
-            if imageFields.contains(field) {
+            if isBinary(field) {
                 form.images[field, default: []].append(part.body)
             } else {
                 guard let text = String(validating: part.body, as: UTF8.self) else {

@@ -69,3 +69,20 @@ final class PartitionResults: Sendable {
         slots.withLock { $0[partition] }
     }
 }
+
+/// Per-partition top lists of a finger search, merged after the scan.
+final class PartitionTops: Sendable {
+    private let slots: Mutex<[TopCandidates?]>
+
+    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
+
+    func store(_ top: TopCandidates, at partition: Int) {
+        slots.withLock { $0[partition] = top }
+    }
+
+    func merged(limit: Int) -> TopCandidates {
+        var all = TopCandidates(limit: limit)
+        for top in slots.withLock({ $0 }) { if let top { all.merge(top) } }
+        return all
+    }
+}

@@ -11,10 +11,10 @@ public enum FingerTemplates {
         do {
             parsed = try TemplateCodec.parse(bytes)
         } catch {
-            throw VigilError(.invalidField, "fingerprint template: \(error)")
+            throw VigilError(.invalidTemplate, "\(error)")
         }
         guard let view = parsed.template.fingerprints.first else {
-            throw VigilError(.invalidField, "fingerprint template holds no finger view")
+            throw VigilError(.invalidTemplate, "the record holds no finger view")
         }
         let unit: Float
         switch parsed.format {

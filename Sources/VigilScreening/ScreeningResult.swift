@@ -17,7 +17,12 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
         public let entryId: UUID
         public let name: String
         public let category: WatchlistCategory
-        public let score: Float
+        /// Face score (cosine similarity), when the face contributed.
+        public let score: Float?
+        /// MCC score per finger position that contributed.
+        public let fingerScores: [String: Float]
+        /// Sum over modalities of −log10 of the estimated false-match rate.
+        public let fusedScore: Double
         public let rank: Int
         public let protective: Bool
         public let action: String
@@ -33,9 +38,14 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
     public let id: UUID
     public let decision: Decision
     public let recaptureReason: VigilError.Code.RawValue?
-    public let face: FaceReport
+    /// The face found, when a face image was sent.
+    public let face: FaceReport?
+    /// Finger positions that were searched.
+    public let fingers: [FingerPosition]
     public let candidates: [Candidate]
+    /// The face threshold; the decision threshold in evidence is its −log10 FMR.
     public let threshold: Float
+    public let fusedThreshold: Double
     public let watchlistVersion: Int64
     public let timingsMs: Timings
 }
@@ -76,4 +86,5 @@ public struct EnrollmentResult: Sendable, Codable, Equatable {
     public let name: String
     public let category: WatchlistCategory
     public let faces: [FaceReport]
+    public let fingers: [FingerPosition]
 }

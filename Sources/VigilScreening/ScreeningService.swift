@@ -45,7 +45,8 @@ public final class ScreeningService: Sendable {
 
     // MARK: Enrolment
 
-    public func enroll(name rawName: String, category rawCategory: String, faces: [[UInt8]]) async throws(VigilError) -> EnrollmentResult {
+    public func enroll(name rawName: String, category rawCategory: String, faces: [[UInt8]],
+                       fingers: [FingerSample] = []) async throws(VigilError) -> EnrollmentResult {
         let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 200 else {
             throw VigilError(.invalidField, "name must hold 1 to 200 characters")
@@ -54,10 +55,13 @@ public final class ScreeningService: Sendable {
             let known = WatchlistCategory.allCases.map(\.rawValue).joined(separator: ", ")
             throw VigilError(.unknownCategory, "category '\(rawCategory.prefix(64))' is not one of: \(known)")
         }
-        guard !faces.isEmpty else { throw VigilError(.missingField, "at least one face image is required") }
+        guard !faces.isEmpty || !fingers.isEmpty else {
+            throw VigilError(.missingField, "at least one face image or finger template is required")
+        }
         guard faces.count <= configuration.maxFacesPerEnrollment else {
             throw VigilError(.invalidField, "at most \(configuration.maxFacesPerEnrollment) face images per enrolment")
         }
+        let fingerTemplates = try Self.validatedFingers(fingers, limit: configuration.maxFingersPerSample)
 
         let analyses = try await pipeline.analyzeAll(faces, field: "face")
         var templates: [NewFaceTemplate] = []
@@ -68,78 +72,144 @@ public final class ScreeningService: Sendable {
 
         let enrolled: EnrolledEntry
         do {
-            let new = NewEntry(name: name, category: category.rawValue, faces: templates)
+            let new = NewEntry(name: name, category: category.rawValue, faces: templates, fingers: fingerTemplates)
             enrolled = try await store.enroll([new]) { [self] enrolled in index.withLock { $0.apply(enrolled) } }[0]
         } catch {
             logger.error("enrolment write failed", metadata: ["reason": "\(error)"])
             throw VigilError(error)
         }
-        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(templates.count)"])
+        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(templates.count)",
+                                                 "fingers": "\(fingerTemplates.count)"])
         return EnrollmentResult(id: enrolled.entry.id, version: enrolled.version, name: name, category: category,
-                                faces: analyses.map { FaceReport($0, policy: pipeline.policy) })
+                                faces: analyses.map { FaceReport($0, policy: pipeline.policy) }, fingers: fingers.map(\.position))
+    }
+
+    /// Finger samples checked (one per position, each a usable template) and ready to store.
+    static func validatedFingers(_ fingers: [FingerSample], limit: Int) throws(VigilError) -> [NewFingerTemplate] {
+        guard fingers.count <= limit else { throw VigilError(.invalidField, "at most \(limit) fingers") }
+        guard Set(fingers.map(\.position)).count == fingers.count else {
+            throw VigilError(.invalidField, "each finger position may be sent once")
+        }
+        return try fingers.map { sample throws(VigilError) in
+            _ = try FingerCapture.cylinders(sample, field: "finger[\(sample.position.rawValue)]")
+            return NewFingerTemplate(position: sample.position.code, record: sample.bytes)
+        }
     }
 
     // MARK: Screening
 
     public func screen(face bytes: [UInt8]) async throws(VigilError) -> ScreeningResult {
+        try await screen(face: bytes, fingers: [])
+    }
+
+    /// Screens a face, fingers, or both. Each modality's score becomes
+    /// evidence (−log10 of its estimated false-match rate); a candidate's
+    /// evidence is the sum over what it matched, so a finger not enrolled for
+    /// it counts neither for nor against it. Candidates need the evidence the
+    /// face threshold alone would need (FMR 1% at the default).
+    public func screen(face bytes: [UInt8]?, fingers: [FingerSample]) async throws(VigilError) -> ScreeningResult {
+        guard bytes != nil || !fingers.isEmpty else {
+            throw VigilError(.missingField, "send a face image, finger templates, or both")
+        }
+        guard fingers.count <= configuration.maxFingersPerSample, Set(fingers.map(\.position)).count == fingers.count else {
+            throw VigilError(.invalidField, "at most one sample per finger position, ten in all")
+        }
         let clock = ContinuousClock()
         let started = clock.now
-        let analysis = try await pipeline.analyze(bytes, field: "face")
+        let probes = try fingers.map { sample throws(VigilError) in
+            (sample.position, try FingerCapture.cylinders(sample, field: "finger[\(sample.position.rawValue)]"))
+        }
+        var report: FaceReport?
+        var descriptor: [Float]?
+        var recaptureReason: VigilError.Code?
+        if let bytes {
+            let analysis = try await pipeline.analyze(bytes, field: "face")
+            report = FaceReport(analysis, policy: pipeline.policy)
+            if let face = analysis.face, report?.quality?.acceptable == true {
+                descriptor = face.descriptor
+            } else {
+                recaptureReason = analysis.face == nil ? .noFaceFound : .qualityInsufficient
+            }
+        }
         let analysed = clock.now
 
-        let report = FaceReport(analysis, policy: pipeline.policy)
         let snapshot = index.withLock { $0 }
         var candidates: [ScreeningResult.Candidate] = []
-        var decision = ScreeningResult.Decision.recaptureRequired
-        var recaptureReason: VigilError.Code?
-        if let face = analysis.face, report.quality?.acceptable == true {
-            candidates = try await search(face.descriptor, in: snapshot)
-            decision = candidates.isEmpty ? .noHit : .reviewRequired
-        } else {
-            recaptureReason = analysis.face == nil ? .noFaceFound : .qualityInsufficient
+        let usable = descriptor != nil || !probes.isEmpty
+        if usable {
+            candidates = try await search(face: descriptor, fingers: probes, in: snapshot)
         }
         let searched = clock.now
 
+        let decision: ScreeningResult.Decision = !usable ? .recaptureRequired : candidates.isEmpty ? .noHit : .reviewRequired
         let id = UUID()
-        let draft = ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
-                                    candidates: candidates, threshold: configuration.matchThreshold,
-                                    watchlistVersion: snapshot.version,
-                                    timingsMs: .init(analysis: 0, search: 0, record: 0, total: 0))
-        try await record(draft)
+        func result(_ timings: ScreeningResult.Timings) -> ScreeningResult {
+            ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
+                            fingers: fingers.map(\.position), candidates: candidates, threshold: configuration.matchThreshold,
+                            fusedThreshold: decisionEvidence, watchlistVersion: snapshot.version, timingsMs: timings)
+        }
+        try await record(result(.init(analysis: 0, search: 0, record: 0, total: 0)))
         let recorded = clock.now
-
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),
                                               record: Self.ms(recorded - searched), total: Self.ms(recorded - started))
         logger.info("screening", metadata: ["decision": "\(decision.rawValue)", "candidates": "\(candidates.count)",
-                                            "total_ms": "\(timings.total)"])
-        return ScreeningResult(id: id, decision: decision, recaptureReason: draft.recaptureReason, face: report,
-                               candidates: candidates, threshold: draft.threshold,
-                               watchlistVersion: draft.watchlistVersion, timingsMs: timings)
+                                            "fingers": "\(fingers.count)", "total_ms": "\(timings.total)"])
+        return result(timings)
     }
 
-    /// The int8 scan finds a candidate superset; the stored Float32
-    /// originals of those candidates give the exact scores and order, and
-    /// their entries are read in the same query.
-    private func search(_ descriptor: [Float], in snapshot: WatchlistIndex) async throws(VigilError) -> [ScreeningResult.Candidate] {
-        let candidates: CandidateSet
-        do {
-            candidates = try snapshot.faces.candidates(for: descriptor, limit: configuration.maxCandidates,
-                                                        threshold: configuration.matchThreshold, pool: scanPool)
-        } catch {
-            throw VigilError(.internalError, "the face descriptor is not usable")
+    /// Evidence a candidate needs: what the face threshold alone implies.
+    var decisionEvidence: Double { configuration.faceCalibration.evidence(configuration.matchThreshold) }
+
+    private struct Evidence {
+        var face: Float?
+        var fingers: [FingerPosition: Float] = [:]
+    }
+
+    /// Collects per-subject scores from every modality down to the evidence
+    /// floor, fuses them, and keeps the subjects that reach the decision evidence.
+    private func search(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
+                        in snapshot: WatchlistIndex) async throws(VigilError) -> [ScreeningResult.Candidate] {
+        var evidence: [Int64: Evidence] = [:]
+        var entries: [Int64: StoredEntry] = [:]
+        let limit = configuration.maxCandidates
+        if let descriptor {
+            let floor = min(configuration.matchThreshold, configuration.faceCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate))
+            let set: CandidateSet
+            do {
+                set = try snapshot.faces.candidates(for: descriptor, limit: limit, threshold: floor, pool: scanPool)
+            } catch {
+                throw VigilError(.internalError, "the face descriptor is not usable")
+            }
+            let details: CandidateDetails
+            do { details = try await store.candidateDetails(templateIDs: set.templateIDs) } catch { throw VigilError(error) }
+            entries = details.entries
+            for hit in set.rescored(exactVectors: { details.vectors[$0] }) { evidence[hit.subject, default: Evidence()].face = hit.score }
         }
-        let details: CandidateDetails
-        do {
-            details = try await store.candidateDetails(templateIDs: candidates.templateIDs)
-        } catch {
-            throw VigilError(error)
+        let fingerFloor = configuration.fingerCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate)
+        for (position, probe) in probes {
+            for hit in snapshot.fingers.search(probe, position: position.code, limit: limit, threshold: fingerFloor, pool: scanPool) {
+                evidence[hit.subject, default: Evidence()].fingers[position] = hit.score
+            }
         }
-        let hits = candidates.rescored { details.vectors[$0] }
-        return hits.enumerated().compactMap { offset, hit in
-            guard let entry = details.entries[hit.subject],
-                  let category = WatchlistCategory(rawValue: entry.category) else { return nil }
-            return ScreeningResult.Candidate(entryId: entry.id, name: entry.name, category: category, score: hit.score,
-                                             rank: offset + 1, protective: category.isProtective, action: category.action)
+        let fused = evidence.map { subject, e -> (Int64, Double) in
+            let face = e.face.map(configuration.faceCalibration.evidence) ?? 0
+            let fingers = e.fingers.values.reduce(0) { $0 + configuration.fingerCalibration.evidence($1) }
+            return (subject, face + fingers)
+        }
+        let needed = decisionEvidence
+        let ranked = fused.filter { $0.1 >= needed }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit)
+        let missing = ranked.map(\.0).filter { entries[$0] == nil }
+        if !missing.isEmpty {
+            do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }
+        }
+        return ranked.enumerated().compactMap { offset, item in
+            guard let entry = entries[item.0], let category = WatchlistCategory(rawValue: entry.category),
+                  let e = evidence[item.0] else { return nil }
+            return ScreeningResult.Candidate(
+                entryId: entry.id, name: entry.name, category: category, score: e.face,
+                fingerScores: Dictionary(uniqueKeysWithValues: e.fingers.map { ($0.key.rawValue, $0.value) }),
+                fusedScore: (item.1 * 1000).rounded() / 1000, rank: offset + 1,
+                protective: category.isProtective, action: category.action)
         }
     }
 
@@ -151,7 +221,7 @@ public final class ScreeningService: Sendable {
             throw VigilError(.internalError, "the screening result could not be encoded")
         }
         let record = ScreeningRecord(id: result.id, recordedAt: Date(), watchlistVersion: result.watchlistVersion,
-                                     decision: result.decision.rawValue, faceCount: result.face.count, resultJSON: json)
+                                     decision: result.decision.rawValue, faceCount: result.face?.count ?? 0, resultJSON: json)
         do {
             try await store.record(record)
         } catch {

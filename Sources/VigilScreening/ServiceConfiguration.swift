@@ -1,4 +1,5 @@
 import Foundation
+import VigilMetrics
 import VigilVision
 
 /// Settings of one Vigil instance, shared by the daemon and the CLI.
@@ -21,6 +22,16 @@ public struct ServiceConfiguration: Sendable {
     /// an officer, so a missed person costs more than a review; deployments
     /// with large watchlists should raise it (see README, "Accuracy").
     public static let defaultMatchThreshold: Float = 0.898
+
+    /// Score → evidence (−log10 FMR) per modality, from measured operating
+    /// points. Face: `vigil eval faces lfw10 johns` (FMR 1% at 0.8979, 0.1% at
+    /// 0.9113). Fingers: `vigil eval fingers` on all four FVC2002 databases
+    /// pooled (320 prints, 49,920 impostor pairs; FMR 1% at 0.01996, 0.1% at 0.02726).
+    public var faceCalibration = ScoreCalibration(score1: 0.8979, falseMatchRate1: 0.01, score2: 0.9113, falseMatchRate2: 0.001)
+    public var fingerCalibration = ScoreCalibration(score1: 0.01996, falseMatchRate1: 0.01, score2: 0.02726, falseMatchRate2: 0.001)
+    /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
+    public var evidenceFloorRate = 0.1
+    public var maxFingersPerSample = 10
 
     public init() {}
 }

@@ -17,6 +17,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case imageCorrupt = "image_corrupt"
         case imageTooLarge = "image_too_large"
         case noFaceFound = "no_face_found"
+        case invalidTemplate = "invalid_template"
+        case fingerprintImageUnsupported = "fingerprint_image_unsupported"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
@@ -39,9 +41,9 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind {
         switch code {
         case .emptyBody, .malformedJSON, .malformedMultipart, .missingField, .invalidField,
-             .imageEmpty, .imageTruncated, .imageCorrupt:
+             .imageEmpty, .imageTruncated, .imageCorrupt, .invalidTemplate:
             return .badRequest
-        case .unknownCategory, .noFaceFound, .qualityInsufficient:
+        case .unknownCategory, .noFaceFound, .qualityInsufficient, .fingerprintImageUnsupported:
             return .unprocessable
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType

@@ -9,6 +9,7 @@ import VigilStorage
 /// holding a lock.
 struct WatchlistIndex: Sendable {
     private(set) var faces: FaceIndex
+    private(set) var fingers = FingerIndex()
     private(set) var entryCount = 0
     private(set) var version: Int64 = 0
 
@@ -35,7 +36,15 @@ struct WatchlistIndex: Sendable {
             rows.append(Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector))
         }
         faces.add(quantized: rows)
+        fingers.add(contents.fingerTemplates.compactMap(Self.finger))
         version = contents.version
+    }
+
+    /// A stored finger record as cylinders; records are validated before they are stored.
+    static func finger(_ stored: StoredFingerTemplate) -> FingerIndex.Finger? {
+        guard let minutiae = try? FingerTemplates.minutiae(from: stored.record) else { return nil }
+        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position,
+                                  cylinders: CylinderTemplate(minutiae: minutiae))
     }
 
     mutating func apply(_ enrolled: [EnrolledEntry]) {
@@ -48,6 +57,7 @@ struct WatchlistIndex: Sendable {
                 rows.append(Int8Segment.Row(subject: entry.entry.key, template: template.id, vector: vector))
             }
             version = max(version, entry.version)
+            fingers.add(entry.fingerTemplates.compactMap(Self.finger))
         }
         faces.add(quantized: rows)
     }

@@ -31,13 +31,33 @@ public struct NewFaceTemplate: Sendable {
     }
 }
 
+/// A finger template: its position and its minutiae as an ISO/IEC
+/// 19794-2:2005 record (whatever format it arrived in).
+public struct StoredFingerTemplate: Sendable, Equatable {
+    public let id: Int64
+    public let entryKey: Int64
+    public let position: Int
+    public let record: [UInt8]
+}
+
+public struct NewFingerTemplate: Sendable {
+    public let position: Int
+    public let record: [UInt8]
+
+    public init(position: Int, record: [UInt8]) {
+        self.position = position
+        self.record = record
+    }
+}
+
 /// Everything start-up needs to rebuild the in-memory index: the version,
-/// the number of entries, and the int8 form of every face template.
-/// Entry details are read per screening, for its candidates only.
+/// the number of entries, the int8 form of every face template and every
+/// finger template. Entry details are read per screening, for its candidates only.
 public struct WatchlistContents: Sendable {
     public let version: Int64
     public let entryCount: Int
     public let faceTemplates: [StoredFaceTemplate]
+    public let fingerTemplates: [StoredFingerTemplate]
 }
 
 /// What a screening reads for its candidate templates: the Float32
@@ -51,17 +71,20 @@ public struct NewEntry: Sendable {
     public let name: String
     public let category: String
     public let faces: [NewFaceTemplate]
+    public let fingers: [NewFingerTemplate]
 
-    public init(name: String, category: String, faces: [NewFaceTemplate]) {
+    public init(name: String, category: String, faces: [NewFaceTemplate], fingers: [NewFingerTemplate] = []) {
         self.name = name
         self.category = category
         self.faces = faces
+        self.fingers = fingers
     }
 }
 
 public struct EnrolledEntry: Sendable {
     public let entry: StoredEntry
     public let faceTemplates: [StoredFaceTemplate]
+    public let fingerTemplates: [StoredFingerTemplate]
     public var version: Int64 { entry.createdVersion }
 }
 
@@ -88,6 +111,7 @@ public struct ScreeningRecord: Sendable {
 public struct StoreCounts: Sendable, Equatable {
     public let entries: Int
     public let faceTemplates: Int
+    public let fingerTemplates: Int
     public let events: Int
     public let screenings: Int
 }

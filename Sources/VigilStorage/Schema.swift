@@ -41,6 +41,15 @@ enum Schema {
             // rows written before v2, which the service quantises on load.
             try db.alter(table: "face_template") { t in t.add(column: "quantized", .blob) }
         }
+        migrator.registerMigration("v3: finger templates") { db in
+            try db.create(table: "finger_template") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("entry_key", .integer).notNull().indexed()
+                    .references("watchlist_entry", column: "key", onDelete: .cascade)
+                t.column("position", .integer).notNull()   // ISO/IEC 19794-2 finger position code
+                t.column("record", .blob).notNull()        // ISO/IEC 19794-2:2005 minutiae record
+            }
+        }
         return migrator
     }
 }

@@ -59,8 +59,14 @@ public final class VigilStore: Sendable {
                            arguments: [key, VectorBlob.encode(face.vector), Data(face.quantized)])
             templates.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized))
         }
+        var fingers: [StoredFingerTemplate] = []
+        for finger in new.fingers {
+            try db.execute(sql: "INSERT INTO finger_template (entry_key, position, record) VALUES (?, ?, ?)",
+                           arguments: [key, finger.position, Data(finger.record)])
+            fingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position, record: finger.record))
+        }
         let entry = StoredEntry(key: key, id: id, name: new.name, category: new.category, createdVersion: version)
-        return EnrolledEntry(entry: entry, faceTemplates: templates)
+        return EnrolledEntry(entry: entry, faceTemplates: templates, fingerTemplates: fingers)
     }
 
     /// The int8 form of every face template, the version and the entry
@@ -76,7 +82,12 @@ public final class VigilStore: Sendable {
                 let quantized = try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } }
                 templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized))
             }
-            return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates)
+            var fingers: [StoredFingerTemplate] = []
+            let fingerRows = try Row.fetchCursor(db, sql: "SELECT id, entry_key, position, record FROM finger_template ORDER BY id")
+            while let row = try fingerRows.next() {
+                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: [UInt8](row[3] as Data)))
+            }
+            return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates, fingerTemplates: fingers)
         }
     }
 
@@ -108,6 +119,24 @@ public final class VigilStore: Sendable {
         }
     }
 
+    /// The entries with the given keys; unknown keys are absent.
+    public func entries(keys: [Int64]) async throws(StorageError) -> [Int64: StoredEntry] {
+        guard !keys.isEmpty else { return [:] }
+        return try await read { db in
+            var entries: [Int64: StoredEntry] = [:]
+            let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT key, id, name, category, created_version FROM watchlist_entry WHERE key IN (\(placeholders))
+                """, arguments: StatementArguments(keys))
+            while let row = try rows.next() {
+                let key: Int64 = row[0]
+                entries[key] = StoredEntry(key: key, id: UUID(uuidString: row[1]) ?? UUID(), name: row[2], category: row[3],
+                                           createdVersion: row[4])
+            }
+            return entries
+        }
+    }
+
     public func record(_ screening: ScreeningRecord) async throws(StorageError) {
         try await write { db in
             try db.execute(sql: """
@@ -126,6 +155,7 @@ public final class VigilStore: Sendable {
         try await read { db in
             func count(_ table: String) throws -> Int { try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0 }
             return StoreCounts(entries: try count("watchlist_entry"), faceTemplates: try count("face_template"),
+                               fingerTemplates: try count("finger_template"),
                                events: try count("watchlist_event"), screenings: try count("screening"))
         }
     }

@@ -76,6 +76,41 @@ struct DaemonHTTPTests {
         }
     }
 
+    @Test("fingers over HTTP: JSON enrolment with a finger template, multipart screening with a finger alone")
+    func fingers() async throws {
+        let (_, app) = try await makeDaemon()
+        let person = try TestData.identities("lfw10")[6]
+        let enrolFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_1.iso")
+        let probeFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.iso")
+        try await app.test(.live) { client in
+            let enrolled = try await client.execute(
+                uri: "/v1/watchlist/entries", method: .post, headers: [.contentType: "application/json"],
+                body: json(["name": person.identity, "category": "potential_victim",
+                            "face": Data(try TestData.bytes(person.files[0])).base64EncodedString(),
+                            "finger_left_index": Data(enrolFinger).base64EncodedString()]))
+            #expect(enrolled.status == .created)
+            let id = try decode(enrolled)["id"] as? String
+
+            var form = Multipart()
+            form.file("finger_left_index", probeFinger, filename: "probe.iso")
+            let screened = try await client.execute(uri: "/v1/screenings", method: .post,
+                                                    headers: [.contentType: form.contentType], body: form.finished())
+            #expect(screened.status == .ok)
+            let body = try decode(screened)
+            #expect(body["decision"] as? String == "review_required")
+            let top = try #require((body["candidates"] as? [[String: Any]])?.first)
+            #expect(top["entry_id"] as? String == id)
+            #expect((top["finger_scores"] as? [String: Any])?["left_index"] != nil)
+
+            var bad = Multipart()
+            bad.file("finger_left_index", try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.tif"), filename: "probe.tif")
+            let refused = try await client.execute(uri: "/v1/screenings", method: .post,
+                                                   headers: [.contentType: bad.contentType], body: bad.finished())
+            #expect(refused.status == .unprocessableContent)
+            #expect(try errorCode(refused) == "fingerprint_image_unsupported")
+        }
+    }
+
     struct BadRequest: Sendable {
         let what: String
         let uri: String

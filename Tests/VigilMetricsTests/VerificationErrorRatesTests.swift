@@ -42,3 +42,28 @@ struct VerificationErrorRatesTests {
         #expect(rates.falseMatchRate(at: 0.5) == 0)
     }
 }
+
+@Suite("Score calibration")
+struct ScoreCalibrationTests {
+    let face = ScoreCalibration(score1: 0.8979, falseMatchRate1: 0.01, score2: 0.9113, falseMatchRate2: 0.001)
+
+    @Test("reproduces both anchor points and is monotonic")
+    func anchors() {
+        #expect(abs(face.evidence(0.8979) - 2) < 1e-3)
+        #expect(abs(face.evidence(0.9113) - 3) < 1e-3)
+        #expect(abs(Double(face.score(atFalseMatchRate: 0.01)) - 0.8979) < 1e-4)
+        var last = -1.0
+        for s in stride(from: Float(0.7), through: 1.0, by: 0.01) {
+            let e = face.evidence(s)
+            #expect(e >= last)
+            last = e
+        }
+    }
+
+    @Test("evidence is bounded")
+    func bounds() {
+        #expect(face.evidence(-1) == 0 || face.evidence(-1) < 1e-6)
+        #expect(face.evidence(1) <= ScoreCalibration.maximumEvidence)
+        #expect(face.evidence(10) == ScoreCalibration.maximumEvidence)
+    }
+}

@@ -103,7 +103,7 @@ struct ScreeningScenarioTests {
         let result = try await service.screen(face: dogs)
         #expect(result.decision == .recaptureRequired)
         #expect(result.recaptureReason == "no_face_found")
-        #expect(result.face.found == false && result.face.count == 0)
+        #expect(result.face?.found == false && result.face?.count == 0)
         #expect(result.candidates.isEmpty)
     }
 
@@ -121,8 +121,8 @@ struct ScreeningScenarioTests {
         let result = try await service.screen(face: crowd)
         #expect(result.decision == .recaptureRequired)
         #expect(result.recaptureReason == "quality_insufficient")
-        #expect(result.face.quality?.acceptable == false)
-        #expect(result.face.quality?.shortfalls.contains(.eyesTooClose) == true)
+        #expect(result.face?.quality?.acceptable == false)
+        #expect(result.face?.quality?.shortfalls.contains(.eyesTooClose) == true)
         #expect(try await service.storeCounts().entries == 0)
     }
 }

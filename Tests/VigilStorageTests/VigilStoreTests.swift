@@ -15,7 +15,7 @@ struct VigilStoreTests {
     func walMode() async throws {
         let store = try VigilStore(path: temporaryDatabasePath())
         #expect(try await store.journalMode() == "wal")
-        #expect(try await store.counts() == StoreCounts(entries: 0, faceTemplates: 0, events: 0, screenings: 0))
+        #expect(try await store.counts() == StoreCounts(entries: 0, faceTemplates: 0, fingerTemplates: 0, events: 0, screenings: 0))
         #expect(try await store.watchlistVersion() == 0)
     }
 
@@ -26,7 +26,7 @@ struct VigilStoreTests {
         let first = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [face(vector), face(vector.reversed())])])[0]
         let second = try await store.enroll([NewEntry(name: "B", category: "missing_person", faces: [face(vector)])])[0]
         #expect(first.version == 1 && second.version == 2)
-        #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, events: 2, screenings: 0))
+        #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, fingerTemplates: 0, events: 2, screenings: 0))
 
         // A fresh open reads back exactly what was written.
         let reopened = try VigilStore(path: path)
@@ -67,7 +67,7 @@ struct VigilStoreTests {
         let batch = (0..<5).map { NewEntry(name: "E\($0)", category: "wanted_other", faces: [face(vector)]) }
         let enrolled = try await store.enroll(batch)
         #expect(enrolled.map(\.version) == [1, 2, 3, 4, 5])
-        #expect(try await store.counts() == StoreCounts(entries: 5, faceTemplates: 5, events: 5, screenings: 0))
+        #expect(try await store.counts() == StoreCounts(entries: 5, faceTemplates: 5, fingerTemplates: 0, events: 5, screenings: 0))
     }
 
     @Test("foreign keys are enforced")

@@ -1,0 +1,44 @@
+import Foundation
+
+/// Maps a comparison score to evidence: −log10 of the estimated false-match
+/// rate at that score. The impostor tail is modelled as a Gaussian passing
+/// exactly through two measured operating points, so the calibration
+/// reproduces both (e.g. the thresholds at FMR 1% and 0.1%) and extrapolates
+/// smoothly beyond the data. Evidence from independent modalities adds up
+/// (the product of their false-match rates), which is the fusion rule.
+public struct ScoreCalibration: Sendable, Equatable {
+    public let mean: Double
+    public let deviation: Double
+    /// Evidence is capped so that no single comparison can claim more than
+    /// an FMR of 1e-12, however far out its score lies.
+    public static let maximumEvidence = 12.0
+
+    public init(score1: Double, falseMatchRate1: Double, score2: Double, falseMatchRate2: Double) {
+        let z1 = Self.quantile(falseMatchRate1), z2 = Self.quantile(falseMatchRate2)
+        deviation = (score2 - score1) / (z2 - z1)
+        mean = score1 - z1 * deviation
+    }
+
+    /// −log10 FMR(score), in 0...maximumEvidence.
+    public func evidence(_ score: Float) -> Double {
+        let z = (Double(score) - mean) / deviation
+        let tail = 0.5 * erfc(z / 2.0.squareRoot())
+        guard tail > 0 else { return Self.maximumEvidence }
+        return min(Self.maximumEvidence, max(0, -log10(tail)))
+    }
+
+    /// The score whose estimated FMR is `rate`.
+    public func score(atFalseMatchRate rate: Double) -> Float {
+        Float(mean + Self.quantile(rate) * deviation)
+    }
+
+    /// z with P(Z ≥ z) = p for a standard normal, by bisection on erfc.
+    static func quantile(_ p: Double) -> Double {
+        var lo = -10.0, hi = 40.0
+        for _ in 0..<200 {
+            let mid = (lo + hi) / 2
+            if 0.5 * erfc(mid / 2.0.squareRoot()) > p { lo = mid } else { hi = mid }
+        }
+        return (lo + hi) / 2
+    }
+}

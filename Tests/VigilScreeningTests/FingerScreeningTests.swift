@@ -1,0 +1,122 @@
+import Testing
+import VigilScreening
+import VigilTestSupport
+
+/// Each of ten lfw10 people is enrolled with their first face photo and one
+/// FVC2002 DB1 finger (101...110, first impression) as right index.
+@Suite("Screening with finger templates and fusion", .enabled(if: TestData.shouldRunDataTests))
+struct FingerScreeningTests {
+    static func finger(_ finger: Int, _ impression: Int, database: String = "DB1_B") throws -> [UInt8] {
+        try TestData.bytes("fingerprints/FVC2002/\(database)/\(finger)_\(impression).iso")
+    }
+
+    static func enrolled(at path: String? = nil) async throws -> (ScreeningService, [Int: String]) {
+        let service = try await makeService(database: path)
+        var ids: [Int: String] = [:]
+        for (offset, person) in try TestData.identities("lfw10").enumerated() {
+            let result = try await service.enroll(
+                name: person.identity, category: "wanted_trafficking", faces: [try TestData.bytes(person.files[0])],
+                fingers: [FingerSample(position: .rightIndex, bytes: try finger(101 + offset, 1))])
+            #expect(result.fingers == [.rightIndex])
+            ids[101 + offset] = result.id.uuidString
+        }
+        return (service, ids)
+    }
+
+    @Test("a finger alone finds its person; face and finger together give more evidence than the face")
+    func fingerAndFusion() async throws {
+        let (service, ids) = try await Self.enrolled()
+        #expect(try await service.storeCounts().fingerTemplates == 10)
+        var found = 0
+        for f in 101...110 {
+            let result = try await service.screen(face: nil, fingers: [FingerSample(position: .rightIndex, bytes: try Self.finger(f, 3))])
+            #expect(result.face == nil)
+            if result.candidates.first?.entryId.uuidString == ids[f] {
+                found += 1
+                #expect(result.decision == .reviewRequired)
+                #expect(result.candidates[0].score == nil)
+                #expect(result.candidates[0].fingerScores["right_index"] != nil)
+                #expect(result.candidates[0].fusedScore >= result.fusedThreshold)
+            }
+        }
+        // MCC's FNMR at FMR 1% on DB1 is about 3%: nine or ten of ten.
+        #expect(found >= 9)
+
+        let person = try TestData.identities("lfw10")[0]
+        let faceOnly = try await service.screen(face: try TestData.bytes(person.files[4]), fingers: [])
+        let both = try await service.screen(face: try TestData.bytes(person.files[4]),
+                                            fingers: [FingerSample(position: .rightIndex, bytes: try Self.finger(101, 5))])
+        let top = try #require(both.candidates.first)
+        #expect(top.entryId == faceOnly.candidates.first?.entryId)
+        #expect(top.score == faceOnly.candidates.first?.score)
+        #expect(top.fusedScore > faceOnly.candidates[0].fusedScore)
+    }
+
+    @Test("a finger position not enrolled counts neither for nor against a candidate")
+    func otherPosition() async throws {
+        let (service, _) = try await Self.enrolled()
+        let person = try TestData.identities("lfw10")[2]
+        let faceOnly = try await service.screen(face: try TestData.bytes(person.files[1]), fingers: [])
+        let withThumb = try await service.screen(face: try TestData.bytes(person.files[1]),
+                                                 fingers: [FingerSample(position: .leftThumb, bytes: try Self.finger(103, 2))])
+        #expect(withThumb.candidates == faceOnly.candidates)
+        let thumbOnly = try await service.screen(face: nil, fingers: [FingerSample(position: .leftThumb, bytes: try Self.finger(103, 2))])
+        #expect(thumbOnly.decision == .noHit)
+    }
+
+    @Test("fingers of people not enrolled mostly give no hit")
+    func strangers() async throws {
+        let (service, _) = try await Self.enrolled()
+        var noHit = 0
+        for f in 101...108 {
+            for impression in [1, 5] {
+                let sample = FingerSample(position: .rightIndex, bytes: try Self.finger(f, impression, database: "DB2_B"))
+                if try await service.screen(face: nil, fingers: [sample]).decision == .noHit { noHit += 1 }
+            }
+        }
+        // At FMR 1% per comparison and ten enrolled fingers about one probe in ten may draw a candidate.
+        #expect(noHit >= 12, "\(noHit) of 16")
+    }
+
+    @Test("the finger index is rebuilt from the database after a restart")
+    func restart() async throws {
+        let path = temporaryDatabasePath()
+        let sample = FingerSample(position: .rightIndex, bytes: try Self.finger(104, 6))
+        let before: ScreeningResult
+        do {
+            let (service, _) = try await Self.enrolled(at: path)
+            before = try await service.screen(face: nil, fingers: [sample])
+        }
+        let restarted = try await makeService(database: path)
+        #expect(try await restarted.screen(face: nil, fingers: [sample]).candidates == before.candidates)
+    }
+
+    @Test("bad finger samples are refused with their code and store nothing")
+    func badSamples() async throws {
+        let service = try await makeService()
+        let face = try TestData.bytes(try TestData.identities("lfw10")[0].files[0])
+        let cases: [([FingerSample], VigilError.Code)] = [
+            ([FingerSample(position: .rightIndex, bytes: try TestData.bytes("fingerprints/iso-invalid/101_1_truncate_1_byte.iso"))], .invalidTemplate),
+            ([FingerSample(position: .rightIndex, bytes: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif"))], .fingerprintImageUnsupported),
+            ([FingerSample(position: .rightIndex, bytes: CraftedImages.notAnImage)], .invalidTemplate),
+            ([FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1)), FingerSample(position: .rightIndex, bytes: try Self.finger(102, 1))], .invalidField),
+        ]
+        for (fingers, code) in cases {
+            do {
+                _ = try await service.enroll(name: "X", category: "wanted_other", faces: [face], fingers: fingers)
+                Issue.record("enrolment with \(code) input succeeded")
+            } catch {
+                #expect(error.code == code)
+            }
+            do {
+                _ = try await service.screen(face: nil, fingers: fingers)
+                Issue.record("screening with \(code) input succeeded")
+            } catch {
+                #expect(error.code == code)
+            }
+        }
+        #expect(throws: VigilError.self) { try FingerPosition(parsing: "right_toe") }
+        let counts = try await service.storeCounts()
+        #expect(counts.entries == 0 && counts.fingerTemplates == 0 && counts.screenings == 0)
+    }
+}
