@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import VigilScreening
 
+extension FingerEvaluation.Source: ExpressibleByArgument {}
+
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure accuracy on labelled data.",
                                                     subcommands: [EvalFacesCommand.self, EvalFingersCommand.self])
@@ -51,11 +53,13 @@ struct EvalFingersCommand: AsyncParsableCommand {
         abstract: "All-pairs fingerprint verification on an FVC-style folder (<finger>_<impression>.<ext>).")
 
     @Argument(help: "Dataset folder.") var directory: String
+    @Option(help: "Minutiae from 'templates' beside the images, or from the 'images' by Vigil's extractor.")
+    var source = FingerEvaluation.Source.templates
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            let r = try FingerEvaluation.run(directory: directory)
+            let r = try FingerEvaluation.run(directory: directory, source: source)
             if json {
                 try? Output.json(r)
             } else {

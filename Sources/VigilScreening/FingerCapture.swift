@@ -1,21 +1,23 @@
+import Foundation
 import VigilMatching
+import VigilTemplates
 import VigilVision
 
-/// Turns a finger sample into cylinders. Samples are ISO/IEC 19794-2 or
-/// ANSI INCITS 378 minutiae records; an image is recognised and refused with
-/// its own code until Vigil's minutiae extractor exists.
+/// Turns a finger sample into a stored record and cylinders. A sample is an
+/// ISO/IEC 19794-2 or ANSI INCITS 378 minutiae record, or an image (JPEG,
+/// PNG, BMP, TIFF, WebP at 500 dpi) whose minutiae Vigil's extractor finds
+/// and writes as an ISO/IEC 19794-2:2005 record, so every finger is stored
+/// and compared the same way.
 enum FingerCapture {
-    static func cylinders(_ sample: FingerSample, field: String) throws(VigilError) -> CylinderTemplate {
-        guard sample.bytes.starts(with: Array("FMR\0".utf8)) else {
-            if (try? ImageProbe.probe(sample.bytes)) != nil {
-                throw VigilError(.fingerprintImageUnsupported,
-                                 "\(field): send an ISO/IEC 19794-2 or ANSI INCITS 378 minutiae template; extraction from images is not available yet")
-            }
-            throw VigilError(.invalidTemplate, "\(field): not a minutiae template")
-        }
+    /// Below these an image is asked to be captured again.
+    static let minimumMinutiae = 8
+    static let minimumQuality: Float = 10
+
+    static func record(_ sample: FingerSample, field: String) throws(VigilError) -> (record: [UInt8], cylinders: CylinderTemplate) {
+        let record = sample.bytes.starts(with: Array("FMR\0".utf8)) ? sample.bytes : try extractedRecord(sample, field: field)
         let minutiae: [FingerMinutia]
         do {
-            minutiae = try FingerTemplates.minutiae(from: sample.bytes)
+            minutiae = try FingerTemplates.minutiae(from: record)
         } catch {
             throw VigilError(.invalidTemplate, "\(field): \(error.message)")
         }
@@ -23,6 +25,47 @@ enum FingerCapture {
         guard !template.cylinders.isEmpty else {
             throw VigilError(.qualityInsufficient, "\(field): too few minutiae to compare")
         }
-        return template
+        return (record, template)
+    }
+
+    static func cylinders(_ sample: FingerSample, field: String) throws(VigilError) -> CylinderTemplate {
+        try record(sample, field: field).cylinders
+    }
+
+    private static func extractedRecord(_ sample: FingerSample, field: String) throws(VigilError) -> [UInt8] {
+        let print: ExtractedFingerprint
+        do {
+            print = try FingerprintExtractor.extract(sample.bytes)
+        } catch .unsupportedFormat {
+            throw VigilError(.invalidTemplate, "\(field): neither a minutiae template nor an image")
+        } catch {
+            throw VigilError(error, field: field)
+        }
+        guard print.minutiae.count >= minimumMinutiae, print.quality >= minimumQuality else {
+            throw VigilError(.qualityInsufficient, "\(field): fingerprint quality \(Int(print.quality)) with \(print.minutiae.count) minutiae; capture again")
+        }
+        var view = FingerprintView(position: CodedName(sample.position.code, in: [:]), view: 0, scanType: CodedName(0, in: [:]),
+                                   minutiae: print.minutiae.map(isoMinutia))
+        view.quality = Int(print.quality.rounded())
+        var template = FingerprintTemplate(fingerprints: [view])
+        template.sensorCertified = false
+        template.sensorId = 0
+        template.width = print.width
+        template.height = print.height
+        template.resolutionX = 197   // pixels per centimetre: 500 dpi
+        template.resolutionY = 197
+        do {
+            return try TemplateCodec.write(template, as: .iso19794p2v2005)
+        } catch {
+            throw VigilError(.internalError, "\(field): the extracted minutiae could not be encoded")
+        }
+    }
+
+    /// Image-frame radians (y down) to ISO units: 256 per turn, counter-clockwise with y up.
+    static func isoMinutia(_ m: ExtractedFingerprint.Minutia) -> Minutia {
+        let turns = Double(-m.direction) / (2 * .pi)
+        let angle = Int((turns - turns.rounded(.down)) * 256 + 0.5) % 256
+        return Minutia(type: CodedName(m.isBifurcation ? 2 : 1, in: [:]), positionX: Int(m.x.rounded()), positionY: Int(m.y.rounded()),
+                       angle: angle, quality: Int((m.reliability * 100).rounded()))
     }
 }

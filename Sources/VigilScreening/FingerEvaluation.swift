@@ -1,6 +1,7 @@
 import Foundation
 import VigilMatching
 import VigilMetrics
+import VigilVision
 
 /// `vigil eval fingers`: all genuine and all impostor pairs of an FVC-style
 /// database (`<finger>_<impression>.<ext>`), scored by the bit-based MCC
@@ -27,14 +28,23 @@ public struct FingerEvaluationReport: Sendable, Codable {
 }
 
 public enum FingerEvaluation {
-    static let templateExtensions: Set<String> = ["iso", "ist", "ansi"]
+    public enum Source: String, Sendable, CaseIterable {
+        /// Minutiae templates beside the images (`.iso`, `.ist`, `.ansi`).
+        case templates
+        /// Vigil's own extractor on the images (`.tif`, `.bmp`, `.png`, ...).
+        case images
+    }
 
-    public static func run(directory: String) throws(VigilError) -> FingerEvaluationReport {
-        let samples = try listSamples(directory)
+    static let templateExtensions: Set<String> = ["iso", "ist", "ansi"]
+    static let imageExtensions: Set<String> = ["tif", "tiff", "bmp", "png", "jpg", "jpeg", "webp"]
+
+    public static func run(directory: String, source: Source = .templates) throws(VigilError) -> FingerEvaluationReport {
+        let samples = try listSamples(directory, extensions: source == .templates ? templateExtensions : imageExtensions)
         let clock = ContinuousClock()
         let started = clock.now
-        let templates = try samples.map { sample throws(VigilError) -> CylinderTemplate? in
-            let minutiae = try FingerTemplates.minutiae(from: try ImageFile.read(sample.path))
+        let files = try samples.map { sample throws(VigilError) in try ImageFile.read(sample.path) }
+        let templates = files.map { bytes -> CylinderTemplate? in
+            guard let minutiae = try? minutiae(bytes, source: source) else { return nil }
             let template = CylinderTemplate(minutiae: minutiae)
             return template.cylinders.isEmpty ? nil : template
         }
@@ -65,13 +75,22 @@ public enum FingerEvaluation {
             thresholdAtFar: ["0.01": p100.threshold, "0.001": p1000.threshold],
             msPerTemplate: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
             comparesPerSecond: Double(genuine.count + impostor.count) / max(compareSeconds, 1e-9),
-            source: "minutiae templates beside the images (image extraction is not built yet)")
+            source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images")
+    }
+
+    static func minutiae(_ bytes: [UInt8], source: Source) throws -> [FingerMinutia] {
+        switch source {
+        case .templates:
+            return try FingerTemplates.minutiae(from: bytes)
+        case .images:
+            return try FingerprintExtractor.extract(bytes).minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }
+        }
     }
 
     struct Sample { let finger: String; let path: String }
 
     /// `<finger>_<impression>.<ext>` files, or one sub-folder per finger.
-    static func listSamples(_ directory: String) throws(VigilError) -> [Sample] {
+    static func listSamples(_ directory: String, extensions: Set<String>) throws(VigilError) -> [Sample] {
         let fm = FileManager.default
         guard let names = try? fm.contentsOfDirectory(atPath: directory) else {
             throw VigilError(.notFound, "dataset folder \(directory) cannot be read")
@@ -82,16 +101,16 @@ public enum FingerEvaluation {
             var isFolder: ObjCBool = false
             if fm.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
                 let files = (try? fm.contentsOfDirectory(atPath: path)) ?? []
-                for file in files.sorted() where templateExtensions.contains((file as NSString).pathExtension.lowercased()) {
+                for file in files.sorted() where extensions.contains((file as NSString).pathExtension.lowercased()) {
                     samples.append(Sample(finger: name, path: path + "/" + file))
                 }
-            } else if templateExtensions.contains((name as NSString).pathExtension.lowercased()),
+            } else if extensions.contains((name as NSString).pathExtension.lowercased()),
                       let finger = name.split(separator: "_").first {
                 samples.append(Sample(finger: String(finger), path: path))
             }
         }
         guard !samples.isEmpty else {
-            throw VigilError(.notFound, "no minutiae templates (.iso/.ist/.ansi) in \(directory); extracting minutiae from images is not built yet")
+            throw VigilError(.notFound, "no samples with extensions \(extensions.sorted().joined(separator: ", ")) in \(directory)")
         }
         return samples
     }

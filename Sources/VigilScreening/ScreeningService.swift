@@ -91,8 +91,8 @@ public final class ScreeningService: Sendable {
             throw VigilError(.invalidField, "each finger position may be sent once")
         }
         return try fingers.map { sample throws(VigilError) in
-            _ = try FingerCapture.cylinders(sample, field: "finger[\(sample.position.rawValue)]")
-            return NewFingerTemplate(position: sample.position.code, record: sample.bytes)
+            let captured = try FingerCapture.record(sample, field: "finger[\(sample.position.rawValue)]")
+            return NewFingerTemplate(position: sample.position.code, record: captured.record)
         }
     }
 

@@ -18,7 +18,6 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case imageTooLarge = "image_too_large"
         case noFaceFound = "no_face_found"
         case invalidTemplate = "invalid_template"
-        case fingerprintImageUnsupported = "fingerprint_image_unsupported"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
         case methodNotAllowed = "method_not_allowed"
@@ -43,7 +42,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyBody, .malformedJSON, .malformedMultipart, .missingField, .invalidField,
              .imageEmpty, .imageTruncated, .imageCorrupt, .invalidTemplate:
             return .badRequest
-        case .unknownCategory, .noFaceFound, .qualityInsufficient, .fingerprintImageUnsupported:
+        case .unknownCategory, .noFaceFound, .qualityInsufficient:
             return .unprocessable
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType

@@ -108,7 +108,8 @@ public struct CodedName: Codable, Equatable, Sendable, CustomStringConvertible {
     public let code: Int
     public let name: String
 
-    init(_ code: Int, in table: [Int: String]) {
+    /// The name comes from the field's standard table; `table` overrides it.
+    public init(_ code: Int, in table: [Int: String]) {
         self.code = code
         name = table[code] ?? "CODE_\(code)"
     }

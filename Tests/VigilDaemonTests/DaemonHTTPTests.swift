@@ -102,12 +102,18 @@ struct DaemonHTTPTests {
             #expect(top["entry_id"] as? String == id)
             #expect((top["finger_scores"] as? [String: Any])?["left_index"] != nil)
 
-            var bad = Multipart()
-            bad.file("finger_left_index", try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.tif"), filename: "probe.tif")
+            var image = Multipart()
+            image.file("finger_left_index", try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.tif"), filename: "probe.tif")
+            let fromImage = try await client.execute(uri: "/v1/screenings", method: .post,
+                                                     headers: [.contentType: image.contentType], body: image.finished())
+            #expect(fromImage.status == .ok)
+
+            var blank = Multipart()
+            blank.file("finger_left_index", CraftedImages.png(width: 64, height: 64), filename: "blank.png")
             let refused = try await client.execute(uri: "/v1/screenings", method: .post,
-                                                   headers: [.contentType: bad.contentType], body: bad.finished())
+                                                   headers: [.contentType: blank.contentType], body: blank.finished())
             #expect(refused.status == .unprocessableContent)
-            #expect(try errorCode(refused) == "fingerprint_image_unsupported")
+            #expect(try errorCode(refused) == "quality_insufficient")
         }
     }
 

@@ -17,6 +17,14 @@ struct FingerEvaluationTests {
         #expect(report.fmr1000 >= report.fmr100 && report.zeroFmr >= report.fmr1000)
     }
 
+    @Test("Vigil's extractor on the FVC2002 images: EER below NBIS on DB1 and DB2, FTE at most 1%", arguments: ["DB1_B", "DB2_B"])
+    func extractor(database: String) throws {
+        let report = try FingerEvaluation.run(directory: TestData.url("fingerprints/FVC2002/\(database)").path, source: .images)
+        #expect(report.genuine == 280 && report.impostor == 2880)
+        #expect(report.fte <= 0.01)
+        #expect(report.eer < Self.nbis[database]!, "\(database): EER \(report.eer)")
+    }
+
     @Test("a folder without templates says what is missing")
     func noTemplates() {
         #expect(throws: VigilError.self) { try FingerEvaluation.run(directory: TestData.url("faces/johns").path) }

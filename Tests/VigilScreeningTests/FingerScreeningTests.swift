@@ -78,6 +78,25 @@ struct FingerScreeningTests {
         #expect(noHit >= 12, "\(noHit) of 16")
     }
 
+    @Test("finger images: extracted, stored as ISO records, and matched")
+    func images() async throws {
+        let service = try await makeService()
+        func image(_ finger: Int, _ impression: Int) throws -> [UInt8] {
+            try TestData.bytes("fingerprints/FVC2002/DB2_B/\(finger)_\(impression).tif")
+        }
+        var ids: [Int: String] = [:]
+        for f in 101...105 {
+            ids[f] = try await service.enroll(name: "P\(f)", category: "wanted_other", faces: [],
+                                              fingers: [FingerSample(position: .leftIndex, bytes: try image(f, 1))]).id.uuidString
+        }
+        var found = 0
+        for f in 101...105 {
+            let result = try await service.screen(face: nil, fingers: [FingerSample(position: .leftIndex, bytes: try image(f, 6))])
+            if result.candidates.first?.entryId.uuidString == ids[f] { found += 1 }
+        }
+        #expect(found >= 4, "\(found) of 5")
+    }
+
     @Test("the finger index is rebuilt from the database after a restart")
     func restart() async throws {
         let path = temporaryDatabasePath()
@@ -97,7 +116,8 @@ struct FingerScreeningTests {
         let face = try TestData.bytes(try TestData.identities("lfw10")[0].files[0])
         let cases: [([FingerSample], VigilError.Code)] = [
             ([FingerSample(position: .rightIndex, bytes: try TestData.bytes("fingerprints/iso-invalid/101_1_truncate_1_byte.iso"))], .invalidTemplate),
-            ([FingerSample(position: .rightIndex, bytes: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif"))], .fingerprintImageUnsupported),
+            ([FingerSample(position: .rightIndex, bytes: CraftedImages.png(width: 64, height: 64))], .qualityInsufficient),
+            ([FingerSample(position: .rightIndex, bytes: CraftedImages.truncated(try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")))], .imageTruncated),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.notAnImage)], .invalidTemplate),
             ([FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1)), FingerSample(position: .rightIndex, bytes: try Self.finger(102, 1))], .invalidField),
         ]

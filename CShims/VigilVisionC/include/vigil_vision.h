@@ -98,6 +98,40 @@ vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *bytes, size_t l
                           const vv_face_options *options, vv_face_analysis *out,
                           char *message, size_t message_capacity);
 
+/* ---- Fingerprints ---- */
+
+typedef enum vv_minutia_type {
+    VV_MINUTIA_ENDING = 1,
+    VV_MINUTIA_BIFURCATION = 2
+} vv_minutia_type;
+
+typedef struct vv_minutia {
+    float x;            /* pixels, image coordinates at the image's own resolution */
+    float y;
+    float direction;    /* radians, image frame (x right, y down) */
+    int32_t type;       /* vv_minutia_type */
+    float reliability;  /* 0..1: local orientation coherence */
+} vv_minutia;
+
+typedef struct vv_fingerprint_options {
+    uint64_t max_pixels;  /* 0 = 40 megapixels */
+    int32_t dpi;          /* 0 = 500; 300..600 accepted */
+} vv_fingerprint_options;
+
+typedef struct vv_fingerprint_result {
+    int32_t image_width;
+    int32_t image_height;
+    int32_t count;       /* minutiae written (at most the caller's capacity) */
+    int32_t found;       /* minutiae found, possibly more than written */
+    float quality;       /* 0..100: coherence-weighted share of usable print area */
+} vv_fingerprint_result;
+
+/* Decodes a fingerprint image and extracts its minutiae into the caller's
+ * array. Stateless and thread-safe. */
+vv_status vv_fingerprint_extract(const uint8_t *bytes, size_t length, const vv_fingerprint_options *options,
+                                 vv_minutia *minutiae, int32_t capacity, vv_fingerprint_result *out,
+                                 char *message, size_t message_capacity);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,318 @@
+// Minutiae extraction, written from the published algorithms: normalisation,
+// block-variance segmentation, gradient orientation field with coherence
+// (Kass & Witkin; Bazen & Gerez), oriented Gabor enhancement (Hong, Wan &
+// Jain 1998, at the 500 dpi ridge period), binarisation, Zhang-Suen thinning,
+// minutiae by crossing number, and removal of false minutiae near the border
+// or in close pairs (spurs, bridges, broken ridges).
+#include "image_decode.hpp"
+#include "vigil_vision.h"
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/ximgproc.hpp>
+
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace {
+
+constexpr int kBlock = 16;
+constexpr int kOrientations = 16;
+constexpr double kRidgePeriod = 9.0;   // pixels at 500 dpi
+constexpr int kTrace = 10;             // pixels followed along the skeleton for directions
+constexpr double kBorderMargin = 14;   // minutiae closer to the background are dropped
+constexpr double kPairDistance = 8;    // minutiae closer than this to each other are dropped
+constexpr int kMinComponent = 30;      // pixels: smaller ridge fragments and valley islands are noise
+
+struct Field {
+    cv::Mat gradientAngle;  // dominant gradient direction, radians, mod pi
+    cv::Mat coherence;      // 0..1
+};
+
+cv::Mat normalised(const cv::Mat &grey) {
+    cv::Mat f;
+    grey.convertTo(f, CV_32F);
+    cv::Scalar mean, stddev;
+    cv::meanStdDev(f, mean, stddev);
+    return (f - mean[0]) / std::max(1.0, stddev[0]);
+}
+
+// Foreground blocks: local standard deviation above a share of the image's.
+cv::Mat segment(const cv::Mat &norm) {
+    cv::Mat mean, sq, var;
+    cv::boxFilter(norm, mean, CV_32F, cv::Size(kBlock, kBlock));
+    cv::boxFilter(norm.mul(norm), sq, CV_32F, cv::Size(kBlock, kBlock));
+    var = sq - mean.mul(mean);
+    cv::Mat mask = var > 0.2f;
+    cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(kBlock, kBlock));
+    cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
+    cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);
+    return mask;
+}
+
+Field orientation(const cv::Mat &norm) {
+    cv::Mat blurred, gx, gy;
+    cv::GaussianBlur(norm, blurred, cv::Size(), 1.0);
+    cv::Sobel(blurred, gx, CV_32F, 1, 0, 3);
+    cv::Sobel(blurred, gy, CV_32F, 0, 1, 3);
+    cv::Mat gxx = gx.mul(gx), gyy = gy.mul(gy), gxy = gx.mul(gy);
+    for (cv::Mat *m : {&gxx, &gyy, &gxy}) cv::GaussianBlur(*m, *m, cv::Size(), 7.0);
+    Field field;
+    field.gradientAngle.create(norm.size(), CV_32F);
+    field.coherence.create(norm.size(), CV_32F);
+    for (int y = 0; y < norm.rows; ++y) {
+        for (int x = 0; x < norm.cols; ++x) {
+            const float a = gxx.at<float>(y, x), b = gyy.at<float>(y, x), c = gxy.at<float>(y, x);
+            float angle = 0.5f * std::atan2(2 * c, a - b);   // -pi/2..pi/2
+            if (angle < 0) angle += float(CV_PI);
+            field.gradientAngle.at<float>(y, x) = angle;
+            const float sum = a + b;
+            field.coherence.at<float>(y, x) = sum > 1e-6f ? std::sqrt((a - b) * (a - b) + 4 * c * c) / sum : 0;
+        }
+    }
+    return field;
+}
+
+// Ridge period of the print (Hong, Wan & Jain's x-signature): in clean
+// blocks, intensities averaged along the ridges are sampled across them and
+// the spacing of their peaks measured; the median over blocks is the period.
+double ridgePeriod(const cv::Mat &norm, const cv::Mat &mask, const Field &field) {
+    std::vector<double> periods;
+    const int half = 16, along = 8;
+    for (int cy = half + along; cy < norm.rows - half - along; cy += kBlock) {
+        for (int cx = half + along; cx < norm.cols - half - along; cx += kBlock) {
+            if (!mask.at<uchar>(cy, cx) || field.coherence.at<float>(cy, cx) < 0.5f) continue;
+            const double phi = field.gradientAngle.at<float>(cy, cx);
+            const double ux = std::cos(phi), uy = std::sin(phi), vx = -uy, vy = ux;
+            std::array<double, 2 * half> signature{};
+            for (int k = -half; k < half; ++k) {
+                double sum = 0;
+                for (int d = -along; d < along; ++d) {
+                    const int x = int(std::lround(cx + k * ux + d * vx)), y = int(std::lround(cy + k * uy + d * vy));
+                    sum += norm.at<float>(y, x);
+                }
+                signature[k + half] = sum;
+            }
+            std::vector<int> peaks;
+            for (int k = 1; k + 1 < 2 * half; ++k) {
+                if (signature[k] > signature[k - 1] && signature[k] >= signature[k + 1]) peaks.push_back(k);
+            }
+            if (peaks.size() < 2) continue;
+            const double period = double(peaks.back() - peaks.front()) / double(peaks.size() - 1);
+            if (period >= 4 && period <= 16) periods.push_back(period);
+        }
+    }
+    if (periods.size() < 8) return kRidgePeriod;   // too little clean print to measure: assume 500 dpi
+    std::nth_element(periods.begin(), periods.begin() + periods.size() / 2, periods.end());
+    return periods[periods.size() / 2];
+}
+
+// Each pixel takes the response of the Gabor filter tuned to its gradient
+// direction and to the print's ridge period.
+cv::Mat enhance(const cv::Mat &norm, const Field &field, double period) {
+    std::array<cv::Mat, kOrientations> responses;
+    const double sigma = 4.0 * period / kRidgePeriod;   // Hong's sigma of 4 at the 9-pixel period
+    const int size = 2 * int(std::ceil(3 * sigma)) + 1;
+    for (int k = 0; k < kOrientations; ++k) {
+        cv::Mat kernel = cv::getGaborKernel(cv::Size(size, size), sigma, k * CV_PI / kOrientations, period, 1.0, 0, CV_32F);
+        kernel -= cv::mean(kernel)[0];   // no response to flat areas
+        cv::filter2D(norm, responses[k], CV_32F, kernel);
+    }
+    cv::Mat out(norm.size(), CV_32F);
+    for (int y = 0; y < norm.rows; ++y) {
+        for (int x = 0; x < norm.cols; ++x) {
+            const int k = int(std::lround(field.gradientAngle.at<float>(y, x) / (CV_PI / kOrientations))) % kOrientations;
+            out.at<float>(y, x) = responses[k].at<float>(y, x);
+        }
+    }
+    return out;
+}
+
+// Clears connected components of `binary` smaller than `minArea` pixels.
+void removeSmallComponents(cv::Mat &binary, int minArea) {
+    cv::Mat labels, stats, centroids;
+    const int n = cv::connectedComponentsWithStats(binary, labels, stats, centroids, 8, CV_32S);
+    std::vector<uchar> keep(n, 1);
+    for (int i = 1; i < n; ++i) keep[i] = stats.at<int>(i, cv::CC_STAT_AREA) >= minArea;
+    for (int y = 0; y < binary.rows; ++y) {
+        for (int x = 0; x < binary.cols; ++x) {
+            if (!keep[labels.at<int>(y, x)]) binary.at<uchar>(y, x) = 0;
+        }
+    }
+}
+
+struct Point { int x, y; };
+
+const std::array<Point, 8> kRing = {{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}};
+
+bool on(const cv::Mat &skeleton, int x, int y) {
+    return x >= 0 && y >= 0 && x < skeleton.cols && y < skeleton.rows && skeleton.at<uchar>(y, x) != 0;
+}
+
+int crossingNumber(const cv::Mat &skeleton, int x, int y) {
+    int transitions = 0;
+    for (int i = 0; i < 8; ++i) {
+        const bool a = on(skeleton, x + kRing[i].x, y + kRing[i].y);
+        const bool b = on(skeleton, x + kRing[(i + 1) % 8].x, y + kRing[(i + 1) % 8].y);
+        transitions += a != b;
+    }
+    return transitions / 2;
+}
+
+// Follows the skeleton from (x, y) through neighbour `first` for up to kTrace pixels.
+Point trace(const cv::Mat &skeleton, int x, int y, Point first) {
+    Point previous{x, y}, current{x + first.x, y + first.y};
+    for (int step = 1; step < kTrace; ++step) {
+        bool moved = false;
+        for (const Point &d : kRing) {
+            const Point next{current.x + d.x, current.y + d.y};
+            if ((next.x == previous.x && next.y == previous.y) || (next.x == x && next.y == y)) continue;
+            if (std::abs(next.x - previous.x) <= 1 && std::abs(next.y - previous.y) <= 1) continue;   // stay on the branch
+            if (on(skeleton, next.x, next.y)) {
+                previous = current;
+                current = next;
+                moved = true;
+                break;
+            }
+        }
+        if (!moved) break;
+    }
+    return current;
+}
+
+// Branch starts: skeleton neighbours that begin separate runs around (x, y).
+std::vector<Point> branches(const cv::Mat &skeleton, int x, int y) {
+    std::vector<Point> starts;
+    for (int i = 0; i < 8; ++i) {
+        const Point d = kRing[i], before = kRing[(i + 7) % 8];
+        if (on(skeleton, x + d.x, y + d.y) && !on(skeleton, x + before.x, y + before.y)) starts.push_back(d);
+    }
+    return starts;
+}
+
+// Ending: from the ridge towards its end. Bifurcation: into the fork, along
+// the mean of the two branches that are closest in angle.
+bool direction(const cv::Mat &skeleton, int x, int y, int type, float &angle) {
+    const std::vector<Point> starts = branches(skeleton, x, y);
+    std::vector<double> angles;
+    for (const Point &s : starts) {
+        const Point end = trace(skeleton, x, y, s);
+        angles.push_back(std::atan2(double(end.y - y), double(end.x - x)));
+    }
+    if (type == VV_MINUTIA_ENDING) {
+        if (angles.size() != 1) return false;
+        angle = float(angles[0]);
+        return true;
+    }
+    if (angles.size() != 3) return false;
+    int a = 0, b = 1;
+    double best = 10;
+    for (int i = 0; i < 3; ++i) {
+        for (int j = i + 1; j < 3; ++j) {
+            const double gap = std::abs(std::remainder(angles[i] - angles[j], 2 * CV_PI));
+            if (gap < best) { best = gap; a = i; b = j; }
+        }
+    }
+    angle = float(std::atan2(std::sin(angles[a]) + std::sin(angles[b]), std::cos(angles[a]) + std::cos(angles[b])));
+    return true;
+}
+
+vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_options &options,
+                  std::vector<vv_minutia> &found, vv_fingerprint_result &out) {
+    cv::Mat grey;
+    const uint64_t maxPixels = options.max_pixels ? options.max_pixels : 40'000'000;
+    vv_status s = vigil::decode_image(bytes, length, maxPixels, cv::IMREAD_GRAYSCALE, grey);
+    if (s != VV_OK) return s;
+    out.image_width = grey.cols;
+    out.image_height = grey.rows;
+    const int dpi = options.dpi > 0 ? options.dpi : 500;
+    if (dpi < 300 || dpi > 600) return VV_ERR_INVALID_ARGUMENT;
+    const double scale = 500.0 / dpi;   // work at 500 dpi, report in the image's pixels
+    cv::Mat work = grey;
+    if (dpi != 500) cv::resize(grey, work, cv::Size(), scale, scale, cv::INTER_LINEAR);
+
+    const cv::Mat norm = normalised(work);
+    const cv::Mat mask = segment(norm);
+    const Field field = orientation(norm);
+    const cv::Mat enhanced = enhance(norm, field, ridgePeriod(norm, mask, field));
+    cv::Mat ridges = (enhanced < 0) & mask;   // ridges are dark
+    cv::medianBlur(ridges, ridges, 3);
+    // Ridge fragments become false endings, valley islands false bridges.
+    removeSmallComponents(ridges, kMinComponent);
+    cv::Mat valleys = ~ridges & mask;
+    removeSmallComponents(valleys, kMinComponent);
+    ridges = ~valleys & mask;
+    cv::Mat skeleton;
+    cv::ximgproc::thinning(ridges, skeleton, cv::ximgproc::THINNING_ZHANGSUEN);
+
+    cv::Mat inside;
+    cv::distanceTransform(mask, inside, cv::DIST_L2, 3);
+    std::vector<vv_minutia> candidates;
+    for (int y = 1; y < skeleton.rows - 1; ++y) {
+        for (int x = 1; x < skeleton.cols - 1; ++x) {
+            if (!skeleton.at<uchar>(y, x) || inside.at<float>(y, x) < kBorderMargin) continue;
+            const int cn = crossingNumber(skeleton, x, y);
+            const int type = cn == 1 ? VV_MINUTIA_ENDING : cn == 3 ? VV_MINUTIA_BIFURCATION : 0;
+            if (!type) continue;
+            float angle = 0;
+            if (!direction(skeleton, x, y, type, angle)) continue;
+            // The smoothed field gives the ridge line more precisely than a
+            // 10-pixel trace; the trace only decides which way along it.
+            const float ridge = field.gradientAngle.at<float>(y, x) + float(CV_PI / 2);
+            angle = std::cos(ridge - angle) >= 0 ? float(std::remainder(ridge, 2 * CV_PI))
+                                                 : float(std::remainder(ridge + CV_PI, 2 * CV_PI));
+            candidates.push_back(vv_minutia{float(x), float(y), angle, type, field.coherence.at<float>(y, x)});
+        }
+    }
+    // Close pairs are artefacts (spurs, bridges, broken ridges): drop both.
+    std::vector<bool> drop(candidates.size(), false);
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        for (size_t j = i + 1; j < candidates.size(); ++j) {
+            if (std::hypot(candidates[i].x - candidates[j].x, candidates[i].y - candidates[j].y) < kPairDistance) drop[i] = drop[j] = true;
+        }
+    }
+    for (size_t i = 0; i < candidates.size(); ++i) {
+        if (drop[i]) continue;
+        vv_minutia m = candidates[i];
+        m.x = float(m.x / scale);
+        m.y = float(m.y / scale);
+        found.push_back(m);
+    }
+    const double area = cv::countNonZero(mask) / double(mask.total());
+    const double coherence = mask.total() ? cv::mean(field.coherence, mask)[0] : 0;
+    out.quality = float(std::clamp(100.0 * area * coherence * 1.5, 0.0, 100.0));
+    return VV_OK;
+}
+
+}  // namespace
+
+extern "C" vv_status vv_fingerprint_extract(const uint8_t *bytes, size_t length, const vv_fingerprint_options *options,
+                                            vv_minutia *minutiae, int32_t capacity, vv_fingerprint_result *out,
+                                            char *message, size_t message_capacity) {
+    if (out == nullptr || (bytes == nullptr && length > 0) || (minutiae == nullptr && capacity > 0) || capacity < 0) {
+        return VV_ERR_INVALID_ARGUMENT;
+    }
+    *out = vv_fingerprint_result{};
+    const vv_fingerprint_options defaults{};
+    try {
+        std::vector<vv_minutia> found;
+        const vv_status s = extract(bytes, length, options ? *options : defaults, found, *out);
+        if (s != VV_OK) {
+            vigil::write_message(message, message_capacity, vv_status_name(s));
+            return s;
+        }
+        out->found = int32_t(found.size());
+        out->count = std::min(capacity, out->found);
+        std::copy(found.begin(), found.begin() + out->count, minutiae);
+        return VV_OK;
+    } catch (const std::exception &e) {
+        *out = vv_fingerprint_result{};
+        vigil::write_message(message, message_capacity, e.what());
+        return VV_ERR_INTERNAL;
+    } catch (...) {
+        *out = vv_fingerprint_result{};
+        vigil::write_message(message, message_capacity, "unknown internal error");
+        return VV_ERR_INTERNAL;
+    }
+}
