@@ -138,23 +138,13 @@ extern "C" vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *byte
     if (engine == nullptr || out == nullptr || (bytes == nullptr && length > 0)) return VV_ERR_INVALID_ARGUMENT;
     *out = vv_face_analysis{};
     const vv_face_options defaults{};
-    try {
-        vv_status s = analyze(*engine, bytes, length, options ? *options : defaults, *out);
-        if (s != VV_OK) {
+    return vigil::guarded(message, message_capacity,
+        [&] { return analyze(*engine, bytes, length, options ? *options : defaults, *out); },
+        [&] {
+            // Keep the decoded size: it helps a client explain the refusal.
             const int32_t w = out->image_width, h = out->image_height;
             *out = vv_face_analysis{};
             out->image_width = w;
             out->image_height = h;
-            vigil::write_message(message, message_capacity, vv_status_name(s));
-        }
-        return s;
-    } catch (const std::exception &e) {
-        *out = vv_face_analysis{};
-        vigil::write_message(message, message_capacity, e.what());
-        return VV_ERR_INTERNAL;
-    } catch (...) {
-        *out = vv_face_analysis{};
-        vigil::write_message(message, message_capacity, "unknown internal error");
-        return VV_ERR_INTERNAL;
-    }
+        });
 }

@@ -295,24 +295,16 @@ extern "C" vv_status vv_fingerprint_extract(const uint8_t *bytes, size_t length,
     }
     *out = vv_fingerprint_result{};
     const vv_fingerprint_options defaults{};
-    try {
-        std::vector<vv_minutia> found;
-        const vv_status s = extract(bytes, length, options ? *options : defaults, found, *out);
-        if (s != VV_OK) {
-            vigil::write_message(message, message_capacity, vv_status_name(s));
+    std::vector<vv_minutia> found;
+    return vigil::guarded(message, message_capacity,
+        [&] {
+            const vv_status s = extract(bytes, length, options ? *options : defaults, found, *out);
+            if (s == VV_OK) {
+                out->found = int32_t(found.size());
+                out->count = std::min(capacity, out->found);
+                std::copy(found.begin(), found.begin() + out->count, minutiae);
+            }
             return s;
-        }
-        out->found = int32_t(found.size());
-        out->count = std::min(capacity, out->found);
-        std::copy(found.begin(), found.begin() + out->count, minutiae);
-        return VV_OK;
-    } catch (const std::exception &e) {
-        *out = vv_fingerprint_result{};
-        vigil::write_message(message, message_capacity, e.what());
-        return VV_ERR_INTERNAL;
-    } catch (...) {
-        *out = vv_fingerprint_result{};
-        vigil::write_message(message, message_capacity, "unknown internal error");
-        return VV_ERR_INTERNAL;
-    }
+        },
+        [&] { *out = vv_fingerprint_result{}; });
 }

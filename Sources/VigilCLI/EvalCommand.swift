@@ -37,7 +37,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
             "FTE \(pct(r.fte)) (\(r.fteCount) images; counted as errors)",
             "EER \(pct(r.eer)) at threshold \(String(format: "%.4f", r.eerThreshold))",
         ]
-        for key in FaceEvaluation.farTargets.map(\.key) {
+        for key in r.tarAtFar.keys.sorted(by: >) {   // "0.01", then "0.001"
             lines.append("TAR at FAR \(key): \(pct(r.tarAtFar[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFar[key] ?? 0)))")
         }
         lines.append("at the default threshold \(String(format: "%.3f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")

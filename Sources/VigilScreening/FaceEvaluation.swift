@@ -30,7 +30,6 @@ public struct FaceEvaluationReport: Sendable, Codable {
 }
 
 public enum FaceEvaluation {
-    public static let farTargets: [(key: String, rate: Double)] = [("0.01", 0.01), ("0.001", 0.001)]
     static let imageExtensions: Set<String> = ["jpg", "jpeg", "png", "bmp", "tif", "tiff", "webp"]
 
     struct Sample {
@@ -65,30 +64,17 @@ public enum FaceEvaluation {
     }
 
     static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float) -> FaceEvaluationReport {
-        var genuine: [Float] = [], impostor: [Float] = []
-        for i in samples.indices {
-            for j in samples.indices where j > i {
-                let score = similarity(samples[i].vector, samples[j].vector)
-                if samples[i].identity == samples[j].identity { genuine.append(score) } else { impostor.append(score) }
-            }
-        }
-        let rates = VerificationErrorRates(genuine: genuine, impostor: impostor)
-        let eer = rates.equalErrorRate()
-        var tar: [String: Double] = [:], thresholds: [String: Float] = [:]
-        for target in farTargets {
-            let point = rates.operatingPoint(atFalseMatchRate: target.rate)
-            tar[target.key] = 1 - point.falseNonMatchRate
-            thresholds[target.key] = point.threshold
-        }
+        let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(samples[$0].vector, samples[$1].vector) }
+        let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
         let failures = samples.filter { $0.vector == nil }.count
         return FaceEvaluationReport(
             images: samples.count, identities: Set(samples.map(\.identity)).count,
-            genuine: genuine.count, impostor: impostor.count,
+            genuine: summary.genuineCount, impostor: summary.impostorCount,
             fte: samples.isEmpty ? 0 : Double(failures) / Double(samples.count), fteCount: failures,
-            eer: VerificationErrorRates.equalErrorValue(eer), eerThreshold: eer.threshold,
-            tarAtFar: tar, thresholdAtFar: thresholds,
-            fmrAtDefaultThreshold: rates.falseMatchRate(at: defaultThreshold),
-            fnmrAtDefaultThreshold: rates.falseNonMatchRate(at: defaultThreshold),
+            eer: summary.eer, eerThreshold: summary.eerThreshold,
+            tarAtFar: summary.tarAtFar, thresholdAtFar: summary.thresholdAtFar,
+            fmrAtDefaultThreshold: summary.rates.falseMatchRate(at: defaultThreshold),
+            fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold),
             defaultThreshold: defaultThreshold,
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
             score: "cosine similarity of L2-normalised 128-d dlib ResNet descriptors")

@@ -51,30 +51,23 @@ public enum FingerEvaluation {
         let extracted = clock.now
         let matcher = CylinderMatcher()
         let workspace = CylinderMatcher.Workspace()
-        var genuine: [Float] = [], impostor: [Float] = []
-        for i in samples.indices {
-            for j in samples.indices where j > i {
-                var score = -Float.infinity
-                if let a = templates[i], let b = templates[j] { score = matcher.score(a, b, using: workspace) }
-                if samples[i].finger == samples[j].finger { genuine.append(score) } else { impostor.append(score) }
-            }
+        let scores = VerificationSummary.allPairs(samples.map(\.finger)) { i, j in
+            guard let a = templates[i], let b = templates[j] else { return -.infinity }
+            return matcher.score(a, b, using: workspace)
         }
         let compared = clock.now
-        let rates = VerificationErrorRates(genuine: genuine, impostor: impostor)
-        let eer = rates.equalErrorRate()
-        let p100 = rates.operatingPoint(atFalseMatchRate: 0.01), p1000 = rates.operatingPoint(atFalseMatchRate: 0.001)
-        let zero = rates.operatingPoint(atFalseMatchRate: 0)
+        let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
         let failures = templates.filter { $0 == nil }.count
         let compareSeconds = ScreeningService.ms(compared - extracted) / 1000
         return FingerEvaluationReport(
-            samples: samples.count, fingers: Set(samples.map(\.finger)).count, genuine: genuine.count, impostor: impostor.count,
+            samples: samples.count, fingers: Set(samples.map(\.finger)).count,
+            genuine: summary.genuineCount, impostor: summary.impostorCount,
             fte: Double(failures) / Double(max(1, samples.count)), fteCount: failures,
-            eer: VerificationErrorRates.equalErrorValue(eer), eerThreshold: eer.threshold,
-            fmr100: p100.falseNonMatchRate, fmr1000: p1000.falseNonMatchRate, zeroFmr: zero.falseNonMatchRate,
-            tarAtFar: ["0.01": 1 - p100.falseNonMatchRate, "0.001": 1 - p1000.falseNonMatchRate],
-            thresholdAtFar: ["0.01": p100.threshold, "0.001": p1000.threshold],
+            eer: summary.eer, eerThreshold: summary.eerThreshold,
+            fmr100: 1 - (summary.tarAtFar["0.01"] ?? 0), fmr1000: 1 - (summary.tarAtFar["0.001"] ?? 0), zeroFmr: summary.zeroFmr,
+            tarAtFar: summary.tarAtFar, thresholdAtFar: summary.thresholdAtFar,
             msPerTemplate: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
-            comparesPerSecond: Double(genuine.count + impostor.count) / max(compareSeconds, 1e-9),
+            comparesPerSecond: Double(summary.genuineCount + summary.impostorCount) / max(compareSeconds, 1e-9),
             source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images")
     }
 
