@@ -40,9 +40,50 @@ public struct CylinderTemplate: Sendable {
     let packed: [UInt64]
 
     public init(minutiae: [FingerMinutia], parameters: CylinderParameters = CylinderParameters()) {
-        self.parameters = parameters
         let hull = ConvexHull(minutiae.map { SIMD2($0.x, $0.y) })
-        cylinders = minutiae.indices.compactMap { Self.cylinder(for: $0, in: minutiae, hull: hull, parameters) }
+        self.init(cylinders: minutiae.indices.compactMap { Self.cylinder(for: $0, in: minutiae, hull: hull, parameters) },
+                  parameters: parameters)
+    }
+
+    /// Storage form: a version byte, the cylinder count and words per bit
+    /// plane (UInt16 each), then per cylinder its minutia (x, y, direction as
+    /// Float32) and its bits and mask (UInt64), all little-endian. Building
+    /// cylinders costs milliseconds (Gaussian integrals per cell); reading
+    /// them back costs microseconds, which is what start-up needs.
+    public var serialized: [UInt8] {
+        var out: [UInt8] = [1]
+        func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
+        append(UInt16(cylinders.count))
+        append(UInt16(parameters.words))
+        for c in cylinders {
+            for f in [c.minutia.x, c.minutia.y, c.minutia.direction] { append(f.bitPattern) }
+            for w in c.bits + c.mask { append(w) }
+        }
+        return out
+    }
+
+    public init?(serialized bytes: [UInt8], parameters: CylinderParameters = CylinderParameters()) {
+        guard bytes.count >= 5, bytes[0] == 1 else { return nil }
+        func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
+        func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[at + $1]) << (8 * $1) } }
+        func u64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
+        let count = u16(1), words = u16(3)
+        let stride = 12 + 16 * words
+        guard words == parameters.words, bytes.count == 5 + count * stride else { return nil }
+        var cylinders: [Cylinder] = []
+        for i in 0..<count {
+            let at = 5 + i * stride
+            let m = FingerMinutia(x: Float(bitPattern: u32(at)), y: Float(bitPattern: u32(at + 4)), direction: Float(bitPattern: u32(at + 8)))
+            guard m.x.isFinite, m.y.isFinite, m.direction.isFinite else { return nil }
+            let planes = (0..<2 * words).map { u64(at + 12 + 8 * $0) }
+            cylinders.append(Cylinder(minutia: m, bits: Array(planes[..<words]), mask: Array(planes[words...])))
+        }
+        self.init(cylinders: cylinders, parameters: parameters)
+    }
+
+    private init(cylinders: [Cylinder], parameters: CylinderParameters) {
+        self.parameters = parameters
+        self.cylinders = cylinders
         let n = cylinders.count
         var distances = [Float](repeating: 0, count: n * n)
         var differences = distances, radial = distances

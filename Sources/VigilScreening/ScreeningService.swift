@@ -92,7 +92,7 @@ public final class ScreeningService: Sendable {
         }
         return try fingers.map { sample throws(VigilError) in
             let captured = try FingerCapture.record(sample, field: "finger[\(sample.position.rawValue)]")
-            return NewFingerTemplate(position: sample.position.code, record: captured.record)
+            return NewFingerTemplate(position: sample.position.code, record: captured.record, cylinders: captured.cylinders.serialized)
         }
     }
 

@@ -40,11 +40,18 @@ struct WatchlistIndex: Sendable {
         version = contents.version
     }
 
-    /// A stored finger record as cylinders; records are validated before they are stored.
+    /// A stored finger as cylinders: read back when stored, else rebuilt
+    /// from its record (records are validated before they are stored).
     static func finger(_ stored: StoredFingerTemplate) -> FingerIndex.Finger? {
-        guard let minutiae = try? FingerTemplates.minutiae(from: stored.record) else { return nil }
-        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position,
-                                  cylinders: CylinderTemplate(minutiae: minutiae))
+        let cylinders: CylinderTemplate
+        if let bytes = stored.cylinders, let decoded = CylinderTemplate(serialized: bytes) {
+            cylinders = decoded
+        } else if let minutiae = try? FingerTemplates.minutiae(from: stored.record) {
+            cylinders = CylinderTemplate(minutiae: minutiae)
+        } else {
+            return nil
+        }
+        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders)
     }
 
     mutating func apply(_ enrolled: [EnrolledEntry]) {

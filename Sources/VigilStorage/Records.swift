@@ -38,15 +38,19 @@ public struct StoredFingerTemplate: Sendable, Equatable {
     public let entryKey: Int64
     public let position: Int
     public let record: [UInt8]
+    /// The matcher's serialized cylinders, or nil for rows from before they were stored.
+    public let cylinders: [UInt8]?
 }
 
 public struct NewFingerTemplate: Sendable {
     public let position: Int
     public let record: [UInt8]
+    public let cylinders: [UInt8]
 
-    public init(position: Int, record: [UInt8]) {
+    public init(position: Int, record: [UInt8], cylinders: [UInt8]) {
         self.position = position
         self.record = record
+        self.cylinders = cylinders
     }
 }
 

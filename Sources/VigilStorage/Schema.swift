@@ -50,6 +50,11 @@ enum Schema {
                 t.column("record", .blob).notNull()        // ISO/IEC 19794-2:2005 minutiae record
             }
         }
+        migrator.registerMigration("v4: stored finger cylinders") { db in
+            // The matcher's form of each finger, so start-up need not rebuild
+            // it; NULL for rows from before, which start-up rebuilds.
+            try db.alter(table: "finger_template") { t in t.add(column: "cylinders", .blob) }
+        }
         return migrator
     }
 }

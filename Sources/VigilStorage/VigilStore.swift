@@ -61,9 +61,10 @@ public final class VigilStore: Sendable {
         }
         var fingers: [StoredFingerTemplate] = []
         for finger in new.fingers {
-            try db.execute(sql: "INSERT INTO finger_template (entry_key, position, record) VALUES (?, ?, ?)",
-                           arguments: [key, finger.position, Data(finger.record)])
-            fingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position, record: finger.record))
+            try db.execute(sql: "INSERT INTO finger_template (entry_key, position, record, cylinders) VALUES (?, ?, ?, ?)",
+                           arguments: [key, finger.position, Data(finger.record), Data(finger.cylinders)])
+            fingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
+                                                record: finger.record, cylinders: finger.cylinders))
         }
         let entry = StoredEntry(key: key, id: id, name: new.name, category: new.category, createdVersion: version)
         return EnrolledEntry(entry: entry, faceTemplates: templates, fingerTemplates: fingers)
@@ -83,9 +84,11 @@ public final class VigilStore: Sendable {
                 templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized))
             }
             var fingers: [StoredFingerTemplate] = []
-            let fingerRows = try Row.fetchCursor(db, sql: "SELECT id, entry_key, position, record FROM finger_template ORDER BY id")
+            let fingerRows = try Row.fetchCursor(db, sql: "SELECT id, entry_key, position, record, cylinders FROM finger_template ORDER BY id")
             while let row = try fingerRows.next() {
-                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: [UInt8](row[3] as Data)))
+                let cylinders = try row.withUnsafeData(atIndex: 4) { $0.map { [UInt8]($0) } }
+                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: [UInt8](row[3] as Data),
+                                                    cylinders: cylinders))
             }
             return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates, fingerTemplates: fingers)
         }

@@ -68,3 +68,20 @@ struct RadixSortTests {
         }
     }
 }
+
+@Suite("Cylinder template storage form")
+struct CylinderSerializationTests {
+    @Test("round-trips to identical scores; damaged bytes are refused")
+    func roundTrip() throws {
+        let a = CylinderTemplate(minutiae: CylinderMatcherTests.print(35, seed: 11))
+        let b = CylinderTemplate(minutiae: CylinderMatcherTests.print(42, seed: 12))
+        let restored = try #require(CylinderTemplate(serialized: a.serialized))
+        #expect(restored.cylinders.count == a.cylinders.count)
+        let matcher = CylinderMatcher()
+        #expect(matcher.score(restored, b) == matcher.score(a, b))
+        #expect(matcher.score(restored, a) == matcher.score(a, a))
+        #expect(CylinderTemplate(serialized: Array(a.serialized.dropLast())) == nil)
+        #expect(CylinderTemplate(serialized: [2] + a.serialized.dropFirst()) == nil)
+        #expect(CylinderTemplate(serialized: []) == nil)
+    }
+}

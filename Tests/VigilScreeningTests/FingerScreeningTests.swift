@@ -1,3 +1,4 @@
+import GRDB
 import Testing
 import VigilScreening
 import VigilTestSupport
@@ -108,6 +109,11 @@ struct FingerScreeningTests {
         }
         let restarted = try await makeService(database: path)
         #expect(try await restarted.screen(face: nil, fingers: [sample]).candidates == before.candidates)
+
+        // Rows from before cylinders were stored are rebuilt from their records.
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE finger_template SET cylinders = NULL") }
+        let legacy = try await makeService(database: path)
+        #expect(try await legacy.screen(face: nil, fingers: [sample]).candidates == before.candidates)
     }
 
     @Test("bad finger samples are refused with their code and store nothing")
