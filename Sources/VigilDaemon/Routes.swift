@@ -11,6 +11,7 @@ struct Routes {
         let watchlistVersion: Int64
         let entries: Int
         let faceTemplates: Int
+        let fingerTemplates: Int
     }
 
     func register(on router: Router<BasicRequestContext>) {
@@ -22,7 +23,7 @@ struct Routes {
     func health() -> Response {
         let status = service.watchlistStatus
         return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
-                                        faceTemplates: status.faceTemplates))
+                                        faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates))
     }
 
     func enroll(_ request: Request) async throws(VigilError) -> Response {

@@ -35,8 +35,8 @@ public final class ScreeningService: Sendable {
     }
 
     /// Current watchlist version and size, for health reports.
-    public var watchlistStatus: (version: Int64, entries: Int, faceTemplates: Int) {
-        index.withLock { ($0.version, $0.entryCount, $0.faces.count) }
+    public var watchlistStatus: (version: Int64, entries: Int, faceTemplates: Int, fingerTemplates: Int) {
+        index.withLock { ($0.version, $0.entryCount, $0.faces.count, $0.fingers.count) }
     }
 
     public func storeCounts() async throws(VigilError) -> StoreCounts {

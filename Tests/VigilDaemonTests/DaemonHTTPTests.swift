@@ -17,6 +17,7 @@ struct DaemonHTTPTests {
             let health = try await client.execute(uri: "/v1/health", method: .get)
             #expect(health.status == .ok)
             #expect(try decode(health)["status"] as? String == "ok")
+            #expect(try decode(health)["finger_templates"] as? Int == 0)
 
             var form = Multipart()
             form.text("name", people[0].identity)
