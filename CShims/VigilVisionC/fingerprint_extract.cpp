@@ -23,7 +23,8 @@ constexpr double kRidgePeriod = 9.0;   // pixels at 500 dpi
 constexpr int kTrace = 10;             // pixels followed along the skeleton for directions
 constexpr double kBorderMargin = 14;   // minutiae closer to the background are dropped
 constexpr double kPairDistance = 8;    // minutiae closer than this to each other are dropped
-constexpr int kMinComponent = 30;      // pixels: smaller ridge fragments and valley islands are noise
+constexpr int kMinComponent = 30;
+constexpr float kForegroundShare = 0.15f;  // of the 95th-percentile local variance      // pixels: smaller ridge fragments and valley islands are noise
 
 struct Field {
     cv::Mat gradientAngle;  // dominant gradient direction, radians, mod pi
@@ -38,13 +39,21 @@ cv::Mat normalised(const cv::Mat &grey) {
     return (f - mean[0]) / std::max(1.0, stddev[0]);
 }
 
-// Foreground blocks: local standard deviation above a share of the image's.
+// Foreground: local variance above a share of the image's high local
+// variances (its 95th percentile), so low-contrast sensors whose prints fill
+// the frame are not cut down by a bright border's contrast.
 cv::Mat segment(const cv::Mat &norm) {
     cv::Mat mean, sq, var;
     cv::boxFilter(norm, mean, CV_32F, cv::Size(kBlock, kBlock));
     cv::boxFilter(norm.mul(norm), sq, CV_32F, cv::Size(kBlock, kBlock));
     var = sq - mean.mul(mean);
-    cv::Mat mask = var > 0.2f;
+    std::vector<float> samples;
+    for (int y = 0; y < var.rows; y += 4) {
+        for (int x = 0; x < var.cols; x += 4) samples.push_back(var.at<float>(y, x));
+    }
+    const size_t high = samples.size() * 95 / 100;
+    std::nth_element(samples.begin(), samples.begin() + high, samples.end());
+    cv::Mat mask = var > std::min(0.2f, kForegroundShare * samples[high]);
     cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(kBlock, kBlock));
     cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
     cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);

@@ -2,7 +2,7 @@ import Testing
 import VigilScreening
 import VigilTestSupport
 
-@Suite("Fingerprint evaluation on FVC2002", .enabled(if: TestData.shouldRunDataTests))
+@Suite("Fingerprint evaluation on FVC2000 and FVC2002", .enabled(if: TestData.shouldRunDataTests))
 struct FingerEvaluationTests {
     /// NIST NBIS (mindtct + Bozorth3) measured on this machine, all pairs.
     static let nbis: [String: Double] = ["DB1_B": 0.0428, "DB2_B": 0.0261, "DB3_B": 0.0869, "DB4_B": 0.0533]
@@ -17,12 +17,22 @@ struct FingerEvaluationTests {
         #expect(report.fmr1000 >= report.fmr100 && report.zeroFmr >= report.fmr1000)
     }
 
-    @Test("Vigil's extractor on the FVC2002 images: EER below NBIS on DB1 and DB2, FTE at most 1%", arguments: ["DB1_B", "DB2_B"])
+    /// NBIS EER on the FVC2000 databases, measured the same way.
+    static let nbis2000: [String: Double] = ["DB1_B": 0.1039, "DB2_B": 0.0890, "DB3_B": 0.0974, "DB4_B": 0.0728]
+    /// Databases where Vigil's extractor already beats NBIS (README, "Fingerprints").
+    static let belowNBIS: Set<String> = ["FVC2002/DB1_B", "FVC2002/DB2_B", "FVC2002/DB3_B", "FVC2000/DB1_B", "FVC2000/DB4_B"]
+
+    @Test("Vigil's extractor on the FVC images: FTE at most 1% everywhere; EER below NBIS where reached so far",
+          arguments: ["FVC2002", "FVC2000"].flatMap { v in ["DB1_B", "DB2_B", "DB3_B", "DB4_B"].map { "\(v)/\($0)" } })
     func extractor(database: String) throws {
-        let report = try FingerEvaluation.run(directory: TestData.url("fingerprints/FVC2002/\(database)").path, source: .images)
+        let report = try FingerEvaluation.run(directory: TestData.url("fingerprints/\(database)").path, source: .images)
         #expect(report.genuine == 280 && report.impostor == 2880)
-        #expect(report.fte <= 0.01)
-        #expect(report.eer < Self.nbis[database]!, "\(database): EER \(report.eer)")
+        #expect(report.fte <= 0.01, "\(database): FTE \(report.fte)")
+        let name = String(database.split(separator: "/")[1])
+        let reference = database.hasPrefix("FVC2002") ? Self.nbis[name]! : Self.nbis2000[name]!
+        if Self.belowNBIS.contains(database) {
+            #expect(report.eer < reference, "\(database): EER \(report.eer)")
+        }
     }
 
     @Test("a folder without templates says what is missing")
