@@ -57,11 +57,12 @@ public enum ScreenBenchmark {
         for _ in 0..<options.repeats {
             for probe in probes {
                 let result = try await service.screen(face: probe)
+                guard let timings = result.timingsMs else { throw VigilError(.internalError, "a screening response had no timings") }
                 func ns(_ ms: Double) -> UInt64 { UInt64(ms * 1e6) }
-                total.append(ns(result.timingsMs.total))
-                analysis.append(ns(result.timingsMs.analysis))
-                search.append(ns(result.timingsMs.search))
-                record.append(ns(result.timingsMs.record))
+                total.append(ns(timings.total))
+                analysis.append(ns(timings.analysis))
+                search.append(ns(timings.search))
+                record.append(ns(timings.record))
                 decisions[result.decision.rawValue, default: 0] += 1
             }
         }

@@ -88,13 +88,14 @@ public struct FaceIndex: Sendable {
         let dimension = self.dimension
         let units = try probes.map { p throws(MatchingError) in try UnitVector.normalized(p, dimension: dimension) }
         let quantized = units.map(QuantizedVector.init)
+        let widened = quantized.map { $0.codes.map(Int32.init) }
         let maxScale = segments.reduce(Float(0)) { max($0, $1.maxScale) }
         let errors = zip(units, quantized).map { QueryBounds(probe: $0, quantized: $1, maxGalleryScale: maxScale).error }
         let plan = ScanPlan(segments: segments, partitions: pool.threads)
         let results = PartitionResults(count: pool.threads)
         pool.run { partition in
             var collectors = errors.map { CandidateCollector(limit: limit, threshold: threshold, error: $0) }
-            plan.scan(partition: partition, probes: quantized, dimension: dimension, into: &collectors)
+            plan.scan(partition: partition, probes: quantized, widened: widened, dimension: dimension, into: &collectors)
             results.store(collectors, at: partition)
         }
         return (0..<probes.count).map { p in

@@ -16,12 +16,11 @@ public struct FingerMinutia: Sendable, Equatable {
 
 /// Angle helpers on (-π, π].
 public enum Angle {
-    /// `a` brought into (-π, π].
-    public static func wrap(_ a: Float) -> Float { normalized(a) }
 
-    /// Branches instead of `fmod`: every caller's input is within a few turns.
+    /// `a` brought into (-π, π]. Branches instead of `fmod`: every caller's
+    /// input is within a few turns.
     @inline(__always)
-    static func normalized(_ a: Float) -> Float {
+    public static func normalized(_ a: Float) -> Float {
         var v = a
         while v > .pi { v -= 2 * .pi }
         while v <= -.pi { v += 2 * .pi }

@@ -18,10 +18,10 @@ struct ScanPlan: Sendable {
         bounds = (0...partitions).map { total * $0 / partitions }
     }
 
-    func scan(partition: Int, probes: [QuantizedVector], dimension: Int, into collectors: inout [CandidateCollector]) {
+    /// `widened` holds each probe's codes as Int32, the kernel's operand.
+    func scan(partition: Int, probes: [QuantizedVector], widened: [[Int32]], dimension: Int, into collectors: inout [CandidateCollector]) {
         let range = bounds[partition]..<bounds[partition + 1]
         guard !range.isEmpty else { return }
-        let widened = probes.map { $0.codes.map(Int32.init) }
         for (index, segment) in segments.enumerated() {
             let start = firstBlock[index], end = start + segment.blockCount
             let low = max(range.lowerBound, start), high = min(range.upperBound, end)

@@ -28,8 +28,18 @@ enum FingerCapture {
         return (record, template)
     }
 
-    static func cylinders(_ sample: FingerSample, field: String) throws(VigilError) -> CylinderTemplate {
-        try record(sample, field: field).cylinders
+    /// Every sample of a request captured, after checking there are at most
+    /// `limit` and one per position.
+    static func captureAll(_ samples: [FingerSample], limit: Int) throws(VigilError)
+        -> [(position: FingerPosition, record: [UInt8], cylinders: CylinderTemplate)] {
+        guard samples.count <= limit else { throw VigilError(.invalidField, "at most \(limit) fingers") }
+        guard Set(samples.map(\.position)).count == samples.count else {
+            throw VigilError(.invalidField, "each finger position may be sent once")
+        }
+        return try samples.map { sample throws(VigilError) in
+            let captured = try record(sample, field: "finger[\(sample.position.rawValue)]")
+            return (sample.position, captured.record, captured.cylinders)
+        }
     }
 
     private static func extractedRecord(_ sample: FingerSample, field: String) throws(VigilError) -> [UInt8] {

@@ -22,7 +22,7 @@ public enum FingerTemplates {
         case .ansi378v2004, .ansi378v2009, .ansi378v2009am1: unit = 2 * .pi / 180
         }
         return view.minutiae.map {
-            FingerMinutia(x: Float($0.positionX), y: Float($0.positionY), direction: Angle.wrap(-Float($0.angle) * unit))
+            FingerMinutia(x: Float($0.positionX), y: Float($0.positionY), direction: Angle.normalized(-Float($0.angle) * unit))
         }
     }
 }

@@ -47,7 +47,8 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
     public let threshold: Float
     public let fusedThreshold: Double
     public let watchlistVersion: Int64
-    public let timingsMs: Timings
+    /// Set in responses; absent from the stored record.
+    public let timingsMs: Timings?
 }
 
 /// The face found in a capture and its quality, as reported to clients.

@@ -61,7 +61,9 @@ public final class ScreeningService: Sendable {
         guard faces.count <= configuration.maxFacesPerEnrollment else {
             throw VigilError(.invalidField, "at most \(configuration.maxFacesPerEnrollment) face images per enrolment")
         }
-        let fingerTemplates = try Self.validatedFingers(fingers, limit: configuration.maxFingersPerSample)
+        let fingerTemplates = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).map {
+            NewFingerTemplate(position: $0.position.code, record: $0.record, cylinders: $0.cylinders.serialized)
+        }
 
         let analyses = try await pipeline.analyzeAll(faces, field: "face")
         var templates: [NewFaceTemplate] = []
@@ -84,18 +86,6 @@ public final class ScreeningService: Sendable {
                                 faces: analyses.map { FaceReport($0, policy: pipeline.policy) }, fingers: fingers.map(\.position))
     }
 
-    /// Finger samples checked (one per position, each a usable template) and ready to store.
-    static func validatedFingers(_ fingers: [FingerSample], limit: Int) throws(VigilError) -> [NewFingerTemplate] {
-        guard fingers.count <= limit else { throw VigilError(.invalidField, "at most \(limit) fingers") }
-        guard Set(fingers.map(\.position)).count == fingers.count else {
-            throw VigilError(.invalidField, "each finger position may be sent once")
-        }
-        return try fingers.map { sample throws(VigilError) in
-            let captured = try FingerCapture.record(sample, field: "finger[\(sample.position.rawValue)]")
-            return NewFingerTemplate(position: sample.position.code, record: captured.record, cylinders: captured.cylinders.serialized)
-        }
-    }
-
     // MARK: Screening
 
     public func screen(face bytes: [UInt8]) async throws(VigilError) -> ScreeningResult {
@@ -111,14 +101,9 @@ public final class ScreeningService: Sendable {
         guard bytes != nil || !fingers.isEmpty else {
             throw VigilError(.missingField, "send a face image, finger templates, or both")
         }
-        guard fingers.count <= configuration.maxFingersPerSample, Set(fingers.map(\.position)).count == fingers.count else {
-            throw VigilError(.invalidField, "at most one sample per finger position, ten in all")
-        }
         let clock = ContinuousClock()
         let started = clock.now
-        let probes = try fingers.map { sample throws(VigilError) in
-            (sample.position, try FingerCapture.cylinders(sample, field: "finger[\(sample.position.rawValue)]"))
-        }
+        let probes = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).map { ($0.position, $0.cylinders) }
         var report: FaceReport?
         var descriptor: [Float]?
         var recaptureReason: VigilError.Code?
@@ -143,12 +128,14 @@ public final class ScreeningService: Sendable {
 
         let decision: ScreeningResult.Decision = !usable ? .recaptureRequired : candidates.isEmpty ? .noHit : .reviewRequired
         let id = UUID()
-        func result(_ timings: ScreeningResult.Timings) -> ScreeningResult {
+        func result(_ timings: ScreeningResult.Timings?) -> ScreeningResult {
             ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
                             fingers: fingers.map(\.position), candidates: candidates, threshold: configuration.matchThreshold,
                             fusedThreshold: decisionEvidence, watchlistVersion: snapshot.version, timingsMs: timings)
         }
-        try await record(result(.init(analysis: 0, search: 0, record: 0, total: 0)))
+        // The stored record is the result without timings: they are about
+        // this run, not about what was decided, and the write is still under way.
+        try await record(result(nil))
         let recorded = clock.now
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),
                                               record: Self.ms(recorded - searched), total: Self.ms(recorded - started))

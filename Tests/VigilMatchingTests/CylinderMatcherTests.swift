@@ -16,7 +16,7 @@ struct CylinderMatcherTests {
     static func moved(_ minutiae: [FingerMinutia], angle: Float, dx: Float, dy: Float) -> [FingerMinutia] {
         minutiae.map { m in
             FingerMinutia(x: m.x * cos(angle) - m.y * sin(angle) + dx, y: m.x * sin(angle) + m.y * cos(angle) + dy,
-                          direction: Angle.wrap(m.direction + angle))
+                          direction: Angle.normalized(m.direction + angle))
         }
     }
 
@@ -38,7 +38,7 @@ struct CylinderMatcherTests {
     @Test("a direction error of 180 degrees breaks the match (angle convention matters)")
     func directionSensitivity() {
         let minutiae = Self.print(40, seed: 3)
-        let flipped = minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: Angle.wrap($0.direction + .pi)) }
+        let flipped = minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: Angle.normalized($0.direction + .pi)) }
         let matcher = CylinderMatcher()
         let a = CylinderTemplate(minutiae: minutiae)
         #expect(matcher.score(a, CylinderTemplate(minutiae: flipped)) < 0.5 * matcher.score(a, a))

@@ -93,6 +93,20 @@ struct ScreeningScenarioTests {
         #expect(try await legacy.screen(face: probe).candidates == before.candidates)
     }
 
+    @Test("the stored screening record is the result without timings")
+    func storedRecord() async throws {
+        let path = temporaryDatabasePath()
+        let service = try await makeService(database: path)
+        let result = try await service.screen(face: try TestData.bytes("faces/scenes/dogs.jpg"))
+        #expect(result.timingsMs != nil)
+        let stored = try await DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT result FROM screening WHERE id = ?", arguments: [result.id.uuidString])
+        }
+        let json = try #require(stored)
+        #expect(!json.contains("timings_ms"))
+        #expect(json.contains("\"decision\":\"recapture_required\""))
+    }
+
     @Test("no face: enrolment refused, screening asks for a recapture")
     func noFace() async throws {
         let service = try await makeService()
