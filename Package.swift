@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/vapor/multipart-kit.git", exact: "4.7.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
     ],
     targets: [
         // System libraries: carry pkg-config flags only; Swift never imports their headers.
@@ -44,7 +45,8 @@ let package = Package(
         .target(name: "VigilMetrics"),
         .target(name: "VigilTemplates"),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
-        .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
+                                                    .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "VigilScreening",
             dependencies: [

@@ -5,7 +5,7 @@ import VigilScreening
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure speed (benchmarks, not tests).",
-                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self, BenchFingersCommand.self])
+                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self, BenchFingersCommand.self, BenchImportCommand.self])
 }
 
 extension SearchBenchmark.Layout: ExpressibleByArgument {}
@@ -103,6 +103,38 @@ struct BenchFingersCommand: ParsableCommand {
         } else {
             print(String(format: "%d templates, %.1f minutiae on average: %.0f compares/s on one core; %.2f ms to build a template",
                          r.gallery, r.meanMinutiae, r.comparesPerSecondPerCore, r.templateMsPerPrint))
+        }
+    }
+}
+
+struct BenchImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Bulk import speed against the face model alone on the same photos, and screening latency during the import.")
+
+    @Argument(help: "Folders of identities (DIR/<identity>/<image>) whose photos are cycled.")
+    var images: [String] = ["../shared/data/faces/lfw10", "../shared/data/faces/johns"]
+    @Option(help: "Entries per import.") var entries = 2_000
+    @Option(name: .customLong("screening-rate"), help: "Screenings per second during the second import.") var screeningRate = 5.0
+    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            var options = ImportBenchmark.Options()
+            options.images = images
+            options.entries = entries
+            options.screeningRate = screeningRate
+            options.configuration = common.configuration()
+            let r = try await ImportBenchmark.run(options) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
+            if json { try? Output.json(r); return }
+            print(String(format: "imported %d of %d entries in %.1f s (%.1f entries/s) with %d engines", r.imported, r.entries,
+                         r.importSeconds, r.entriesPerSecond, r.engines))
+            print(String(format: "face model alone on the same photos: %.1f s; import / model = %.2f", r.modelSeconds, r.importOverModel))
+            print(String(format: "screening latency idle: p50 %.1f ms, p99 %.1f ms; during an import: p50 %.1f ms, p99 %.1f ms (%d screenings)",
+                         r.screeningIdle.p50, r.screeningIdle.p99, r.screeningDuringImport.p50, r.screeningDuringImport.p99,
+                         r.screeningsDuringImport))
+            print("screening errors during the import: \(r.screeningErrors.isEmpty ? "none" : r.screeningErrors.description)")
         }
     }
 }

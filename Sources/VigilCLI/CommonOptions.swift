@@ -8,13 +8,13 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("models-dir"), help: "Folder holding the model files (Models/fetch-models.sh fills it).")
     var modelsDirectory = "Models"
 
-    @Option(help: "Minimum cosine similarity for a candidate.")
-    var threshold: Float = ServiceConfiguration.defaultMatchThreshold
+    @Option(help: "Face threshold (cosine) replacing every category's own; by default each category's applies.")
+    var threshold: Float?
 
     func configuration(database: String? = nil) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = modelsDirectory
-        configuration.matchThreshold = threshold
+        configuration.thresholdOverride = threshold
         if let database { configuration.databasePath = database }
         return configuration
     }

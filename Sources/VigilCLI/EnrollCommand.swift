@@ -6,17 +6,18 @@ struct EnrollCommand: AsyncParsableCommand {
 
     @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
     @Option(help: "Display name.") var name: String
-    @Option(help: "Category: \(WatchlistCategory.allCases.map(\.rawValue).joined(separator: ", ")).") var category: String
+    @Option(help: "Category, e.g. wanted_trafficking or missing_person (`vigil watchlist categories` lists them).") var category: String
     @Option(help: "Face photo (repeat for several).") var face: [String] = []
     @Option(help: "Finger template as POSITION=FILE, e.g. right_index=print.iso (repeatable).") var finger: [String] = []
     @Flag(help: "Print the result as JSON.") var json = false
+    @OptionGroup var entry: EntryOptions
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
             let images = try face.map { path throws(VigilError) in try ImageFile.read(path) }
             let service = try await ScreeningService(configuration: common.configuration(database: db))
-            let result = try await service.enroll(name: name, category: category, faces: images,
+            let result = try await service.enroll(try entry.details(name: name, category: category), faces: images,
                                                   fingers: try FingerOptions.samples(finger))
             if json {
                 try? Output.json(result)

@@ -21,7 +21,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
             let pipeline = try FacePipeline(configuration: common.configuration())
-            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: common.threshold)
+            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: common.threshold ?? ServiceConfiguration.defaultMatchThreshold)
             if json {
                 try? Output.json(report)
             } else {

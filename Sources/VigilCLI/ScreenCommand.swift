@@ -34,9 +34,9 @@ struct ScreenCommand: AsyncParsableCommand {
             let face = candidate.score.map { String(format: "face %.4f", $0) } ?? "face -"
             let fingers = candidate.fingerScores.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
             lines.append(String(format: "  #%d  evidence %.2f  (%@)  %@  %@  %@", candidate.rank, candidate.fusedScore,
-                                ([face] + fingers).joined(separator: ", "), candidate.category.rawValue,
-                                candidate.entryId.uuidString, candidate.name))
-            lines.append("      \(candidate.action)")
+                                ([face] + fingers).joined(separator: ", "), candidate.category,
+                                candidate.entryId.uuidString, candidate.name ?? "(protective: identity withheld)"))
+            lines.append("      \(candidate.action)\(candidate.confirmationsRequired > 1 ? " Two officers must confirm." : "")")
         }
         if !result.candidates.isEmpty { lines.append("Candidates are for an officer to examine; none is a verdict.") }
         return lines.joined(separator: "\n")

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import Logging
 import Hummingbird
 import VigilDaemon
 import VigilScreening
@@ -10,17 +12,35 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "SQLite database file (created if missing).") var db = "var/vigil.sqlite"
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 32 * 1024 * 1024
+    @Option(name: .customLong("import-root"), help: "Folder from which POST /v1/watchlist/imports may read manifests (off when unset).")
+    var importRoot: String?
+    @Option(name: .customLong("screening-retention-days"), help: "Delete screening records older than this (0 keeps them).")
+    var screeningRetentionDays = 365
+    @Option(name: .customLong("retention-interval-minutes"), help: "Minutes between purges of expired entries and old screenings.")
+    var retentionIntervalMinutes = 60
+    @Flag(name: .customLong("keep-source-images"), help: "Keep enrolment images beside their templates (off by default).")
+    var keepSourceImages = false
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: false, logLevel: .info) { () async throws(VigilError) in
-            let service = try await ScreeningService(configuration: common.configuration(database: db))
+            var configuration = common.configuration(database: db)
+            configuration.importRoot = importRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            configuration.keepSourceImages = keepSourceImages
+            configuration.screeningRetentionDays = screeningRetentionDays > 0 ? screeningRetentionDays : nil
+            let service = try await ScreeningService(configuration: configuration)
+            try await service.enforceRetention()
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
+            daemon.retentionIntervalMinutes = retentionIntervalMinutes
             let app = VigilDaemon.makeApplication(service: service, configuration: daemon)
             let status = service.watchlistStatus
             Output.line("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
             Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
+            let retention = Task {
+                await VigilDaemon.enforceRetention(service: service, every: retentionIntervalMinutes, logger: Logger(label: "vigil.retention"))
+            }
+            defer { retention.cancel() }
             do {
                 try await app.runService()
             } catch {

@@ -28,6 +28,7 @@ enum JSONResponse {
         switch kind {
         case .badRequest: return .badRequest
         case .unprocessable: return .unprocessableContent
+        case .conflict: return .conflict
         case .payloadTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
         case .notFound: return .notFound

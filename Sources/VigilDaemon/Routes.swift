@@ -16,21 +16,15 @@ struct Routes {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/health") { _, _ in health() }
-        router.post("/v1/watchlist/entries") { request, _ in try await enroll(request) }
         router.post("/v1/screenings") { request, _ in try await screen(request) }
+        WatchlistRoutes(service: service, configuration: configuration).register(on: router)
+        ImportRoutes(service: service, configuration: configuration, jobs: ImportJobs()).register(on: router)
     }
 
     func health() -> Response {
         let status = service.watchlistStatus
         return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
                                         faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates))
-    }
-
-    func enroll(_ request: Request) async throws(VigilError) -> Response {
-        let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
-        let result = try await service.enroll(name: try form.text("name"), category: try form.text("category"),
-                                              faces: form.images("face", "faces"), fingers: try form.fingers())
-        return JSONResponse.make(result, status: .created)
     }
 
     func screen(_ request: Request) async throws(VigilError) -> Response {

@@ -11,6 +11,15 @@ import VigilScreening
 struct SubmittedForm: Sendable {
     private(set) var texts: [String: String] = [:]
     private(set) var images: [String: [[UInt8]]] = [:]
+    /// The non-binary fields as one JSON object, for entry details.
+    private(set) var detailsJSON: Data?
+
+    /// The entry details sent with an enrolment. In multipart bodies,
+    /// `aliases` and `documents` are JSON arrays in text fields.
+    func details() throws(VigilError) -> EntryDetails {
+        guard let detailsJSON else { throw VigilError(.missingField, "field 'name' is required") }
+        return try EntryDetailsInput.parse(detailsJSON)
+    }
 
     func text(_ name: String) throws(VigilError) -> String {
         guard let value = texts[name] else { throw VigilError(.missingField, "field '\(name)' is required") }
@@ -79,46 +88,39 @@ struct SubmittedForm: Sendable {
 
     // MARK: JSON
 
-    private enum JSONField: Decodable {
-        case one(String)
-        case many([String])
-        init(from decoder: any Decoder) throws {
-            let container = try decoder.singleValueContainer()
-            if let value = try? container.decode(String.self) { self = .one(value) } else { self = .many(try container.decode([String].self)) }
-        }
-        var values: [String] {
-            switch self {
-            case .one(let value): return [value]
-            case .many(let values): return values
-            }
-        }
-    }
-
     private static func fromJSON(_ body: ByteBuffer) throws(VigilError) -> SubmittedForm {
-        let fields: [String: JSONField]
+        let object: [String: Any]
         do {
-            fields = try JSONDecoder().decode([String: JSONField].self, from: Data(buffer: body))
-        } catch DecodingError.dataCorrupted {
-            throw VigilError(.malformedJSON, "the body is not a valid JSON object")
-        } catch DecodingError.typeMismatch(_, let context) where context.codingPath.isEmpty {
-            throw VigilError(.malformedJSON, "the body must be a JSON object")
-        } catch DecodingError.typeMismatch(_, let context) {
-            throw VigilError(.invalidField, "field '\(context.codingPath.first?.stringValue ?? "?")' must be a string or an array of strings")
+            guard let parsed = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else {
+                throw VigilError(.malformedJSON, "the body must be a JSON object")
+            }
+            object = parsed
+        } catch let error as VigilError {
+            throw error
         } catch {
             throw VigilError(.malformedJSON, "the body is not a valid JSON object")
         }
         var form = SubmittedForm()
-        for (name, field) in fields {
-            if isBinary(name) {
-                form.images[name] = try field.values.enumerated().map { offset, text throws(VigilError) in
-                    try decodeBase64(text, field: "\(name)[\(offset)]")
-                }
-            } else if case .one(let text) = field {
-                form.texts[name] = text
+        var rest: [String: Any] = [:]
+        for (name, value) in object {
+            guard isBinary(name) else {
+                rest[name] = value
+                if let text = value as? String { form.texts[name] = text }
+                continue
+            }
+            let values: [String]
+            if let one = value as? String {
+                values = [one]
+            } else if let many = value as? [String] {
+                values = many
             } else {
-                throw VigilError(.invalidField, "field '\(name)' must be a string")
+                throw VigilError(.invalidField, "field '\(name.prefix(40))' must be a base64 string or an array of them")
+            }
+            form.images[name] = try values.enumerated().map { offset, text throws(VigilError) in
+                try decodeBase64(text, field: "\(name)[\(offset)]")
             }
         }
+        form.detailsJSON = try? JSONSerialization.data(withJSONObject: rest)
         return form
     }
 
@@ -165,6 +167,12 @@ struct SubmittedForm: Sendable {
                 form.texts[field] = text
             }
         }
+        var object: [String: Any] = [:]
+        for (name, text) in form.texts {
+            let structured = ["aliases", "documents"].contains(name)
+            object[name] = structured ? (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? text : text
+        }
+        form.detailsJSON = try? JSONSerialization.data(withJSONObject: object)
         return form
     }
 }

@@ -68,8 +68,19 @@ public struct FaceIndex: Sendable {
 
     /// Removes every template of `subject`.
     public mutating func remove(subject: Int64) {
-        for (index, segment) in segments.enumerated() where segment.subjects.contains(subject) {
-            segments[index] = Int8Segment(dimension: dimension, rows: segment.rows().filter { $0.subject != subject })
+        removeRows(touching: { $0.subjects.contains(subject) }, where: { $0.subject == subject })
+    }
+
+    /// Removes the templates with these ids.
+    public mutating func remove(templates ids: Set<Int64>) {
+        guard !ids.isEmpty else { return }
+        removeRows(touching: { $0.templates.contains(where: ids.contains) }, where: { ids.contains($0.template) })
+    }
+
+    /// Rebuilds only the segments `touching` selects; other segments stay shared.
+    private mutating func removeRows(touching: (Int8Segment) -> Bool, where doomed: (Int8Segment.Row) -> Bool) {
+        for (index, segment) in segments.enumerated() where touching(segment) {
+            segments[index] = Int8Segment(dimension: dimension, rows: segment.rows().filter { !doomed($0) })
         }
         segments.removeAll { $0.count == 0 }
     }

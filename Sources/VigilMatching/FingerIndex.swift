@@ -26,6 +26,11 @@ public struct FingerIndex: Sendable {
 
     public mutating func remove(subject: Int64) { fingers.removeAll { $0.subject == subject } }
 
+    public mutating func remove(templates ids: Set<Int64>) {
+        guard !ids.isEmpty else { return }
+        fingers.removeAll { ids.contains($0.template) }
+    }
+
     /// The best `limit` subjects for one probe finger, compared with every
     /// enrolled finger at the same position (all of them when either
     /// position is unknown), partitions scanned on `pool`'s threads.

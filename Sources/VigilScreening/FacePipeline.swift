@@ -19,21 +19,22 @@ public final class FacePipeline: Sendable {
         }
     }
 
-    public func analyze(_ bytes: [UInt8], field: String) async throws(VigilError) -> FaceAnalysis {
+    public func analyze(_ bytes: [UInt8], field: String, priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError) -> FaceAnalysis {
         do {
-            return try await analyzer.analyze(bytes)
+            return try await analyzer.analyze(bytes, priority: priority)
         } catch {
             throw VigilError(error, field: field)
         }
     }
 
     /// Analyses images concurrently (the engine pool bounds parallelism); results in input order.
-    public func analyzeAll(_ images: [[UInt8]], field: String) async throws(VigilError) -> [FaceAnalysis] {
+    public func analyzeAll(_ images: [[UInt8]], field: String,
+                           priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError) -> [FaceAnalysis] {
         let outcomes = await withTaskGroup(of: (Int, Result<FaceAnalysis, VigilError>).self) { group in
             for (number, bytes) in images.enumerated() {
                 group.addTask { [self] in
                     do throws(VigilError) {
-                        return (number, .success(try await analyze(bytes, field: "\(field)[\(number)]")))
+                        return (number, .success(try await analyze(bytes, field: "\(field)[\(number)]", priority: priority)))
                     } catch {
                         return (number, .failure(error))
                     }

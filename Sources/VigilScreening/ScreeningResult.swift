@@ -1,4 +1,5 @@
 import Foundation
+import VigilStorage
 import VigilVision
 
 /// What a border post gets back from one screening. Encoded with snake_case
@@ -13,19 +14,51 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
         case recaptureRequired = "recapture_required"
     }
 
+    /// One candidate for an officer. A protective hit (missing person,
+    /// potential victim) shows only what protecting the person needs: the
+    /// category, the action and the handling instructions, never the
+    /// person's identity details, which stay with the protection desk.
     public struct Candidate: Sendable, Codable, Equatable {
         public let entryId: UUID
-        public let name: String
-        public let category: WatchlistCategory
+        public let category: String
+        public let protective: Bool
+        public let action: String
+        public let handlingInstructions: String?
+        /// Officers who must confirm before the hit is acted on.
+        public let confirmationsRequired: Int
+        public let name: String?
+        public let aliases: [String]?
+        public let dateOfBirth: String?
+        public let nationality: String?
         /// Face score (cosine similarity), when the face contributed.
         public let score: Float?
         /// MCC score per finger position that contributed.
         public let fingerScores: [String: Float]
         /// Sum over modalities of −log10 of the estimated false-match rate.
         public let fusedScore: Double
+        /// The category's face threshold (its evidence is what the fused score must reach).
+        public let threshold: Float
         public let rank: Int
-        public let protective: Bool
-        public let action: String
+
+        init(entry: StoredEntry, category: WatchlistCategory, threshold: Float, score: Float?, fingerScores: [String: Float],
+             fusedScore: Double, rank: Int) {
+            let identity = category.protective ? nil : entry.details
+            entryId = entry.id
+            self.category = category.name
+            protective = category.protective
+            action = category.action
+            handlingInstructions = entry.details.handlingInstructions
+            confirmationsRequired = category.confirmations
+            name = identity?.name
+            aliases = identity?.aliases
+            dateOfBirth = identity?.dateOfBirth
+            nationality = identity?.nationality
+            self.score = score
+            self.fingerScores = fingerScores
+            self.fusedScore = fusedScore
+            self.threshold = threshold
+            self.rank = rank
+        }
     }
 
     public struct Timings: Sendable, Codable, Equatable {
@@ -43,7 +76,8 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
     /// Finger positions that were searched.
     public let fingers: [FingerPosition]
     public let candidates: [Candidate]
-    /// The face threshold; the decision threshold in evidence is its −log10 FMR.
+    /// The lowest category face threshold in force; the evidence it implies
+    /// (−log10 FMR) is `fused_threshold`. Each candidate names its own.
     public let threshold: Float
     public let fusedThreshold: Double
     public let watchlistVersion: Int64
@@ -85,7 +119,7 @@ public struct EnrollmentResult: Sendable, Codable, Equatable {
     public let id: UUID
     public let version: Int64
     public let name: String
-    public let category: WatchlistCategory
+    public let category: String
     public let faces: [FaceReport]
     public let fingers: [FingerPosition]
 }

@@ -11,9 +11,9 @@ public final class ScreeningService: Sendable {
     public let configuration: ServiceConfiguration
     let pipeline: FacePipeline
     let store: VigilStore
-    private let index: Mutex<WatchlistIndex>
-    private let scanPool: ScanPool
-    private let logger: Logger
+    let index: Mutex<WatchlistIndex>
+    let scanPool: ScanPool
+    let logger: Logger
 
     public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "vigil.service")) async throws(VigilError) {
         self.configuration = configuration
@@ -21,11 +21,16 @@ public final class ScreeningService: Sendable {
         pipeline = try FacePipeline(configuration: configuration)
         scanPool = ScanPool(threads: configuration.scanThreads)
         do {
-            store = try VigilStore(path: configuration.databasePath)
+            store = try await VigilStore.open(path: configuration.databasePath)
+            try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
+            // Expired entries never reach the index: purge before loading.
+            _ = try await store.purgeExpired(now: configuration.clock())
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
-            index = Mutex(try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension,
-                                             unquantized: try await store.candidateDetails(templateIDs: legacy).vectors))
+            var loaded = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension,
+                                            unquantized: try await store.candidateDetails(templateIDs: legacy).vectors)
+            loaded.categories = Dictionary(try await store.categories().map { ($0.name, $0) }) { a, _ in a }
+            index = Mutex(loaded)
         } catch let error as StorageError {
             logger.error("cannot open the database", metadata: ["reason": "\(error)"])
             throw VigilError(error)
@@ -41,49 +46,6 @@ public final class ScreeningService: Sendable {
 
     public func storeCounts() async throws(VigilError) -> StoreCounts {
         do { return try await store.counts() } catch { throw VigilError(error) }
-    }
-
-    // MARK: Enrolment
-
-    public func enroll(name rawName: String, category rawCategory: String, faces: [[UInt8]],
-                       fingers: [FingerSample] = []) async throws(VigilError) -> EnrollmentResult {
-        let name = rawName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty, name.count <= 200 else {
-            throw VigilError(.invalidField, "name must hold 1 to 200 characters")
-        }
-        guard let category = WatchlistCategory(rawValue: rawCategory) else {
-            let known = WatchlistCategory.allCases.map(\.rawValue).joined(separator: ", ")
-            throw VigilError(.unknownCategory, "category '\(rawCategory.prefix(64))' is not one of: \(known)")
-        }
-        guard !faces.isEmpty || !fingers.isEmpty else {
-            throw VigilError(.missingField, "at least one face image or finger template is required")
-        }
-        guard faces.count <= configuration.maxFacesPerEnrollment else {
-            throw VigilError(.invalidField, "at most \(configuration.maxFacesPerEnrollment) face images per enrolment")
-        }
-        let fingerTemplates = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).map {
-            NewFingerTemplate(position: $0.position.code, record: $0.record, cylinders: $0.cylinders.serialized)
-        }
-
-        let analyses = try await pipeline.analyzeAll(faces, field: "face")
-        var templates: [NewFaceTemplate] = []
-        for (number, analysis) in analyses.enumerated() {
-            let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
-            templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized))
-        }
-
-        let enrolled: EnrolledEntry
-        do {
-            let new = NewEntry(name: name, category: category.rawValue, faces: templates, fingers: fingerTemplates)
-            enrolled = try await store.enroll([new]) { [self] enrolled in index.withLock { $0.apply(enrolled) } }[0]
-        } catch {
-            logger.error("enrolment write failed", metadata: ["reason": "\(error)"])
-            throw VigilError(error)
-        }
-        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(templates.count)",
-                                                 "fingers": "\(fingerTemplates.count)"])
-        return EnrollmentResult(id: enrolled.entry.id, version: enrolled.version, name: name, category: category,
-                                faces: analyses.map { FaceReport($0, policy: pipeline.policy) }, fingers: fingers.map(\.position))
     }
 
     // MARK: Screening
@@ -130,8 +92,9 @@ public final class ScreeningService: Sendable {
         let id = UUID()
         func result(_ timings: ScreeningResult.Timings?) -> ScreeningResult {
             ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
-                            fingers: fingers.map(\.position), candidates: candidates, threshold: configuration.matchThreshold,
-                            fusedThreshold: decisionEvidence, watchlistVersion: snapshot.version, timingsMs: timings)
+                            fingers: fingers.map(\.position), candidates: candidates, threshold: lowestThreshold(snapshot),
+                            fusedThreshold: configuration.faceCalibration.evidence(lowestThreshold(snapshot)),
+                            watchlistVersion: snapshot.version, timingsMs: timings)
         }
         // The stored record is the result without timings: they are about
         // this run, not about what was decided, and the write is still under way.
@@ -144,8 +107,15 @@ public final class ScreeningService: Sendable {
         return result(timings)
     }
 
-    /// Evidence a candidate needs: what the face threshold alone implies.
-    var decisionEvidence: Double { configuration.faceCalibration.evidence(configuration.matchThreshold) }
+    /// The face threshold in force for a category.
+    func threshold(of category: WatchlistCategory) -> Float {
+        configuration.thresholdOverride ?? category.matchThreshold
+    }
+
+    /// The lowest threshold of any category: nothing weaker can be a candidate.
+    func lowestThreshold(_ snapshot: WatchlistIndex) -> Float {
+        snapshot.categories.values.map(threshold).min() ?? configuration.thresholdOverride ?? configuration.matchThreshold
+    }
 
     private struct Evidence {
         var face: Float?
@@ -160,7 +130,7 @@ public final class ScreeningService: Sendable {
         var entries: [Int64: StoredEntry] = [:]
         let limit = configuration.maxCandidates
         if let descriptor {
-            let floor = min(configuration.matchThreshold, configuration.faceCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate))
+            let floor = min(lowestThreshold(snapshot), configuration.faceCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate))
             let set: CandidateSet
             do {
                 set = try snapshot.faces.candidates(for: descriptor, limit: limit, threshold: floor, pool: scanPool)
@@ -183,20 +153,28 @@ public final class ScreeningService: Sendable {
             let fingers = e.fingers.values.reduce(0) { $0 + configuration.fingerCalibration.evidence($1) }
             return (subject, face + fingers)
         }
-        let needed = decisionEvidence
-        let ranked = fused.filter { $0.1 >= needed }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(limit)
-        let missing = ranked.map(\.0).filter { entries[$0] == nil }
+        // Entries are needed to know each subject's category, hence its threshold.
+        let missing = fused.map(\.0).filter { entries[$0] == nil }
         if !missing.isEmpty {
             do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }
         }
-        return ranked.enumerated().compactMap { offset, item in
-            guard let entry = entries[item.0], let category = WatchlistCategory(rawValue: entry.category),
-                  let e = evidence[item.0] else { return nil }
+        let now = configuration.clock()
+        let ranked = fused.compactMap { subject, total -> (StoredEntry, WatchlistCategory, Double)? in
+            // An entry past its expiry no longer matches, even before the purge removes it.
+            guard let entry = entries[subject], entry.details.expiresAt.map({ $0 > now }) ?? true,
+                  let category = snapshot.categories[entry.category],
+                  total >= configuration.faceCalibration.evidence(threshold(of: category)) else { return nil }
+            return (entry, category, total)
+        }
+        .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.key < $1.0.key }
+        .prefix(limit)
+        return ranked.enumerated().compactMap { offset, item -> ScreeningResult.Candidate? in
+            let (entry, category, total) = item
+            guard let e = evidence[entry.key] else { return nil }
             return ScreeningResult.Candidate(
-                entryId: entry.id, name: entry.name, category: category, score: e.face,
+                entry: entry, category: category, threshold: threshold(of: category), score: e.face,
                 fingerScores: Dictionary(uniqueKeysWithValues: e.fingers.map { ($0.key.rawValue, $0.value) }),
-                fusedScore: (item.1 * 1000).rounded() / 1000, rank: offset + 1,
-                protective: category.isProtective, action: category.action)
+                fusedScore: (total * 1000).rounded() / 1000, rank: offset + 1)
         }
     }
 

@@ -6,8 +6,10 @@ import VigilVision
 public struct ServiceConfiguration: Sendable {
     public var modelsDirectory = "Models"
     public var databasePath = "var/vigil.sqlite"
-    /// Minimum cosine similarity for a candidate.
+    /// Face threshold every category starts with in a new database.
     public var matchThreshold: Float = ServiceConfiguration.defaultMatchThreshold
+    /// When set, replaces every category's own threshold (experiments, evaluation).
+    public var thresholdOverride: Float?
     public var maxCandidates = 10
     public var maxFacesPerEnrollment = 10
     public var faceLimits = FaceAnalyzer.Limits()
@@ -22,6 +24,19 @@ public struct ServiceConfiguration: Sendable {
     /// an officer, so a missed person costs more than a review; deployments
     /// with large watchlists should raise it (see README, "Accuracy").
     public static let defaultMatchThreshold: Float = 0.898
+    /// The FMR 0.1% point of the same measurement (threshold 0.9113).
+    public static let strictMatchThreshold: Float = 0.911
+    /// Screening records older than this are deleted (nil keeps them).
+    public var screeningRetentionDays: Int? = 365
+    /// Where `POST /v1/watchlist/imports` may read manifests and samples; nil disables it.
+    public var importRoot: String?
+    /// Keep each sample's source image beside its template (off by default:
+    /// templates are enough to match; images are the most sensitive data).
+    public var keepSourceImages = false
+    /// The time expiry and retention are judged by (a fixed clock in tests).
+    public var clock: @Sendable () -> Date = { Date() }
+    /// Entries per import transaction.
+    public var importBatchSize = 50
 
     /// Score → evidence (−log10 FMR) per modality, from measured operating
     /// points. Face: `vigil eval faces lfw10 johns` (FMR 1% at 0.8979, 0.1% at

@@ -20,13 +20,14 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidTemplate = "invalid_template"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
+        case duplicateEntry = "duplicate_entry"
         case methodNotAllowed = "method_not_allowed"
         case modelsUnavailable = "models_unavailable"
         case internalError = "internal_error"
     }
 
     public enum Kind: Sendable, Equatable {
-        case badRequest, unprocessable, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
+        case badRequest, unprocessable, conflict, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
     }
 
     public let code: Code
@@ -47,6 +48,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType
         case .notFound: return .notFound
+        case .duplicateEntry: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
         case .modelsUnavailable: return .unavailable
         case .internalError: return .internalFailure

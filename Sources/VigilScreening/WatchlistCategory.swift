@@ -1,25 +1,41 @@
-/// Why a person is on the watchlist. Protective categories exist to help the
-/// person found (missing persons, likely trafficking victims): a hit on them
-/// must lead to protection, never to treating them as a suspect.
-public enum WatchlistCategory: String, Sendable, Codable, CaseIterable {
-    case wantedTrafficking = "wanted_trafficking"
-    case wantedOther = "wanted_other"
-    case refuseEntry = "refuse_entry"
-    case missingPerson = "missing_person"
-    case potentialVictim = "potential_victim"
-    case discreetCheck = "discreet_check"
+import VigilStorage
 
-    public var isProtective: Bool { self == .missingPerson || self == .potentialVictim }
+public typealias WatchlistCategory = VigilStorage.WatchlistCategory
+public typealias EntryDetails = VigilStorage.EntryDetails
+public typealias IdentityDocument = VigilStorage.IdentityDocument
+public typealias EntryQuery = VigilStorage.EntryQuery
+public typealias TemplateReference = VigilStorage.TemplateReference
+public typealias WatchlistEvent = VigilStorage.WatchlistEvent
 
-    /// What the officer is asked to do once a human has confirmed the match.
-    public var action: String {
-        switch self {
-        case .wantedTrafficking: return "Possible match with a person sought for trafficking. Verify identity; if confirmed, follow the arrest procedure."
-        case .wantedOther: return "Possible match with a wanted person. Verify identity; if confirmed, follow the procedure in the alert."
-        case .refuseEntry: return "Possible match with a person subject to refusal of entry. Verify identity before any decision."
-        case .missingPerson: return "Possible match with a missing person. Protect the person: refer to the protection desk; do not detain."
-        case .potentialVictim: return "Possible match with a person at risk of trafficking. Protect the person: refer to the protection desk, separate from companions if safe; do not detain."
-        case .discreetCheck: return "Possible match with a discreet-check alert. Do not alert the traveller; record the encounter and inform the issuing authority."
-        }
+extension WatchlistCategory {
+    /// The categories a new database starts with, modelled on border
+    /// watchlists. Administrators may change them (`vigil watchlist
+    /// categories set`); the database then keeps their settings.
+    /// Thresholds are the measured face operating points (README,
+    /// "Accuracy"): FMR 1% for most, where a missed person costs more than an
+    /// officer's review; FMR 0.1% for discreet checks, where a false hit
+    /// exposes an innocent traveller to covert recording. Arrest needs two officers.
+    public static func defaults(threshold: Float = ServiceConfiguration.defaultMatchThreshold) -> [WatchlistCategory] {
+        let strict = ServiceConfiguration.strictMatchThreshold
+        return [
+            WatchlistCategory(name: "wanted_trafficking", description: "Suspected trafficker sought for arrest", protective: false,
+                              matchThreshold: threshold, confirmations: 2,
+                              action: "Possible match with a person sought for trafficking. Verify identity; if two officers confirm, follow the arrest procedure."),
+            WatchlistCategory(name: "wanted_other", description: "Person sought for another offence", protective: false,
+                              matchThreshold: threshold, confirmations: 2,
+                              action: "Possible match with a wanted person. Verify identity; if two officers confirm, follow the procedure in the alert."),
+            WatchlistCategory(name: "refuse_entry", description: "Person subject to refusal of entry", protective: false,
+                              matchThreshold: threshold, confirmations: 1,
+                              action: "Possible match with a person subject to refusal of entry. Verify identity before any decision."),
+            WatchlistCategory(name: "missing_person", description: "Missing person (protective)", protective: true,
+                              matchThreshold: threshold, confirmations: 1,
+                              action: "Possible match with a missing person. Protect the person: refer to the protection desk; do not detain."),
+            WatchlistCategory(name: "potential_victim", description: "Person at concrete risk of being trafficked (protective)", protective: true,
+                              matchThreshold: threshold, confirmations: 1,
+                              action: "Possible match with a person at risk of trafficking. Protect the person: refer to the protection desk, separate from companions if safe; do not detain."),
+            WatchlistCategory(name: "discreet_check", description: "Discreet check: record the encounter without alerting the traveller", protective: false,
+                              matchThreshold: max(threshold, strict), confirmations: 1,
+                              action: "Possible match with a discreet-check alert. Do not alert the traveller; record the encounter and inform the issuing authority."),
+        ]
     }
 }

@@ -12,6 +12,8 @@ struct WatchlistIndex: Sendable {
     private(set) var fingers = FingerIndex()
     private(set) var entryCount = 0
     private(set) var version: Int64 = 0
+    /// Category settings by name, as of `version`.
+    var categories: [String: WatchlistCategory] = [:]
 
     init(dimension: Int) throws(MatchingError) {
         faces = try FaceIndex(dimension: dimension)
@@ -54,18 +56,17 @@ struct WatchlistIndex: Sendable {
         return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders)
     }
 
-    mutating func apply(_ enrolled: [EnrolledEntry]) {
-        var rows: [Int8Segment.Row] = []
-        entryCount += enrolled.count
-        for entry in enrolled {
-            for template in entry.faceTemplates {
-                guard let bytes = template.quantized,
-                      let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { continue }
-                rows.append(Int8Segment.Row(subject: entry.entry.key, template: template.id, vector: vector))
-            }
-            version = max(version, entry.version)
-            fingers.add(entry.fingerTemplates.compactMap(Self.finger))
-        }
-        faces.add(quantized: rows)
+    /// Follows one committed change (called on the database writer, in version order).
+    mutating func apply(_ change: WatchlistChange) {
+        entryCount += change.entryDelta
+        faces.remove(templates: change.removedFaces)
+        fingers.remove(templates: change.removedFingers)
+        faces.add(quantized: change.addedFaces.compactMap { template in
+            guard let bytes = template.quantized,
+                  let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { return nil }
+            return Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
+        })
+        fingers.add(change.addedFingers.compactMap(Self.finger))
+        version = max(version, change.version)
     }
 }

@@ -6,9 +6,18 @@ public struct StoredEntry: Sendable, Equatable {
     public let key: Int64
     /// Pseudonymous public id.
     public let id: UUID
-    public let name: String
-    public let category: String
+    public let details: EntryDetails
     public let createdVersion: Int64
+    public let updatedVersion: Int64
+
+    public var name: String { details.name }
+    public var category: String { details.category }
+}
+
+/// An entry with the samples (templates) it holds, for administrators.
+public struct WatchlistEntry: Sendable, Equatable {
+    public let entry: StoredEntry
+    public let samples: [TemplateReference]
 }
 
 /// A face template in its searchable form: int8 codes and their scale
@@ -18,16 +27,21 @@ public struct StoredFaceTemplate: Sendable, Equatable {
     public let entryKey: Int64
     /// `QuantizedBlob` bytes, or nil for a row written before they existed.
     public let quantized: [UInt8]?
+    /// SHA-256 of the Float32 template, hex.
+    public var digest: String? = nil
 }
 
 /// A face template to store: the unit Float32 vector and its int8 form.
 public struct NewFaceTemplate: Sendable {
     public let vector: [Float]
     public let quantized: [UInt8]
+    /// The photo it came from, when the deployment keeps source images.
+    public let sourceImage: [UInt8]?
 
-    public init(vector: [Float], quantized: [UInt8]) {
+    public init(vector: [Float], quantized: [UInt8], sourceImage: [UInt8]? = nil) {
         self.vector = vector
         self.quantized = quantized
+        self.sourceImage = sourceImage
     }
 }
 
@@ -40,17 +54,22 @@ public struct StoredFingerTemplate: Sendable, Equatable {
     public let record: [UInt8]
     /// The matcher's serialized cylinders, or nil for rows from before they were stored.
     public let cylinders: [UInt8]?
+    /// SHA-256 of the record, hex.
+    public var digest: String? = nil
 }
 
 public struct NewFingerTemplate: Sendable {
     public let position: Int
     public let record: [UInt8]
     public let cylinders: [UInt8]
+    /// The sample as submitted (image or template), when the deployment keeps source images.
+    public let sourceImage: [UInt8]?
 
-    public init(position: Int, record: [UInt8], cylinders: [UInt8]) {
+    public init(position: Int, record: [UInt8], cylinders: [UInt8], sourceImage: [UInt8]? = nil) {
         self.position = position
         self.record = record
         self.cylinders = cylinders
+        self.sourceImage = sourceImage
     }
 }
 
@@ -72,16 +91,18 @@ public struct CandidateDetails: Sendable {
 }
 
 public struct NewEntry: Sendable {
-    public let name: String
-    public let category: String
+    public let details: EntryDetails
     public let faces: [NewFaceTemplate]
     public let fingers: [NewFingerTemplate]
 
-    public init(name: String, category: String, faces: [NewFaceTemplate], fingers: [NewFingerTemplate] = []) {
-        self.name = name
-        self.category = category
+    public init(details: EntryDetails, faces: [NewFaceTemplate], fingers: [NewFingerTemplate] = []) {
+        self.details = details
         self.faces = faces
         self.fingers = fingers
+    }
+
+    public init(name: String, category: String, faces: [NewFaceTemplate], fingers: [NewFingerTemplate] = []) {
+        self.init(details: EntryDetails(name: name, category: category), faces: faces, fingers: fingers)
     }
 }
 

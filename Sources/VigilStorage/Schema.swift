@@ -55,6 +55,55 @@ enum Schema {
             // it; NULL for rows from before, which start-up rebuilds.
             try db.alter(table: "finger_template") { t in t.add(column: "cylinders", .blob) }
         }
+        migrator.registerMigration("v5: watchlist administration") { db in
+            // Categories are data: each carries its own threshold, the number of
+            // officers a hit needs and the action text. Seeded by the service.
+            try db.create(table: "category") { t in
+                t.primaryKey("name", .text)
+                t.column("description", .text).notNull()
+                t.column("protective", .boolean).notNull()
+                t.column("match_threshold", .double).notNull()
+                t.column("confirmations", .integer).notNull()
+                t.column("action", .text).notNull()
+            }
+            try db.alter(table: "watchlist_entry") { t in
+                t.add(column: "aliases", .text).notNull().defaults(to: "[]")      // JSON array
+                t.add(column: "date_of_birth", .text)                             // YYYY, YYYY-MM or YYYY-MM-DD
+                t.add(column: "nationality", .text)                               // ISO 3166-1 alpha-3
+                t.add(column: "documents", .text).notNull().defaults(to: "[]")    // JSON array
+                t.add(column: "issuing_authority", .text)
+                t.add(column: "legal_basis", .text)
+                t.add(column: "handling_instructions", .text)
+                t.add(column: "expires_at", .datetime)
+                t.add(column: "external_ref", .text)
+                t.add(column: "updated_version", .integer)
+            }
+            try db.execute(sql: "UPDATE watchlist_entry SET updated_version = created_version")
+            // Idempotent imports: a live entry's external reference is unique.
+            try db.create(index: "watchlist_entry_external_ref", on: "watchlist_entry", columns: ["external_ref"],
+                          unique: true, condition: Column("external_ref") != nil)
+            try db.create(index: "watchlist_entry_expires_at", on: "watchlist_entry", columns: ["expires_at"])
+            try db.create(index: "watchlist_entry_category", on: "watchlist_entry", columns: ["category"])
+            // Each template knows the version that added it (rebuilds as of a
+            // version) and its SHA-256 (kept in the event after erasure).
+            for table in ["face_template", "finger_template"] {
+                try db.alter(table: table) { t in
+                    t.add(column: "added_version", .integer)
+                    t.add(column: "digest", .text)
+                    // The captured image, only where the deployment keeps them
+                    // (off by default); erased with its template.
+                    t.add(column: "source_image", .blob)
+                }
+                try db.execute(sql: """
+                    UPDATE \(table) SET added_version =
+                      (SELECT created_version FROM watchlist_entry e WHERE e.key = \(table).entry_key)
+                    """)
+                try db.create(index: "\(table)_added_version", on: table, columns: ["added_version"])
+            }
+            // What changed, without personal data: category, expiry, templates
+            // added or removed (ids, positions, digests), names of changed fields.
+            try db.alter(table: "watchlist_event") { t in t.add(column: "details", .text) }
+        }
         return migrator
     }
 }

@@ -1,7 +1,15 @@
+import Foundation
+
 /// Failures of the SQLite store. The underlying message is kept for the
-/// operator's log; callers map these to a generic internal error.
+/// operator's log; callers map these to a generic internal error, except
+/// the ones that describe the request (unknown ids, duplicates).
 public enum StorageError: Error, Sendable, Equatable {
     case cannotOpen(path: String, reason: String)
     case database(String)
     case corruptTemplate(id: Int64)
+    case entryNotFound(UUID)
+    case sampleNotFound(String)
+    case unknownCategory(String)
+    /// A live entry already carries this external reference.
+    case duplicateReference(String, existing: UUID)
 }

@@ -23,72 +23,135 @@ public final class VigilStore: Sendable {
         }
     }
 
-    /// Writes entries, their templates and one event each in one transaction.
-    /// `afterCommit` runs on the single writer after the commit and before the
-    /// next write starts, so in-memory state follows the database in version
-    /// order and never shows an uncommitted entry.
+    /// Opens the store and completes what migrations cannot do in SQL.
+    public static func open(path: String) async throws(StorageError) -> VigilStore {
+        let store = try VigilStore(path: path)
+        try await store.backfillDigests()
+        return store
+    }
+
+    /// Writes entries, their templates and one `add` event each in one
+    /// transaction. `afterCommit` runs on the single writer after the commit
+    /// and before the next write starts, so in-memory state follows the
+    /// database in version order and never shows an uncommitted entry.
     public func enroll(_ batch: [NewEntry], at date: Date = Date(),
-                       afterCommit: @escaping @Sendable ([EnrolledEntry]) -> Void = { _ in }) async throws(StorageError) -> [EnrolledEntry] {
+                       afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> [EnrolledEntry] {
+        try await change(afterCommit: afterCommit) { db in
+            var change = WatchlistChange()
+            let enrolled = try batch.map { new in
+                let (entry, added) = try Self.insert(new, at: date, db)
+                change.merge(added)
+                return entry
+            }
+            return (enrolled, change)
+        }
+    }
+
+    private static func insert(_ new: NewEntry, at date: Date, _ db: Database) throws -> (EnrolledEntry, WatchlistChange) {
+        if let ref = new.details.externalRef,
+           let existing = try String.fetchOne(db, sql: "SELECT id FROM watchlist_entry WHERE external_ref = ?", arguments: [ref]) {
+            throw StorageError.duplicateReference(ref, existing: UUID(uuidString: existing) ?? UUID())
+        }
+        try requireCategory(new.details.category, db)
+        let id = UUID()
+        let version = try appendEvent(.add, subject: id.uuidString, details: EventDetails(), at: date, db)
+        let columns = ["id", "created_at", "created_version", "updated_version"] + EntryRow.detailColumns
+        try db.execute(sql: """
+            INSERT INTO watchlist_entry (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
+            """, arguments: [id.uuidString, date, version, version] + (try EntryRow.arguments(new.details)))
+        let key = db.lastInsertedRowID
+        var change = try insertTemplates(faces: new.faces, fingers: new.fingers, entryKey: key, version: version, db)
+        change.entryDelta = 1
+        var details = EventDetails(category: new.details.category, expiresAt: new.details.expiresAt)
+        details.added = change.references
+        try setEventDetails(details, version: version, db)
+        let entry = StoredEntry(key: key, id: id, details: new.details, createdVersion: version, updatedVersion: version)
+        return (EnrolledEntry(entry: entry, faceTemplates: change.addedFaces, fingerTemplates: change.addedFingers), change)
+    }
+
+    /// Inserts templates with their digests and the version that added them.
+    static func insertTemplates(faces: [NewFaceTemplate], fingers: [NewFingerTemplate], entryKey key: Int64, version: Int64,
+                                _ db: Database) throws -> WatchlistChange {
+        var change = WatchlistChange()
+        change.version = version
+        for face in faces {
+            let blob = VectorBlob.encode(face.vector)
+            let digest = TemplateDigest.hex(blob)
+            try db.execute(sql: """
+                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [key, blob, Data(face.quantized), version, digest, face.sourceImage.map { Data($0) }])
+            change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized, digest: digest))
+        }
+        for finger in fingers {
+            let digest = TemplateDigest.hex(finger.record)
+            try db.execute(sql: """
+                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key, finger.position, Data(finger.record), Data(finger.cylinders), version, digest,
+                                 finger.sourceImage.map { Data($0) }])
+            change.addedFingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
+                                                            record: finger.record, cylinders: finger.cylinders, digest: digest))
+        }
+        return change
+    }
+
+    static func appendEvent(_ action: WatchlistAction, subject: String, details: EventDetails?, at date: Date,
+                            _ db: Database) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO watchlist_event (action, entry_id, recorded_at, details) VALUES (?, ?, ?, ?)",
+                       arguments: [action.rawValue, subject, date, try details.map(EntryRow.text)])
+        return db.lastInsertedRowID
+    }
+
+    static func setEventDetails(_ details: EventDetails, version: Int64, _ db: Database) throws {
+        try db.execute(sql: "UPDATE watchlist_event SET details = ? WHERE version = ?", arguments: [try EntryRow.text(details), version])
+    }
+
+    /// Runs `body` in one write transaction, then `afterCommit` with the
+    /// change on the writer, before the next write.
+    func change<T: Sendable>(afterCommit: @escaping @Sendable (WatchlistChange) -> Void,
+                             _ body: @escaping @Sendable (Database) throws -> (T, WatchlistChange)) async throws(StorageError) -> T {
         do {
             return try await pool.writeWithoutTransaction { db in
-                var enrolled: [EnrolledEntry] = []
+                var outcome: (T, WatchlistChange)?
                 try db.inTransaction {
-                    enrolled = try batch.map { try Self.insert($0, at: date, db) }
+                    outcome = try body(db)
                     return .commit
                 }
-                afterCommit(enrolled)
-                return enrolled
+                guard let (value, change) = outcome else { throw StorageError.database("transaction produced no result") }
+                afterCommit(change)
+                return value
             }
         } catch {
             throw Self.wrap(error)
         }
     }
 
-    private static func insert(_ new: NewEntry, at date: Date, _ db: Database) throws -> EnrolledEntry {
-        let id = UUID()
-        try db.execute(sql: "INSERT INTO watchlist_event (action, entry_id, recorded_at) VALUES ('add', ?, ?)",
-                       arguments: [id.uuidString, date])
-        let version = db.lastInsertedRowID
-        try db.execute(sql: """
-            INSERT INTO watchlist_entry (id, name, category, created_at, created_version) VALUES (?, ?, ?, ?, ?)
-            """, arguments: [id.uuidString, new.name, new.category, date, version])
-        let key = db.lastInsertedRowID
-        var templates: [StoredFaceTemplate] = []
-        for face in new.faces {
-            try db.execute(sql: "INSERT INTO face_template (entry_key, vector, quantized) VALUES (?, ?, ?)",
-                           arguments: [key, VectorBlob.encode(face.vector), Data(face.quantized)])
-            templates.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized))
-        }
-        var fingers: [StoredFingerTemplate] = []
-        for finger in new.fingers {
-            try db.execute(sql: "INSERT INTO finger_template (entry_key, position, record, cylinders) VALUES (?, ?, ?, ?)",
-                           arguments: [key, finger.position, Data(finger.record), Data(finger.cylinders)])
-            fingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
-                                                record: finger.record, cylinders: finger.cylinders))
-        }
-        let entry = StoredEntry(key: key, id: id, name: new.name, category: new.category, createdVersion: version)
-        return EnrolledEntry(entry: entry, faceTemplates: templates, fingerTemplates: fingers)
-    }
-
     /// The int8 form of every face template, the version and the entry
     /// count: all that start-up needs. A cursor and no-copy blob access keep
     /// this near SQLite's own speed; entries and Float32 originals are not read.
-    public func loadWatchlist() async throws(StorageError) -> WatchlistContents {
+    /// With `asOf`, the templates present at that version that have not been
+    /// erased since (the watchlist as it stood, minus what removal erased).
+    public func loadWatchlist(asOf: Int64? = nil) async throws(StorageError) -> WatchlistContents {
         try await read { db in
-            let version = try Self.version(db)
-            let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry") ?? 0
+            let version = try asOf.map { min($0, try Self.version(db)) } ?? Self.version(db)
+            let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry WHERE created_version <= ?",
+                                              arguments: [version]) ?? 0
             var templates: [StoredFaceTemplate] = []
-            let cursor = try Row.fetchCursor(db, sql: "SELECT id, entry_key, quantized FROM face_template ORDER BY id")
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT id, entry_key, quantized, digest FROM face_template WHERE added_version <= ? ORDER BY id
+                """, arguments: [version])
             while let row = try cursor.next() {
                 let quantized = try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } }
-                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized))
+                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3]))
             }
             var fingers: [StoredFingerTemplate] = []
-            let fingerRows = try Row.fetchCursor(db, sql: "SELECT id, entry_key, position, record, cylinders FROM finger_template ORDER BY id")
+            let fingerRows = try Row.fetchCursor(db, sql: """
+                SELECT id, entry_key, position, record, cylinders, digest FROM finger_template WHERE added_version <= ? ORDER BY id
+                """, arguments: [version])
             while let row = try fingerRows.next() {
                 let cylinders = try row.withUnsafeData(atIndex: 4) { $0.map { [UInt8]($0) } }
                 fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: [UInt8](row[3] as Data),
-                                                    cylinders: cylinders))
+                                                    cylinders: cylinders, digest: row[5]))
             }
             return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates, fingerTemplates: fingers)
         }
@@ -103,7 +166,7 @@ public final class VigilStore: Sendable {
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT t.id, t.vector, e.key, e.id, e.name, e.category, e.created_version
+                    SELECT t.id, t.vector, \(EntryRow.columns)
                     FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
                     WHERE t.id IN (\(placeholders))
                     """, arguments: StatementArguments(chunk))
@@ -112,10 +175,7 @@ public final class VigilStore: Sendable {
                     guard let vector = VectorBlob.decode(row[1]) else { throw StorageError.corruptTemplate(id: id) }
                     details.vectors[id] = vector
                     let key: Int64 = row[2]
-                    if details.entries[key] == nil {
-                        details.entries[key] = StoredEntry(key: key, id: UUID(uuidString: row[3]) ?? UUID(), name: row[4],
-                                                           category: row[5], createdVersion: row[6])
-                    }
+                    if details.entries[key] == nil { details.entries[key] = try EntryRow.decode(row, from: 2) }
                 }
             }
             return details
@@ -129,12 +189,11 @@ public final class VigilStore: Sendable {
             var entries: [Int64: StoredEntry] = [:]
             let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT key, id, name, category, created_version FROM watchlist_entry WHERE key IN (\(placeholders))
+                SELECT \(EntryRow.columns) FROM watchlist_entry e WHERE e.key IN (\(placeholders))
                 """, arguments: StatementArguments(keys))
             while let row = try rows.next() {
-                let key: Int64 = row[0]
-                entries[key] = StoredEntry(key: key, id: UUID(uuidString: row[1]) ?? UUID(), name: row[2], category: row[3],
-                                           createdVersion: row[4])
+                let entry = try EntryRow.decode(row)
+                entries[entry.key] = entry
             }
             return entries
         }
@@ -167,19 +226,19 @@ public final class VigilStore: Sendable {
         try await read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
     }
 
-    private static func version(_ db: Database) throws -> Int64 {
+    static func version(_ db: Database) throws -> Int64 {
         try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(version), 0) FROM watchlist_event") ?? 0
     }
 
-    private func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.write(body) } catch { throw Self.wrap(error) }
     }
 
-    private func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
+    func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(StorageError) -> T {
         do { return try await pool.read(body) } catch { throw Self.wrap(error) }
     }
 
-    private static func wrap(_ error: any Error) -> StorageError {
+    static func wrap(_ error: any Error) -> StorageError {
         (error as? StorageError) ?? .database(String(describing: error))
     }
 }

@@ -26,9 +26,17 @@ public final class FaceAnalyzer: Sendable {
     private let workers: [Worker]
     private let pool: Mutex<Pool>
 
+    /// Who is waiting for an engine. A screening at a border post is
+    /// served before bulk work (imports), so a large import delays it by at
+    /// most one analysis instead of the whole queue.
+    public enum Priority: Sendable {
+        case interactive, bulk
+    }
+
     private struct Pool: ~Copyable {
         var idle: [Int]
-        var waiters: [CheckedContinuation<Int, Never>] = []
+        var interactive: [CheckedContinuation<Int, Never>] = []
+        var bulk: [CheckedContinuation<Int, Never>] = []
     }
 
     /// `@unchecked` because the engine is used only on `queue`, and the pool
@@ -56,8 +64,8 @@ public final class FaceAnalyzer: Sendable {
         self.pool = Mutex(Pool(idle: Array(workers.indices)))
     }
 
-    public func analyze(_ bytes: [UInt8]) async throws(VisionError) -> FaceAnalysis {
-        let index = await acquire()
+    public func analyze(_ bytes: [UInt8], priority: Priority = .interactive) async throws(VisionError) -> FaceAnalysis {
+        let index = await acquire(priority)
         defer { release(index) }
         let worker = workers[index]
         let limits = self.limits
@@ -70,13 +78,15 @@ public final class FaceAnalyzer: Sendable {
         return try result.get()
     }
 
-    private func acquire() async -> Int {
+    private func acquire(_ priority: Priority) async -> Int {
         await withCheckedContinuation { continuation in
             pool.withLock { pool in
                 if let index = pool.idle.popLast() {
                     continuation.resume(returning: index)
+                } else if priority == .interactive {
+                    pool.interactive.append(continuation)
                 } else {
-                    pool.waiters.append(continuation)
+                    pool.bulk.append(continuation)
                 }
             }
         }
@@ -84,11 +94,10 @@ public final class FaceAnalyzer: Sendable {
 
     private func release(_ index: Int) {
         let next = pool.withLock { pool -> CheckedContinuation<Int, Never>? in
-            guard !pool.waiters.isEmpty else {
-                pool.idle.append(index)
-                return nil
-            }
-            return pool.waiters.removeFirst()
+            if !pool.interactive.isEmpty { return pool.interactive.removeFirst() }
+            if !pool.bulk.isEmpty { return pool.bulk.removeFirst() }
+            pool.idle.append(index)
+            return nil
         }
         next?.resume(returning: index)
     }

@@ -165,6 +165,18 @@ struct DaemonHTTPTests {
             BadRequest(what: "unknown category", uri: "/v1/watchlist/entries", method: .post, contentType: enrolUnknownCategory.contentType, body: enrolUnknownCategory.finished(), status: .unprocessableContent, code: "unknown_category"),
             BadRequest(what: "enrolment without name", uri: "/v1/watchlist/entries", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"category\": \"wanted_other\"}"), status: .badRequest, code: "missing_field"),
             BadRequest(what: "unknown route", uri: "/v1/nothing-here", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+            BadRequest(what: "unknown entry", uri: "/v1/watchlist/entries/\(UUID())", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+            BadRequest(what: "entry id not a UUID", uri: "/v1/watchlist/entries/..%2F..%2Fetc", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+            BadRequest(what: "removing an unknown entry", uri: "/v1/watchlist/entries/\(UUID())", method: .delete, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+            BadRequest(what: "update of an unknown entry", uri: "/v1/watchlist/entries/\(UUID())", method: .patch, contentType: "application/json", body: ByteBuffer(string: "{\"name\": \"X\"}"), status: .notFound, code: "not_found"),
+            BadRequest(what: "update with an unknown field", uri: "/v1/watchlist/entries/\(UUID())", method: .patch, contentType: "application/json", body: ByteBuffer(string: "{\"nmae\": \"X\"}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "update as text", uri: "/v1/watchlist/entries/\(UUID())", method: .patch, contentType: "text/plain", body: ByteBuffer(string: "name=X"), status: .unsupportedMediaType, code: "unsupported_media_type"),
+            BadRequest(what: "update with a deeply nested body", uri: "/v1/watchlist/entries/\(UUID())", method: .patch, contentType: "application/json", body: ByteBuffer(string: "{\"aliases\": " + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}"), status: .badRequest, code: "malformed_json"),
+            BadRequest(what: "negative offset", uri: "/v1/watchlist/entries?offset=-1", method: .get, contentType: nil, body: nil, status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "huge limit", uri: "/v1/watchlist/entries?limit=99999999999999999999", method: .get, contentType: nil, body: nil, status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "bad expiry filter", uri: "/v1/watchlist/entries?expires_before=tomorrow", method: .get, contentType: nil, body: nil, status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "category with threshold 5", uri: "/v1/watchlist/categories/new_one", method: .put, contentType: "application/json", body: ByteBuffer(string: "{\"description\": \"d\", \"protective\": false, \"match_threshold\": 5, \"confirmations\": 1, \"action\": \"a\"}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "import while imports are off", uri: "/v1/watchlist/imports", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"manifest\": \"m.jsonl\"}"), status: .notFound, code: "not_found"),
         ]
         return requests
     }

@@ -46,7 +46,8 @@ struct ScreeningScenarioTests {
         let result = try await service.screen(face: try TestData.bytes(photos[1]))
         let candidate = try #require(result.candidates.first)
         #expect(candidate.protective)
-        #expect(candidate.category == .potentialVictim)
+        #expect(candidate.category == "potential_victim")
+        #expect(candidate.name == nil && candidate.dateOfBirth == nil, "a protective hit must not show the identity")
         #expect(candidate.action.contains("do not detain"))
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import VigilScreening
 import VigilTestSupport
 
@@ -19,4 +20,16 @@ func enrollFirstPhotos(_ service: ScreeningService) async throws -> [String: UUI
         ids[person.identity] = result.id
     }
     return ids
+}
+
+/// Expects `body` to throw a `VigilError` with `code`.
+func expectError(_ code: VigilError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
+    do {
+        try await body()
+        Issue.record("expected \(code.rawValue), got success", sourceLocation: sourceLocation)
+    } catch let error as VigilError {
+        #expect(error.code == code, "\(error)", sourceLocation: sourceLocation)
+    } catch {
+        Issue.record("expected \(code.rawValue), got \(error)", sourceLocation: sourceLocation)
+    }
 }

@@ -13,7 +13,7 @@ struct VigilStoreTests {
 
     @Test("runs in WAL mode with the schema migrated")
     func walMode() async throws {
-        let store = try VigilStore(path: temporaryDatabasePath())
+        let store = try await openStore()
         #expect(try await store.journalMode() == "wal")
         #expect(try await store.counts() == StoreCounts(entries: 0, faceTemplates: 0, fingerTemplates: 0, events: 0, screenings: 0))
         #expect(try await store.watchlistVersion() == 0)
@@ -22,14 +22,14 @@ struct VigilStoreTests {
     @Test("an enrolment writes entry, templates and event together, with increasing versions")
     func enrolment() async throws {
         let path = temporaryDatabasePath()
-        let store = try VigilStore(path: path)
+        let store = try await openStore(path)
         let first = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [face(vector), face(vector.reversed())])])[0]
         let second = try await store.enroll([NewEntry(name: "B", category: "missing_person", faces: [face(vector)])])[0]
         #expect(first.version == 1 && second.version == 2)
         #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, fingerTemplates: 0, events: 2, screenings: 0))
 
         // A fresh open reads back exactly what was written.
-        let reopened = try VigilStore(path: path)
+        let reopened = try await openStore(path)
         let contents = try await reopened.loadWatchlist()
         #expect(contents.version == 2)
         #expect(contents.entryCount == 2)
@@ -45,14 +45,14 @@ struct VigilStoreTests {
 
     @Test("the after-commit hook sees entries in version order")
     func afterCommitOrder() async throws {
-        let store = try VigilStore(path: temporaryDatabasePath())
+        let store = try await openStore()
         final class VersionLog: Sendable { let versions = Mutex<[Int64]>([]) }
         let seen = VersionLog()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<8 {
                 group.addTask {
-                    _ = try await store.enroll([NewEntry(name: "P\(n)", category: "wanted_other", faces: [self.face(self.vector)])]) { enrolled in
-                        seen.versions.withLock { $0.append(contentsOf: enrolled.map(\.version)) }
+                    _ = try await store.enroll([NewEntry(name: "P\(n)", category: "wanted_other", faces: [self.face(self.vector)])]) { change in
+                        seen.versions.withLock { $0.append(change.version) }
                     }
                 }
             }
@@ -63,7 +63,7 @@ struct VigilStoreTests {
 
     @Test("a batch is one transaction with one version per entry")
     func batch() async throws {
-        let store = try VigilStore(path: temporaryDatabasePath())
+        let store = try await openStore()
         let batch = (0..<5).map { NewEntry(name: "E\($0)", category: "wanted_other", faces: [face(vector)]) }
         let enrolled = try await store.enroll(batch)
         #expect(enrolled.map(\.version) == [1, 2, 3, 4, 5])
@@ -86,7 +86,7 @@ struct VigilStoreTests {
 
     @Test("a screening record is stored")
     func screeningRecord() async throws {
-        let store = try VigilStore(path: temporaryDatabasePath())
+        let store = try await openStore()
         try await store.record(ScreeningRecord(id: UUID(), recordedAt: Date(), watchlistVersion: 0, decision: "no_hit",
                                                faceCount: 1, resultJSON: "{}"))
         #expect(try await store.counts().screenings == 1)
@@ -98,4 +98,13 @@ struct VigilStoreTests {
         #expect(VectorBlob.decode(VectorBlob.encode(values))?.map(\.bitPattern) == values.map(\.bitPattern))
         #expect(VectorBlob.decode(Data([1, 2, 3])) == nil)
     }
+}
+
+/// A store on a fresh (or given) database with the categories the tests use.
+func openStore(_ path: String = temporaryDatabasePath()) async throws -> VigilStore {
+    let store = try await VigilStore.open(path: path)
+    try await store.seedCategories(["wanted_other", "missing_person", "refuse_entry"].map {
+        WatchlistCategory(name: $0, description: $0, protective: $0 == "missing_person", matchThreshold: 0.9, confirmations: 1, action: "check")
+    })
+    return store
 }

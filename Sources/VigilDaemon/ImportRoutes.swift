@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import Synchronization
+import VigilScreening
+
+/// Bulk imports over HTTP. The manifest and its samples must sit under the
+/// daemon's import folder (`--import-root`); the import runs in the
+/// background and `GET /v1/watchlist/imports/{id}` reports its progress
+/// (`imported` counts committed entries) and, once done, its report.
+struct ImportRoutes {
+    let service: ScreeningService
+    let configuration: DaemonConfiguration
+    let jobs: ImportJobs
+
+    struct Request: Decodable { let manifest: String; let wait: Bool? }
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.post("/v1/watchlist/imports") { request, _ in try await start(request) }
+        router.get("/v1/watchlist/imports/:id") { _, context in
+            guard let text = context.parameters.get("id"), let id = UUID(uuidString: text), let job = jobs.status(id) else {
+                throw VigilError(.notFound, "no import with that id")
+            }
+            return JSONResponse.make(job)
+        }
+    }
+
+    func start(_ request: Hummingbird.Request) async throws(VigilError) -> Response {
+        guard let root = service.configuration.importRoot else {
+            throw VigilError(.notFound, "imports over HTTP are off; start the daemon with --import-root")
+        }
+        let body = try await JSONBody.decode(Request.self, from: request, maxBytes: configuration.maxJSONBytes,
+                                             allowedKeys: ["manifest", "wait"])
+        let id = UUID()
+        jobs.begin(id)
+        let work = Task { [service, jobs] () async -> ImportJob in
+            do {
+                let report = try await service.importManifest(at: body.manifest, confinedTo: root) { jobs.update(id, progress: $0) }
+                return jobs.finish(id, report: report)
+            } catch {
+                return jobs.fail(id, error: error as? VigilError ?? VigilError(.internalError, "the import failed"))
+            }
+        }
+        if body.wait == true {
+            let job = await work.value
+            if let error = job.error { throw VigilError(VigilError.Code(rawValue: error.code) ?? .internalError, error.message) }
+            return JSONResponse.make(job)
+        }
+        return JSONResponse.make(jobs.status(id), status: .accepted)
+    }
+}
+
+/// One import's state as `GET /v1/watchlist/imports/{id}` shows it.
+struct ImportJob: Sendable, Encodable {
+    struct Failure: Sendable, Encodable { let code: String; let message: String }
+    let id: UUID
+    var status = "running"
+    var progress = ImportProgress()
+    var report: ImportReport?
+    var error: Failure?
+}
+
+/// Imports started since the daemon started (kept in memory: after a
+/// restart the entries themselves are the record of what was imported).
+final class ImportJobs: Sendable {
+    private let jobs = Mutex<[UUID: ImportJob]>([:])
+
+    func begin(_ id: UUID) { jobs.withLock { $0[id] = ImportJob(id: id) } }
+
+    func status(_ id: UUID) -> ImportJob? { jobs.withLock { $0[id] } }
+
+    func update(_ id: UUID, progress: ImportProgress) { jobs.withLock { $0[id]?.progress = progress } }
+
+    func finish(_ id: UUID, report: ImportReport) -> ImportJob {
+        jobs.withLock {
+            $0[id]?.status = "done"
+            $0[id]?.report = report
+            return $0[id] ?? ImportJob(id: id)
+        }
+    }
+
+    func fail(_ id: UUID, error: VigilError) -> ImportJob {
+        jobs.withLock {
+            $0[id]?.status = "failed"
+            $0[id]?.error = .init(code: error.code.rawValue, message: error.message)
+            return $0[id] ?? ImportJob(id: id)
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import VigilMatching
+import VigilStorage
+import VigilVision
+
+/// Enrolment: samples become templates; the entry, its templates and its
+/// event are written in one transaction and the index follows on commit.
+extension ScreeningService {
+    public func enroll(name: String, category: String, faces: [[UInt8]],
+                       fingers: [FingerSample] = []) async throws(VigilError) -> EnrollmentResult {
+        try await enroll(EntryDetails(name: name, category: category), faces: faces, fingers: fingers)
+    }
+
+    public func enroll(_ submitted: EntryDetails, faces: [[UInt8]], fingers: [FingerSample] = []) async throws(VigilError) -> EnrollmentResult {
+        let details = try EntryValidation.validated(submitted, categories: categoryNames, now: configuration.clock())
+        guard !faces.isEmpty || !fingers.isEmpty else {
+            throw VigilError(.missingField, "at least one face image or finger template is required")
+        }
+        let samples = try await templates(faces: faces, fingers: fingers)
+        let enrolled: EnrolledEntry
+        do {
+            let new = NewEntry(details: details, faces: samples.faces, fingers: samples.fingers)
+            enrolled = try await store.enroll([new], afterCommit: follow)[0]
+        } catch {
+            throw storageFailure(error, "enrolment")
+        }
+        logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(samples.faces.count)",
+                                                 "fingers": "\(samples.fingers.count)"])
+        return EnrollmentResult(id: enrolled.entry.id, version: enrolled.version, name: details.name, category: details.category,
+                                faces: samples.reports, fingers: fingers.map(\.position))
+    }
+
+    /// Face images and finger samples as templates to store, all or nothing.
+    func templates(faces: [[UInt8]], fingers: [FingerSample], priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError)
+        -> (faces: [NewFaceTemplate], fingers: [NewFingerTemplate], reports: [FaceReport]) {
+        guard faces.count <= configuration.maxFacesPerEnrollment else {
+            throw VigilError(.invalidField, "at most \(configuration.maxFacesPerEnrollment) face images per enrolment")
+        }
+        let keep = configuration.keepSourceImages
+        let fingerTemplates = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).enumerated().map { n, f in
+            NewFingerTemplate(position: f.position.code, record: f.record, cylinders: f.cylinders.serialized,
+                              sourceImage: keep ? fingers[n].bytes : nil)
+        }
+        let analyses = try await pipeline.analyzeAll(faces, field: "face", priority: priority)
+        var templates: [NewFaceTemplate] = []
+        for (number, analysis) in analyses.enumerated() {
+            let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
+            templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized,
+                                             sourceImage: keep ? faces[number] : nil))
+        }
+        return (templates, fingerTemplates, analyses.map { FaceReport($0, policy: pipeline.policy) })
+    }
+
+    /// The index follows each committed change, on the writer, in version order.
+    var follow: @Sendable (WatchlistChange) -> Void {
+        { [self] change in index.withLock { $0.apply(change) } }
+    }
+
+    var categoryNames: Set<String> { index.withLock { Set($0.categories.keys) } }
+
+    /// Storage errors that describe the request become client errors; the
+    /// rest are logged for the operator and reported as internal.
+    func storageFailure(_ error: StorageError, _ operation: String) -> VigilError {
+        switch error {
+        case .entryNotFound(let id): return VigilError(.notFound, "no watchlist entry \(id.uuidString)")
+        case .sampleNotFound(let sample): return VigilError(.notFound, "the entry has no sample '\(sample.prefix(40))'")
+        case .unknownCategory(let name): return VigilError(.unknownCategory, "category '\(name.prefix(64))' does not exist")
+        case .duplicateReference(let ref, let existing):
+            return VigilError(.duplicateEntry, "external reference '\(ref.prefix(64))' is already used by entry \(existing.uuidString)")
+        case .cannotOpen, .database, .corruptTemplate:
+            logger.error("\(operation) failed", metadata: ["reason": "\(error)"])
+            return VigilError(error)
+        }
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import VigilStorage
+
+/// Where a running import stands: `imported` entries are committed (they
+/// survive a crash from that moment).
+public struct ImportProgress: Sendable, Codable, Equatable {
+    public var lines = 0
+    public var processed = 0
+    public var imported = 0
+    public var skipped = 0
+    public var rejected = 0
+    public var version: Int64 = 0
+
+    public init(lines: Int = 0, version: Int64 = 0) {
+        self.lines = lines
+        self.version = version
+    }
+}
+
+/// The outcome of an import: every rejected line with its reason, every
+/// line skipped because its external reference is already on the watchlist.
+public struct ImportReport: Sendable, Codable, Equatable {
+    public struct Rejection: Error, Sendable, Codable, Equatable {
+        public let line: Int
+        public let code: String
+        public let reason: String
+        /// `line N: reason`, as the report prints it.
+        public var text: String { "line \(line): \(reason)" }
+    }
+
+    public struct Skip: Sendable, Codable, Equatable {
+        public let line: Int
+        public let entryId: UUID
+    }
+
+    public let lines: Int
+    public let imported: Int
+    public let skipped: [Skip]
+    public let rejected: [Rejection]
+    public let version: Int64
+    public let seconds: Double
+}
+
+extension ScreeningService {
+    /// Imports a JSON Lines manifest. Lines are read in batches; each batch's
+    /// samples are analysed concurrently (the face engines use every core)
+    /// and its good entries written in one transaction. A bad line is
+    /// reported and skipped; it never stops the import. `root`, when set,
+    /// confines the manifest and its samples to that folder (HTTP imports).
+    public func importManifest(at path: String, confinedTo root: String? = nil,
+                               progress: @Sendable (ImportProgress) -> Void = { _ in }) async throws(VigilError) -> ImportReport {
+        let started = ContinuousClock.now
+        let manifest = try manifestURL(path, root: root)
+        guard let data = FileManager.default.contents(atPath: manifest.path) else {
+            throw VigilError(.notFound, "cannot read the manifest \(path)")
+        }
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated()
+            .map { (number: $0.offset + 1, bytes: Data($0.element)) }
+            .filter { !$0.bytes.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D } }
+        let paths = SamplePaths(base: manifest.deletingLastPathComponent(), root: root.map { URL(fileURLWithPath: $0) })
+        var state = ImportState(progress: ImportProgress(lines: lines.count, version: watchlistStatus.version))
+        progress(state.progress)
+        for start in stride(from: 0, to: lines.count, by: configuration.importBatchSize) {
+            let batch = lines[start..<min(lines.count, start + configuration.importBatchSize)]
+            let records = try await screenLines(Array(batch), state: &state)
+            let prepared = await prepare(records, paths: paths)
+            var entries: [(line: Int, entry: NewEntry)] = []
+            for outcome in prepared {
+                switch outcome {
+                case .success(let item): entries.append(item)
+                case .failure(let rejection): state.reject(rejection)
+                }
+            }
+            try await write(entries, state: &state)
+            state.progress.processed += batch.count
+            progress(state.progress)
+        }
+        let seconds = Self.ms(ContinuousClock.now - started) / 1000
+        logger.info("import finished", metadata: ["lines": "\(lines.count)", "imported": "\(state.progress.imported)",
+                                                  "rejected": "\(state.rejected.count)", "skipped": "\(state.skipped.count)"])
+        return ImportReport(lines: lines.count, imported: state.progress.imported, skipped: state.skipped,
+                            rejected: state.rejected.sorted { $0.line < $1.line }, version: state.progress.version, seconds: seconds)
+    }
+
+    private func manifestURL(_ path: String, root: String?) throws(VigilError) -> URL {
+        guard let root else { return URL(fileURLWithPath: path) }
+        return try SamplePaths(base: URL(fileURLWithPath: root), root: URL(fileURLWithPath: root)).resolve(path)
+    }
+
+    /// Parses and validates a batch's lines; drops duplicates of earlier
+    /// lines and lines already imported (by external reference).
+    private func screenLines(_ lines: [(number: Int, bytes: Data)], state: inout ImportState) async throws(VigilError)
+        -> [(line: Int, record: ManifestRecord)] {
+        let categories = categoryNames
+        var parsed: [(line: Int, record: ManifestRecord)] = []
+        for (number, bytes) in lines {
+            do throws(VigilError) {
+                var record = try ManifestRecord.parse(bytes)
+                record.validated = try EntryValidation.validated(record.details, categories: categories, now: configuration.clock())
+                guard !record.faces.isEmpty || !record.fingers.isEmpty else {
+                    throw VigilError(.missingField, "no face or finger sample")
+                }
+                parsed.append((number, record))
+            } catch {
+                state.reject(.init(line: number, code: error.code.rawValue, reason: error.message))
+            }
+        }
+        let refs = parsed.compactMap { $0.record.validated?.externalRef }
+        let existing: [String: UUID]
+        do { existing = try await store.entryIDs(externalRefs: refs) } catch { throw storageFailure(error, "import") }
+        return parsed.filter { line, record in
+            guard let ref = record.validated?.externalRef else { return true }
+            if let first = state.refLines[ref] {
+                state.reject(.init(line: line, code: VigilError.Code.duplicateEntry.rawValue, reason: "duplicate of line \(first)"))
+                return false
+            }
+            state.refLines[ref] = line
+            if let id = existing[ref] {
+                state.skipped.append(.init(line: line, entryId: id))
+                state.progress.skipped += 1
+                return false
+            }
+            return true
+        }
+    }
+
+    /// Reads and analyses every record's samples concurrently.
+    private func prepare(_ records: [(line: Int, record: ManifestRecord)], paths: SamplePaths) async
+        -> [Result<(line: Int, entry: NewEntry), ImportReport.Rejection>] {
+        await withTaskGroup(of: (Int, Result<(line: Int, entry: NewEntry), ImportReport.Rejection>).self) { group in
+            for (offset, item) in records.enumerated() {
+                group.addTask { [self] in
+                    do throws(VigilError) {
+                        let faces = try item.record.faces.map { path throws(VigilError) in try paths.read(path) }
+                        let fingers = try item.record.fingers.sorted { $0.key < $1.key }.map { position, path throws(VigilError) in
+                            FingerSample(position: try FingerPosition(parsing: position), bytes: try paths.read(path))
+                        }
+                        let samples = try await templates(faces: faces, fingers: fingers, priority: .bulk)
+                        let details = item.record.validated ?? item.record.details
+                        return (offset, .success((item.line, NewEntry(details: details, faces: samples.faces, fingers: samples.fingers))))
+                    } catch {
+                        return (offset, .failure(.init(line: item.line, code: error.code.rawValue, reason: error.message)))
+                    }
+                }
+            }
+            var results = [Result<(line: Int, entry: NewEntry), ImportReport.Rejection>?](repeating: nil, count: records.count)
+            for await (offset, outcome) in group { results[offset] = outcome }
+            return results.compactMap { $0 }
+        }
+    }
+
+    /// One transaction for the batch; if it fails on a reference another
+    /// writer took meanwhile, entry by entry so the rest still lands.
+    private func write(_ entries: [(line: Int, entry: NewEntry)], state: inout ImportState) async throws(VigilError) {
+        guard !entries.isEmpty else { return }
+        do {
+            let enrolled = try await store.enroll(entries.map(\.entry), afterCommit: follow)
+            state.progress.imported += enrolled.count
+            state.progress.version = enrolled.map(\.version).max() ?? state.progress.version
+            return
+        } catch .duplicateReference {
+            // fall through to one by one
+        } catch {
+            throw storageFailure(error, "import")
+        }
+        for (line, entry) in entries {
+            do {
+                let enrolled = try await store.enroll([entry], afterCommit: follow)
+                state.progress.imported += 1
+                state.progress.version = enrolled[0].version
+            } catch .duplicateReference(_, let existing) {
+                state.skipped.append(.init(line: line, entryId: existing))
+                state.progress.skipped += 1
+            } catch {
+                throw storageFailure(error, "import")
+            }
+        }
+    }
+}
+
+/// Running totals of one import.
+struct ImportState {
+    var progress: ImportProgress
+    var rejected: [ImportReport.Rejection] = []
+    var skipped: [ImportReport.Skip] = []
+    /// First line of each external reference seen in this manifest.
+    var refLines: [String: Int] = [:]
+
+    mutating func reject(_ rejection: ImportReport.Rejection) {
+        rejected.append(rejection)
+        progress.rejected += 1
+    }
+}

@@ -1,0 +1,10 @@
+import Crypto
+import Foundation
+
+/// SHA-256 of a template's stored bytes, hex-encoded: what an event keeps
+/// of a template after the template itself has been erased.
+public enum TemplateDigest {
+    public static func hex(_ bytes: some DataProtocol) -> String {
+        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+    }
+}

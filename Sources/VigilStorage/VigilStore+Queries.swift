@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+
+/// Which entries to list, and which page.
+public struct EntryQuery: Sendable, Equatable {
+    public var category: String?
+    /// Only entries that expire at or before this date (already expired when it is now).
+    public var expiresBefore: Date?
+    /// Only entries with no expiry date (true) or with one (false).
+    public var withoutExpiry: Bool?
+    public var limit = 50
+    public var offset = 0
+
+    public init(category: String? = nil, expiresBefore: Date? = nil, withoutExpiry: Bool? = nil, limit: Int = 50, offset: Int = 0) {
+        self.category = category
+        self.expiresBefore = expiresBefore
+        self.withoutExpiry = withoutExpiry
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+/// One page of entries, read in one transaction with the version it reflects.
+public struct EntryPage: Sendable {
+    public let entries: [WatchlistEntry]
+    public let total: Int
+    public let version: Int64
+}
+
+extension VigilStore {
+    public func entries(matching query: EntryQuery) async throws(StorageError) -> EntryPage {
+        try await read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let category = query.category {
+                conditions.append("e.category = ?")
+                arguments += [category]
+            }
+            if let date = query.expiresBefore {
+                conditions.append("e.expires_at IS NOT NULL AND e.expires_at <= ?")
+                arguments += [date]
+            }
+            if let without = query.withoutExpiry {
+                conditions.append(without ? "e.expires_at IS NULL" : "e.expires_at IS NOT NULL")
+            }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry e \(filter)", arguments: arguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(EntryRow.columns) FROM watchlist_entry e \(filter) ORDER BY e.key LIMIT ? OFFSET ?
+                """, arguments: arguments + [query.limit, query.offset])
+            let entries = try rows.map { try EntryRow.decode($0) }
+            let samples = try Self.samples(ofKeys: entries.map(\.key), db)
+            return EntryPage(entries: entries.map { WatchlistEntry(entry: $0, samples: samples[$0.key] ?? []) },
+                             total: total, version: try Self.version(db))
+        }
+    }
+
+    public func entry(id: UUID) async throws(StorageError) -> WatchlistEntry {
+        try await read { db in try Self.withSamples(try Self.entry(id: id, db), db) }
+    }
+
+    /// Live entries carrying these external references, by reference.
+    public func entryIDs(externalRefs refs: [String]) async throws(StorageError) -> [String: UUID] {
+        guard !refs.isEmpty else { return [:] }
+        return try await read { db in
+            var found: [String: UUID] = [:]
+            for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min(refs.count, $0 + 500)]) }) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT external_ref, id FROM watchlist_entry WHERE external_ref IN (\(placeholders))",
+                                            arguments: StatementArguments(chunk)) {
+                    found[row[0]] = UUID(uuidString: row[1])
+                }
+            }
+            return found
+        }
+    }
+
+    /// The watchlist's history from `version` on (inclusive), oldest first.
+    public func events(from version: Int64 = 1, limit: Int = 1000) async throws(StorageError) -> [WatchlistEvent] {
+        try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version >= ? ORDER BY version LIMIT ?
+                """, arguments: [version, limit]).map { row in
+                WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
+                               recordedAt: row[3], details: try EntryRow.json(row[4]))
+            }
+        }
+    }
+
+    static func withSamples(_ entry: StoredEntry, _ db: Database) throws -> WatchlistEntry {
+        WatchlistEntry(entry: entry, samples: try samples(ofKeys: [entry.key], db)[entry.key] ?? [])
+    }
+
+    /// Template references per entry key, faces then fingers, in id order.
+    static func samples(ofKeys keys: [Int64], _ db: Database) throws -> [Int64: [TemplateReference]] {
+        guard !keys.isEmpty else { return [:] }
+        var result: [Int64: [TemplateReference]] = [:]
+        let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT entry_key, 'face', id, NULL, digest FROM face_template WHERE entry_key IN (\(placeholders))
+            UNION ALL
+            SELECT entry_key, 'finger', id, position, digest FROM finger_template WHERE entry_key IN (\(placeholders))
+            ORDER BY 1, 2, 3
+            """, arguments: StatementArguments(keys + keys))
+        for row in rows {
+            let kind = TemplateReference.Kind(rawValue: row[1]) ?? .face
+            let digest: String? = row[4]
+            result[row[0], default: []].append(TemplateReference(kind: kind, id: row[2], position: row[3], digest: digest ?? ""))
+        }
+        return result
+    }
+
+    /// Digests for rows written before templates carried them (schema v5).
+    func backfillDigests() async throws(StorageError) {
+        try await write { db in
+            for (table, column) in [("face_template", "vector"), ("finger_template", "record")] {
+                let rows = try Row.fetchAll(db, sql: "SELECT id, \(column) FROM \(table) WHERE digest IS NULL")
+                for row in rows {
+                    let bytes: Data = row[1]
+                    try db.execute(sql: "UPDATE \(table) SET digest = ? WHERE id = ?", arguments: [TemplateDigest.hex(bytes), row[0] as Int64])
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+import VigilTestSupport
+
+/// A real `vigil serve` process on a free loopback port, for tests that must
+/// treat the daemon as users and operating systems do (including kill -9).
+final class DaemonProcess {
+    let process = Process()
+    let port: Int
+    let log: URL
+
+    init(database: String, importRoot: String) throws {
+        port = try Self.freePort()
+        log = URL(fileURLWithPath: database + ".log")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.executableURL = CLI.executable
+        process.arguments = ["serve", "--db", database, "--port", "\(port)", "--import-root", importRoot,
+                             "--models-dir", TestData.modelsDirectory]
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+    }
+
+    /// Waits until /v1/health answers.
+    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if process.isRunning, (try? await request("GET", "/v1/health")) != nil { return }
+            guard process.isRunning else { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let output = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        throw DaemonFailure(message: "daemon not ready on port \(port): \(output.suffix(2000))")
+    }
+
+    func request(_ method: String, _ path: String, json body: [String: Any]? = nil) async throws -> [String: Any] {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, _) = try await URLSession.shared.data(for: request)
+        return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+    }
+
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    func terminate() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw DaemonFailure(message: "no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    struct DaemonFailure: Error, CustomStringConvertible {
+        let message: String
+        var description: String { message }
+    }
+}
