@@ -41,8 +41,12 @@ enum Output {
             handler.logLevel = logLevel
             return handler
         }
+        // Everything this command records in the audit log names the CLI user.
+        let outcome: Result<Void, VigilError> = await AuditActor.$current.withValue(CLIActor.actor) {
+            do throws(VigilError) { try await body(); return .success(()) } catch { return .failure(error) }
+        }
         do {
-            try await body()
+            try outcome.get()
         } catch {
             if json {
                 try? Output.json(["error": ["code": error.code.rawValue, "message": error.message]])
@@ -51,6 +55,23 @@ enum Output {
             }
             throw ExitCode(2)
         }
+    }
+}
+
+extension Output {
+    /// Lines to a file or to standard output.
+    struct Sink {
+        let handle: FileHandle
+
+        init(path: String?) throws(VigilError) {
+            guard let path else { handle = .standardOutput; return }
+            guard FileManager.default.createFile(atPath: path, contents: nil), let file = FileHandle(forWritingAtPath: path) else {
+                throw VigilError(.invalidField, "cannot write \(path)")
+            }
+            handle = file
+        }
+
+        mutating func write(_ line: String) { handle.write(Data((line + "\n").utf8)) }
     }
 }
 

@@ -18,6 +18,9 @@ struct ServeCommand: AsyncParsableCommand {
     var screeningRetentionDays = 365
     @Option(name: .customLong("retention-interval-minutes"), help: "Minutes between purges of expired entries and old screenings.")
     var retentionIntervalMinutes = 60
+    @Option(name: .customLong("checkpoint-every"), help: "Audit records between signed checkpoints.") var checkpointEvery = 100
+    @Option(name: .customLong("checkpoint-interval-minutes"), help: "Minutes between signed checkpoints of new audit records.")
+    var checkpointIntervalMinutes = 5
     @Flag(name: .customLong("keep-source-images"), help: "Keep enrolment images beside their templates (off by default).")
     var keepSourceImages = false
     @OptionGroup var common: CommonOptions
@@ -28,8 +31,12 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.importRoot = importRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             configuration.keepSourceImages = keepSourceImages
             configuration.screeningRetentionDays = screeningRetentionDays > 0 ? screeningRetentionDays : nil
+            configuration.checkpointEvery = checkpointEvery
             let service = try await ScreeningService(configuration: configuration)
-            try await service.enforceRetention()
+            let purged: Result<Void, VigilError> = await AuditActor.$current.withValue(.system) {
+                do throws(VigilError) { try await service.enforceRetention(); return .success(()) } catch { return .failure(error) }
+            }
+            try purged.get()
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
             daemon.retentionIntervalMinutes = retentionIntervalMinutes
@@ -38,9 +45,20 @@ struct ServeCommand: AsyncParsableCommand {
             Output.line("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
             Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
             let retention = Task {
-                await VigilDaemon.enforceRetention(service: service, every: retentionIntervalMinutes, logger: Logger(label: "vigil.retention"))
+                await VigilDaemon.every(minutes: retentionIntervalMinutes, "retention", logger: Logger(label: "vigil.retention")) {
+                    () async throws(VigilError) in try await service.enforceRetention()
+                }
             }
-            defer { retention.cancel() }
+            // Signs the audit chain's head every few minutes (also every 100 records, as it grows).
+            let checkpoints = Task {
+                await VigilDaemon.every(minutes: checkpointIntervalMinutes, "audit checkpoint", logger: Logger(label: "vigil.audit")) {
+                    () async throws(VigilError) in try await service.checkpointAudit()
+                }
+            }
+            defer {
+                retention.cancel()
+                checkpoints.cancel()
+            }
             do {
                 try await app.runService()
             } catch {

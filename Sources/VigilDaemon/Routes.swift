@@ -19,6 +19,7 @@ struct Routes {
         router.post("/v1/screenings") { request, _ in try await screen(request) }
         WatchlistRoutes(service: service, configuration: configuration).register(on: router)
         ImportRoutes(service: service, configuration: configuration, jobs: ImportJobs()).register(on: router)
+        AuditRoutes(service: service, configuration: configuration).register(on: router)
     }
 
     func health() -> Response {

@@ -9,6 +9,7 @@ public enum VigilDaemon {
                                        logger: Logger = Logger(label: "vigil.daemon")) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
+        router.add(middleware: ActorMiddleware())
         Routes(service: service, configuration: configuration).register(on: router)
         return Application(
             router: router,
@@ -17,19 +18,21 @@ public enum VigilDaemon {
         )
     }
 
-    /// Purges expired entries and old screening records every interval
-    /// until cancelled (the service already did so at start-up).
-    public static func enforceRetention(service: ScreeningService, every minutes: Int, logger: Logger) async {
-        while !Task.isCancelled {
-            do {
-                try await Task.sleep(for: .seconds(max(1, minutes) * 60))
-            } catch {
-                return
-            }
-            do {
-                try await service.enforceRetention()
-            } catch {
-                logger.error("retention run failed", metadata: ["code": "\(error.code.rawValue)"])
+    /// Runs `work` every `minutes` as Vigil itself (actor `system`) until cancelled.
+    public static func every(minutes: Int, _ name: String, logger: Logger,
+                             _ work: @escaping @Sendable () async throws(VigilError) -> Void) async {
+        await AuditActor.$current.withValue(.system) {
+            while !Task.isCancelled {
+                do {
+                    try await Task.sleep(for: .seconds(max(1, minutes) * 60))
+                } catch {
+                    return
+                }
+                do throws(VigilError) {
+                    try await work()
+                } catch {
+                    logger.error("\(name) failed", metadata: ["code": "\(error.code.rawValue)"])
+                }
             }
         }
     }

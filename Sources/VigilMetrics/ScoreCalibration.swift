@@ -6,7 +6,7 @@ import Foundation
 /// reproduces both (e.g. the thresholds at FMR 1% and 0.1%) and extrapolates
 /// smoothly beyond the data. Evidence from independent modalities adds up
 /// (the product of their false-match rates), which is the fusion rule.
-public struct ScoreCalibration: Sendable, Equatable {
+public struct ScoreCalibration: Sendable, Equatable, Codable {
     public let mean: Double
     public let deviation: Double
     /// Evidence is capped so that no single comparison can claim more than

@@ -87,6 +87,14 @@ extension ScreeningService {
             if let days = configuration.screeningRetentionDays {
                 deleted = try await store.deleteScreenings(recordedBefore: now.addingTimeInterval(-Double(days) * 86_400))
             }
+            var erased = 0
+            if let days = configuration.noHitProbeRetentionDays {
+                erased = try await store.eraseProbes(ofNoHitScreeningsBefore: now.addingTimeInterval(-Double(days) * 86_400))
+            }
+            if deleted > 0 || erased > 0 {
+                let result = "{\"screenings_deleted\":\(deleted),\"no_hit_probes_erased\":\(erased)}"
+                _ = try await store.audit(AuditDraft(action: AuditAction.retention, result: result), at: now)
+            }
             if !expired.isEmpty || deleted > 0 {
                 logger.info("retention enforced", metadata: ["expired_entries": "\(expired.count)", "screenings_deleted": "\(deleted)"])
             }

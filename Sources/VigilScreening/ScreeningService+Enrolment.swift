@@ -67,7 +67,7 @@ extension ScreeningService {
         case .unknownCategory(let name): return VigilError(.unknownCategory, "category '\(name.prefix(64))' does not exist")
         case .duplicateReference(let ref, let existing):
             return VigilError(.duplicateEntry, "external reference '\(ref.prefix(64))' is already used by entry \(existing.uuidString)")
-        case .cannotOpen, .database, .corruptTemplate:
+        case .cannotOpen, .database, .corruptTemplate, .keyUnusable:
             logger.error("\(operation) failed", metadata: ["reason": "\(error)"])
             return VigilError(error)
         }

@@ -14,14 +14,18 @@ public final class ScreeningService: Sendable {
     let index: Mutex<WatchlistIndex>
     let scanPool: ScanPool
     let logger: Logger
+    /// SHA-256 of each model file, recorded with every screening.
+    let modelDigests: [String: String]
 
     public init(configuration: ServiceConfiguration, logger: Logger = Logger(label: "vigil.service")) async throws(VigilError) {
         self.configuration = configuration
         self.logger = logger
         pipeline = try FacePipeline(configuration: configuration)
         scanPool = ScanPool(threads: configuration.scanThreads)
+        modelDigests = Self.digests(ofModelsIn: configuration.modelsDirectory)
         do {
-            store = try await VigilStore.open(path: configuration.databasePath)
+            let keys = try configuration.keys ?? KeyRing.load(besideDatabase: configuration.databasePath)
+            store = try await VigilStore.open(path: configuration.databasePath, keys: keys, checkpointEvery: configuration.checkpointEvery)
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
             // Expired entries never reach the index: purge before loading.
             _ = try await store.purgeExpired(now: configuration.clock())
@@ -65,7 +69,8 @@ public final class ScreeningService: Sendable {
         }
         let clock = ContinuousClock()
         let started = clock.now
-        let probes = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).map { ($0.position, $0.cylinders) }
+        let captured = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample)
+        let probes = captured.map { ($0.position, $0.cylinders) }
         var report: FaceReport?
         var descriptor: [Float]?
         var recaptureReason: VigilError.Code?
@@ -81,10 +86,11 @@ public final class ScreeningService: Sendable {
         let analysed = clock.now
 
         let snapshot = index.withLock { $0 }
+        let settings = settings(snapshot)
         var candidates: [ScreeningResult.Candidate] = []
         let usable = descriptor != nil || !probes.isEmpty
         if usable {
-            candidates = try await search(face: descriptor, fingers: probes, in: snapshot)
+            candidates = try await search(face: descriptor, fingers: probes, in: snapshot, settings: settings)
         }
         let searched = clock.now
 
@@ -92,13 +98,15 @@ public final class ScreeningService: Sendable {
         let id = UUID()
         func result(_ timings: ScreeningResult.Timings?) -> ScreeningResult {
             ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
-                            fingers: fingers.map(\.position), candidates: candidates, threshold: lowestThreshold(snapshot),
-                            fusedThreshold: configuration.faceCalibration.evidence(lowestThreshold(snapshot)),
+                            fingers: fingers.map(\.position), candidates: candidates, threshold: settings.lowestThreshold,
+                            fusedThreshold: configuration.faceCalibration.evidence(settings.lowestThreshold),
                             watchlistVersion: snapshot.version, timingsMs: timings)
         }
         // The stored record is the result without timings: they are about
         // this run, not about what was decided, and the write is still under way.
-        try await record(result(nil))
+        let probe = ProbeTemplate(face: usable ? descriptor : nil,
+                                  fingers: usable ? zip(fingers, captured).map { ($0.position, $1.record) } : [])
+        try await record(result(nil), probe: probe, settings: settings)
         let recorded = clock.now
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),
                                               record: Self.ms(recorded - searched), total: Self.ms(recorded - started))
@@ -107,92 +115,93 @@ public final class ScreeningService: Sendable {
         return result(timings)
     }
 
-    /// The face threshold in force for a category.
-    func threshold(of category: WatchlistCategory) -> Float {
-        configuration.thresholdOverride ?? category.matchThreshold
+    /// The matching settings in force for a snapshot.
+    func settings(_ snapshot: WatchlistIndex) -> MatchSettings {
+        MatchSettings(thresholdOverride: configuration.thresholdOverride, categories: snapshot.categories,
+                      faceCalibration: configuration.faceCalibration, fingerCalibration: configuration.fingerCalibration,
+                      evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
+                      defaultThreshold: configuration.matchThreshold)
     }
 
-    /// The lowest threshold of any category: nothing weaker can be a candidate.
-    func lowestThreshold(_ snapshot: WatchlistIndex) -> Float {
-        snapshot.categories.values.map(threshold).min() ?? configuration.thresholdOverride ?? configuration.matchThreshold
-    }
+    func lowestThreshold(_ snapshot: WatchlistIndex) -> Float { settings(snapshot).lowestThreshold }
 
-    private struct Evidence {
-        var face: Float?
-        var fingers: [FingerPosition: Float] = [:]
-    }
+    func threshold(of category: WatchlistCategory) -> Float { configuration.thresholdOverride ?? category.matchThreshold }
 
-    /// Collects per-subject scores from every modality down to the evidence
-    /// floor, fuses them, and keeps the subjects that reach the decision evidence.
-    private func search(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
-                        in snapshot: WatchlistIndex) async throws(VigilError) -> [ScreeningResult.Candidate] {
-        var evidence: [Int64: Evidence] = [:]
+    /// Per-subject scores from every modality down to the evidence floor;
+    /// face candidates rescored exactly from the stored Float32 templates.
+    /// Also returns the entries read along the way.
+    func collectEvidence(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)], in snapshot: WatchlistIndex,
+                         settings: MatchSettings) async throws(VigilError) -> (evidence: [Int64: SubjectEvidence], entries: [Int64: StoredEntry]) {
+        var evidence: [Int64: SubjectEvidence] = [:]
         var entries: [Int64: StoredEntry] = [:]
-        let limit = configuration.maxCandidates
         if let descriptor {
-            let floor = min(lowestThreshold(snapshot), configuration.faceCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate))
             let set: CandidateSet
             do {
-                set = try snapshot.faces.candidates(for: descriptor, limit: limit, threshold: floor, pool: scanPool)
+                set = try snapshot.faces.candidates(for: descriptor, limit: settings.maxCandidates, threshold: settings.faceFloor, pool: scanPool)
             } catch {
                 throw VigilError(.internalError, "the face descriptor is not usable")
             }
             let details: CandidateDetails
             do { details = try await store.candidateDetails(templateIDs: set.templateIDs) } catch { throw VigilError(error) }
             entries = details.entries
-            for hit in set.rescored(exactVectors: { details.vectors[$0] }) { evidence[hit.subject, default: Evidence()].face = hit.score }
+            for hit in set.rescored(exactVectors: { details.vectors[$0] }) { evidence[hit.subject, default: SubjectEvidence()].face = hit.score }
         }
-        let fingerFloor = configuration.fingerCalibration.score(atFalseMatchRate: configuration.evidenceFloorRate)
         for (position, probe) in probes {
-            for hit in snapshot.fingers.search(probe, position: position.code, limit: limit, threshold: fingerFloor, pool: scanPool) {
-                evidence[hit.subject, default: Evidence()].fingers[position] = hit.score
+            for hit in snapshot.fingers.search(probe, position: position.code, limit: settings.maxCandidates,
+                                               threshold: settings.fingerFloor, pool: scanPool) {
+                evidence[hit.subject, default: SubjectEvidence()].fingers[position] = hit.score
             }
         }
-        let fused = evidence.map { subject, e -> (Int64, Double) in
-            let face = e.face.map(configuration.faceCalibration.evidence) ?? 0
-            let fingers = e.fingers.values.reduce(0) { $0 + configuration.fingerCalibration.evidence($1) }
-            return (subject, face + fingers)
-        }
-        // Entries are needed to know each subject's category, hence its threshold.
-        let missing = fused.map(\.0).filter { entries[$0] == nil }
+        return (evidence, entries)
+    }
+
+    /// Ranks the evidence by the entries' current categories and expiry.
+    private func search(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
+                        in snapshot: WatchlistIndex, settings: MatchSettings) async throws(VigilError) -> [ScreeningResult.Candidate] {
+        var (evidence, entries) = try await collectEvidence(face: descriptor, fingers: probes, in: snapshot, settings: settings)
+        let missing = evidence.keys.filter { entries[$0] == nil }
         if !missing.isEmpty {
             do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }
         }
-        let now = configuration.clock()
-        let ranked = fused.compactMap { subject, total -> (StoredEntry, WatchlistCategory, Double)? in
-            // An entry past its expiry no longer matches, even before the purge removes it.
-            guard let entry = entries[subject], entry.details.expiresAt.map({ $0 > now }) ?? true,
-                  let category = snapshot.categories[entry.category],
-                  total >= configuration.faceCalibration.evidence(threshold(of: category)) else { return nil }
-            return (entry, category, total)
+        let ranked = Fusion.rank(evidence, settings: settings, now: configuration.clock()) { key in
+            entries[key].map { Fusion.EntryState(category: $0.category, expiresAt: $0.details.expiresAt) }
         }
-        .sorted { $0.2 != $1.2 ? $0.2 > $1.2 : $0.0.key < $1.0.key }
-        .prefix(limit)
-        return ranked.enumerated().compactMap { offset, item -> ScreeningResult.Candidate? in
-            let (entry, category, total) = item
-            guard let e = evidence[entry.key] else { return nil }
+        return ranked.enumerated().compactMap { offset, subject -> ScreeningResult.Candidate? in
+            guard let entry = entries[subject.key] else { return nil }
             return ScreeningResult.Candidate(
-                entry: entry, category: category, threshold: threshold(of: category), score: e.face,
-                fingerScores: Dictionary(uniqueKeysWithValues: e.fingers.map { ($0.key.rawValue, $0.value) }),
-                fusedScore: (total * 1000).rounded() / 1000, rank: offset + 1)
+                entry: entry, category: subject.category, threshold: settings.threshold(of: subject.category), score: subject.evidence.face,
+                fingerScores: Dictionary(uniqueKeysWithValues: subject.evidence.fingers.map { ($0.key.rawValue, $0.value) }),
+                fusedScore: subject.fused, rank: offset + 1)
         }
     }
 
-    private func record(_ result: ScreeningResult) async throws(VigilError) {
-        let json: String
+    /// The screening row and its audit record (result, sealed probe,
+    /// settings and model digests) in one transaction.
+    private func record(_ result: ScreeningResult, probe: ProbeTemplate, settings: MatchSettings) async throws(VigilError) {
+        let json: String, context: String, probeBytes: [UInt8]
         do {
             json = String(decoding: try VigilJSON.encoder().encode(result), as: UTF8.self)
+            context = String(decoding: try VigilJSON.encoder().encode(ReplayContext(settings: settings, models: modelDigests)), as: UTF8.self)
+            probeBytes = try probe.serialized()
         } catch {
             throw VigilError(.internalError, "the screening result could not be encoded")
         }
-        let record = ScreeningRecord(id: result.id, recordedAt: Date(), watchlistVersion: result.watchlistVersion,
+        let record = ScreeningRecord(id: result.id, recordedAt: configuration.clock(), watchlistVersion: result.watchlistVersion,
                                      decision: result.decision.rawValue, faceCount: result.face?.count ?? 0, resultJSON: json)
+        let audit = AuditDraft(action: AuditAction.screening, subject: result.id.uuidString, outcome: result.decision.rawValue,
+                               probe: probe.isEmpty ? nil : probeBytes, context: context, result: json)
         do {
-            try await store.record(record)
+            try await store.record(record, audit: audit)
         } catch {
             logger.error("screening record failed", metadata: ["reason": "\(error)"])
             throw VigilError(error)
         }
+    }
+
+    static func digests(ofModelsIn directory: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: FaceAnalyzer.requiredModels.compactMap { name in
+            FileManager.default.contents(atPath: directory + "/" + name).map { (name, TemplateDigest.hex($0)) }
+        })
     }
 
     static func ms(_ duration: Duration) -> Double {

@@ -1,5 +1,6 @@
 import Foundation
 import VigilMetrics
+import VigilStorage
 import VigilVision
 
 /// Settings of one Vigil instance, shared by the daemon and the CLI.
@@ -35,6 +36,12 @@ public struct ServiceConfiguration: Sendable {
     public var keepSourceImages = false
     /// The time expiry and retention are judged by (a fixed clock in tests).
     public var clock: @Sendable () -> Date = { Date() }
+    /// Data and audit keys; nil loads (or creates) them beside the database.
+    public var keys: KeyRing?
+    /// Audit records between automatic signed checkpoints.
+    public var checkpointEvery = 100
+    /// Sealed probes of no-hit screenings are erased from the audit log after this.
+    public var noHitProbeRetentionDays: Int? = 30
     /// Entries per import transaction.
     public var importBatchSize = 50
 

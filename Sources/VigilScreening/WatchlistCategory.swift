@@ -6,6 +6,11 @@ public typealias IdentityDocument = VigilStorage.IdentityDocument
 public typealias EntryQuery = VigilStorage.EntryQuery
 public typealias TemplateReference = VigilStorage.TemplateReference
 public typealias WatchlistEvent = VigilStorage.WatchlistEvent
+public typealias KeyRing = VigilStorage.KeyRing
+public typealias Hex = VigilStorage.Hex
+public typealias AuditActor = VigilStorage.AuditActor
+public typealias AuditRecord = VigilStorage.AuditRecord
+public typealias AuditVerification = VigilStorage.AuditVerification
 
 extension WatchlistCategory {
     /// The categories a new database starts with, modelled on border

@@ -104,6 +104,36 @@ enum Schema {
             // added or removed (ids, positions, digests), names of changed fields.
             try db.alter(table: "watchlist_event") { t in t.add(column: "details", .text) }
         }
+        migrator.registerMigration("v6: audit log") { db in
+            // Append-only, hash-chained: each record's hash covers its
+            // canonical bytes and the previous hash (AuditChain).
+            try db.create(table: "audit_record") { t in
+                t.primaryKey("seq", .integer)
+                t.column("recorded_at", .text).notNull()      // ISO 8601 UTC, as hashed
+                t.column("actor_id", .text).notNull()
+                t.column("actor_role", .text).notNull()
+                t.column("post_id", .text)
+                t.column("action", .text).notNull()
+                t.column("subject", .text)
+                t.column("watchlist_version", .integer).notNull()
+                t.column("outcome", .text)                     // a screening's decision
+                t.column("probe_digest", .text)                // SHA-256 of the probe template
+                t.column("sealed_digest", .text)               // SHA-256 of probe_sealed: kept after erasure
+                t.column("probe_sealed", .blob)                // AES-GCM; erased by retention for no-hit screenings
+                t.column("context", .text).notNull()           // JSON: settings, algorithm and model versions
+                t.column("result", .text).notNull()            // JSON
+                t.column("prev_hash", .text).notNull()
+                t.column("hash", .text).notNull()
+            }
+            try db.create(index: "audit_record_action", on: "audit_record", columns: ["action", "seq"])
+            try db.create(table: "audit_checkpoint") { t in
+                t.primaryKey("seq", .integer)
+                t.column("head_hash", .text).notNull()
+                t.column("signed_at", .text).notNull()
+                t.column("public_key", .text).notNull()        // hex Ed25519 public key
+                t.column("signature", .text).notNull()         // hex
+            }
+        }
         return migrator
     }
 }

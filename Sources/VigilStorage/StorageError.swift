@@ -12,4 +12,5 @@ public enum StorageError: Error, Sendable, Equatable {
     case unknownCategory(String)
     /// A live entry already carries this external reference.
     case duplicateReference(String, existing: UUID)
+    case keyUnusable(String)
 }

@@ -5,6 +5,6 @@ import Foundation
 /// of a template after the template itself has been erased.
 public enum TemplateDigest {
     public static func hex(_ bytes: some DataProtocol) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.encode(SHA256.hash(data: bytes))
     }
 }

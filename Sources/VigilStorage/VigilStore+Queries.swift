@@ -77,13 +77,15 @@ extension VigilStore {
 
     /// The watchlist's history from `version` on (inclusive), oldest first.
     public func events(from version: Int64 = 1, limit: Int = 1000) async throws(StorageError) -> [WatchlistEvent] {
-        try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version >= ? ORDER BY version LIMIT ?
-                """, arguments: [version, limit]).map { row in
-                WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
-                               recordedAt: row[3], details: try EntryRow.json(row[4]))
-            }
+        try await read { db in try Self.events(after: version - 1, limit: limit, db) }
+    }
+
+    static func events(after version: Int64, limit: Int = .max, _ db: Database) throws -> [WatchlistEvent] {
+        try Row.fetchAll(db, sql: """
+            SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version > ? ORDER BY version LIMIT ?
+            """, arguments: [version, limit]).map { row in
+            WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
+                           recordedAt: row[3], details: try EntryRow.json(row[4]))
         }
     }
 

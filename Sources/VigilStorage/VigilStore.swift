@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 
@@ -7,9 +8,17 @@ import GRDB
 public final class VigilStore: Sendable {
     private let pool: DatabasePool
     public let path: String
+    let keys: KeyRing
+    /// Records between automatic checkpoints of the audit chain.
+    let checkpointEvery: Int
 
-    public init(path: String) throws(StorageError) {
+    /// The Ed25519 key that verifies this database's audit checkpoints.
+    public var auditPublicKey: [UInt8] { keys.publicKey }
+
+    public init(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) throws(StorageError) {
         self.path = path
+        self.keys = keys
+        self.checkpointEvery = max(1, checkpointEvery)
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -24,8 +33,8 @@ public final class VigilStore: Sendable {
     }
 
     /// Opens the store and completes what migrations cannot do in SQL.
-    public static func open(path: String) async throws(StorageError) -> VigilStore {
-        let store = try VigilStore(path: path)
+    public static func open(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) async throws(StorageError) -> VigilStore {
+        let store = try VigilStore(path: path, keys: keys, checkpointEvery: checkpointEvery)
         try await store.backfillDigests()
         return store
     }
@@ -108,13 +117,21 @@ public final class VigilStore: Sendable {
 
     /// Runs `body` in one write transaction, then `afterCommit` with the
     /// change on the writer, before the next write.
+    /// Each event the change wrote gets its audit record in the same transaction.
     func change<T: Sendable>(afterCommit: @escaping @Sendable (WatchlistChange) -> Void,
                              _ body: @escaping @Sendable (Database) throws -> (T, WatchlistChange)) async throws(StorageError) -> T {
+        let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         do {
             return try await pool.writeWithoutTransaction { db in
                 var outcome: (T, WatchlistChange)?
                 try db.inTransaction {
+                    let before = try Self.version(db)
                     outcome = try body(db)
+                    for event in try Self.events(after: before, db) {
+                        let draft = AuditDraft(action: "watchlist.\(event.action.rawValue)", subject: event.subject,
+                                               result: try EntryRow.text(event))
+                        _ = try Self.appendAudit(draft, actor: actor, at: event.recordedAt, keys: keys, checkpointEvery: every, db)
+                    }
                     return .commit
                 }
                 guard let (value, change) = outcome else { throw StorageError.database("transaction produced no result") }
@@ -199,8 +216,13 @@ public final class VigilStore: Sendable {
         }
     }
 
-    public func record(_ screening: ScreeningRecord) async throws(StorageError) {
+    /// The screening row and, when given, its audit record, in one transaction.
+    public func record(_ screening: ScreeningRecord, audit: AuditDraft? = nil) async throws(StorageError) {
+        let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         try await write { db in
+            if let audit {
+                _ = try Self.appendAudit(audit, actor: actor, at: screening.recordedAt, keys: keys, checkpointEvery: every, db)
+            }
             try db.execute(sql: """
                 INSERT INTO screening (id, recorded_at, watchlist_version, decision, face_count, result)
                 VALUES (?, ?, ?, ?, ?, ?)

@@ -1,0 +1,158 @@
+import Foundation
+import VigilMatching
+import VigilStorage
+
+/// `vigil audit replay`: every screening in range re-run on its sealed probe
+/// against the watchlist as it stood at its recorded version, with its
+/// recorded settings, and compared with its recorded result.
+public struct ReplayReport: Sendable, Codable, Equatable {
+    public struct Divergence: Sendable, Codable, Equatable {
+        public let seq: Int64
+        public let reason: String
+    }
+
+    public let screenings: Int
+    public let agreed: Int
+    public let divergences: [Divergence]
+}
+
+extension ScreeningService {
+    func replayRecords(from: Int64, to: Int64) async throws(VigilError) -> ReplayReport {
+        var screenings = 0, agreed = 0
+        var divergences: [ReplayReport.Divergence] = []
+        var watchlist: ReplayWatchlist?
+        var next = from
+        while next <= to {
+            let page: [AuditRecord]
+            do { page = try await store.auditRecords(from: next, to: to, action: AuditAction.screening, limit: 200) } catch {
+                throw storageFailure(error, "replay")
+            }
+            guard let last = page.last else { break }
+            next = last.seq + 1
+            for record in page {
+                screenings += 1
+                if let reason = try await divergence(of: record, watchlist: &watchlist) {
+                    divergences.append(.init(seq: record.seq, reason: reason))
+                } else {
+                    agreed += 1
+                }
+            }
+        }
+        return ReplayReport(screenings: screenings, agreed: agreed, divergences: divergences)
+    }
+
+    /// Why a recorded screening does not replay to the same result, or nil.
+    private func divergence(of record: AuditRecord, watchlist: inout ReplayWatchlist?) async throws(VigilError) -> String? {
+        let decoder = VigilJSON.decoder()
+        guard let recorded = try? decoder.decode(ScreeningResult.self, from: Data(record.result.utf8)),
+              let context = try? decoder.decode(ReplayContext.self, from: Data(record.context.utf8)) else {
+            return "the record cannot be read"
+        }
+        guard record.probeDigest != nil else {
+            // Nothing usable was captured: only a recapture request replays.
+            return recorded.decision == .recaptureRequired && recorded.candidates.isEmpty ? nil : "the record has no probe"
+        }
+        let probe: ProbeTemplate
+        do {
+            guard let bytes = try await store.probe(ofRecord: record.seq) else { return "probe template erased by retention" }
+            probe = try ProbeTemplate(serialized: bytes)
+        } catch {
+            return "the sealed probe does not open or decode"
+        }
+        if watchlist?.version != record.watchlistVersion {
+            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store)
+        }
+        guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
+        snapshot.categories = context.settings.categories
+        var fingers: [(FingerPosition, CylinderTemplate)] = []
+        for (name, bytes) in probe.fingers.sorted(by: { $0.key < $1.key }) {
+            guard let position = FingerPosition(rawValue: name), let minutiae = try? FingerTemplates.minutiae(from: [UInt8](bytes)) else {
+                return "the probe's finger \(name) cannot be read"
+            }
+            fingers.append((position, CylinderTemplate(minutiae: minutiae)))
+        }
+        let (evidence, _) = try await collectEvidence(face: probe.faceVector, fingers: fingers, in: snapshot, settings: context.settings)
+        let ids = try await entryIDs(Array(evidence.keys))
+        let states = watchlist?.states ?? [:]
+        let now = VigilJSON.parseDate(record.recordedAt) ?? Date()
+        let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
+
+        let replayed = ranked.map { (ids[$0.key], $0) }
+        let decision: ScreeningResult.Decision = ranked.isEmpty ? .noHit : .reviewRequired
+        var problem: String?
+        if decision != recorded.decision {
+            problem = "decision \(recorded.decision.rawValue) became \(decision.rawValue)"
+        } else if replayed.map(\.0) != recorded.candidates.map(\.entryId) {
+            problem = "candidates differ"
+        } else {
+            for (candidate, (_, subject)) in zip(recorded.candidates, replayed) where !Self.sameScores(candidate, subject) {
+                problem = "scores of entry \(candidate.entryId.uuidString) differ"
+                break
+            }
+        }
+        guard let problem else { return nil }
+        if context.models != modelDigests || context.algorithm != ReplayContext.algorithm { return "model changed: \(problem)" }
+        var erased: [UUID] = []
+        for id in recorded.candidates.map(\.entryId) {
+            do { _ = try await store.entry(id: id) } catch .entryNotFound { erased.append(id) } catch { throw storageFailure(error, "replay") }
+        }
+        if !erased.isEmpty { return "watchlist templates erased (entry \(erased[0].uuidString) removed): \(problem)" }
+        return "result differs: \(problem)"
+    }
+
+    private static func sameScores(_ c: ScreeningResult.Candidate, _ s: RankedSubject) -> Bool {
+        func close(_ a: Float?, _ b: Float?) -> Bool {
+            switch (a, b) {
+            case (nil, nil): return true
+            case let (x?, y?): return abs(x - y) <= 1e-6
+            default: return false
+            }
+        }
+        let fingers = Dictionary(uniqueKeysWithValues: s.evidence.fingers.map { ($0.key.rawValue, $0.value) })
+        return close(c.score, s.evidence.face) && abs(c.fusedScore - s.fused) <= 1e-6
+            && Set(c.fingerScores.keys) == Set(fingers.keys) && c.fingerScores.allSatisfy { close($0.value, fingers[$0.key]) }
+    }
+
+    private func entryIDs(_ keys: [Int64]) async throws(VigilError) -> [Int64: UUID] {
+        do { return try await store.entries(keys: keys).mapValues(\.id) } catch { throw storageFailure(error, "replay") }
+    }
+}
+
+/// The watchlist as it stood at one version: its index and each entry's
+/// category and expiry then (from the events up to that version).
+struct ReplayWatchlist {
+    let version: Int64
+    let index: WatchlistIndex
+    let states: [UUID: Fusion.EntryState]
+
+    init(asOf version: Int64, store: VigilStore) async throws(VigilError) {
+        self.version = version
+        do {
+            let contents = try await store.loadWatchlist(asOf: version)
+            index = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension)
+            var states: [UUID: Fusion.EntryState] = [:]
+            var from: Int64 = 1
+            while from <= version {
+                let events = try await store.events(from: from, limit: 5_000).filter { $0.version <= version }
+                guard let last = events.last else { break }
+                from = last.version + 1
+                for event in events {
+                    guard let id = UUID(uuidString: event.subject) else { continue }
+                    switch event.action {
+                    case .remove, .expire: states[id] = nil
+                    case .category: break
+                    case .add, .update, .addSample, .removeSample:
+                        if let category = event.details?.category {
+                            states[id] = Fusion.EntryState(category: category, expiresAt: event.details?.expiresAt)
+                        }
+                    }
+                }
+            }
+            self.states = states
+        } catch let error as StorageError {
+            throw VigilError(error)
+        } catch {
+            throw VigilError(.internalError, "the watchlist could not be rebuilt")
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import VigilMetrics
+
+/// Everything that decides a screening's candidates besides the probe and
+/// the watchlist: recorded with each screening so a replay applies exactly
+/// the settings that were in force.
+public struct MatchSettings: Sendable, Codable, Equatable {
+    public var thresholdOverride: Float?
+    /// Category settings by name.
+    public var categories: [String: WatchlistCategory]
+    public var faceCalibration: ScoreCalibration
+    public var fingerCalibration: ScoreCalibration
+    public var evidenceFloorRate: Double
+    public var maxCandidates: Int
+    /// Used only when no category exists.
+    public var defaultThreshold: Float
+
+    /// The face threshold in force for a category.
+    func threshold(of category: WatchlistCategory) -> Float { thresholdOverride ?? category.matchThreshold }
+
+    /// The lowest threshold of any category: nothing weaker can be a candidate.
+    var lowestThreshold: Float { categories.values.map(threshold).min() ?? thresholdOverride ?? defaultThreshold }
+
+    /// Face scores below this are not collected (they add no evidence).
+    var faceFloor: Float { min(lowestThreshold, faceCalibration.score(atFalseMatchRate: evidenceFloorRate)) }
+    var fingerFloor: Float { fingerCalibration.score(atFalseMatchRate: evidenceFloorRate) }
+}
+
+/// What one subject matched in each modality.
+struct SubjectEvidence: Sendable {
+    var face: Float?
+    var fingers: [FingerPosition: Float] = [:]
+}
+
+/// A subject that reached its category's evidence, in rank order.
+struct RankedSubject: Sendable {
+    let key: Int64
+    let category: WatchlistCategory
+    let evidence: SubjectEvidence
+    /// Rounded to 3 decimals, as reported.
+    let fused: Double
+}
+
+/// The fusion rule: each modality's score becomes evidence (−log10 of its
+/// estimated false-match rate) and a subject's evidence is their sum, so a
+/// finger not enrolled for it counts neither for nor against it. A subject
+/// is a candidate when it reaches the evidence its category's face threshold
+/// implies and its entry has not expired at `now`. Pure: the live screening
+/// and the audit replay rank with the same code.
+enum Fusion {
+    struct EntryState: Sendable {
+        let category: String
+        let expiresAt: Date?
+    }
+
+    static func rank(_ evidence: [Int64: SubjectEvidence], settings: MatchSettings, now: Date,
+                     state: (Int64) -> EntryState?) -> [RankedSubject] {
+        evidence.compactMap { key, e -> RankedSubject? in
+            guard let entry = state(key), entry.expiresAt.map({ $0 > now }) ?? true,
+                  let category = settings.categories[entry.category] else { return nil }
+            let face = e.face.map(settings.faceCalibration.evidence) ?? 0
+            let total = e.fingers.values.reduce(face) { $0 + settings.fingerCalibration.evidence($1) }
+            guard total >= settings.faceCalibration.evidence(settings.threshold(of: category)) else { return nil }
+            return RankedSubject(key: key, category: category, evidence: e, fused: (total * 1000).rounded() / 1000)
+        }
+        .sorted { $0.fused != $1.fused ? $0.fused > $1.fused : $0.key < $1.key }
+        .prefix(settings.maxCandidates)
+        .map { $0 }
+    }
+}

@@ -1,0 +1,21 @@
+/// Who did something, as the audit log names them. Set per request (the
+/// daemon) or per process (the CLI) with `AuditActor.$current.withValue`;
+/// every record written inside takes it.
+public struct AuditActor: Sendable, Codable, Equatable {
+    /// Token id (or `cli:<user>`, `system`).
+    public var id: String
+    public var role: String
+    /// The border post, for screenings and adjudications.
+    public var post: String?
+
+    public init(id: String, role: String, post: String? = nil) {
+        self.id = id
+        self.role = role
+        self.post = post
+    }
+
+    /// Vigil itself: start-up purges, periodic retention, checkpoints.
+    public static let system = AuditActor(id: "system", role: "system")
+
+    @TaskLocal public static var current: AuditActor = .system
+}

@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+
+/// One record of the audit log as stored. Everything but the sealed probe
+/// is covered by `hash`; the sealed probe is covered through `sealedDigest`,
+/// so retention can erase it and the chain still verifies.
+public struct AuditRecord: Sendable, Codable, Equatable {
+    public let seq: Int64
+    /// ISO 8601 UTC with milliseconds, exactly as hashed.
+    public let recordedAt: String
+    public let actorId: String
+    public let actorRole: String
+    public let postId: String?
+    public let action: String
+    public let subject: String?
+    public let watchlistVersion: Int64
+    public let outcome: String?
+    public let probeDigest: String?
+    public let sealedDigest: String?
+    /// JSON text.
+    public let context: String
+    /// JSON text.
+    public let result: String
+    public let prevHash: String
+    public var hash: String
+    /// Whether the sealed probe is still kept (not part of the hash).
+    public var probeKept: Bool
+}
+
+/// The hash chain: canonical bytes are every hashed field, in a fixed
+/// order, each as `name:length:value\n` (no JSON re-encoding ambiguity).
+enum AuditChain {
+    static let genesis = String(repeating: "0", count: 64)
+
+    static func canonical(_ r: AuditRecord) -> Data {
+        var out = Data("vigil-audit-v1\n".utf8)
+        func field(_ name: String, _ value: String?) {
+            let bytes = Data((value ?? "").utf8)
+            out.append(Data("\(name):\(value == nil ? -1 : bytes.count):".utf8))
+            out.append(bytes)
+            out.append(0x0A)
+        }
+        field("seq", String(r.seq))
+        field("recorded_at", r.recordedAt)
+        field("actor_id", r.actorId)
+        field("actor_role", r.actorRole)
+        field("post_id", r.postId)
+        field("action", r.action)
+        field("subject", r.subject)
+        field("watchlist_version", String(r.watchlistVersion))
+        field("outcome", r.outcome)
+        field("probe_digest", r.probeDigest)
+        field("sealed_digest", r.sealedDigest)
+        field("context", r.context)
+        field("result", r.result)
+        field("prev_hash", r.prevHash)
+        return out
+    }
+
+    static func hash(_ r: AuditRecord) -> String { TemplateDigest.hex(canonical(r)) }
+
+    /// What a checkpoint signs.
+    static func checkpointMessage(seq: Int64, head: String, signedAt: String) -> Data {
+        Data("vigil-audit-checkpoint-v1\n\(seq)\n\(head)\n\(signedAt)\n".utf8)
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+}
+
+/// What an action contributes to its audit record; the store adds the
+/// sequence number, time, actor, version and chain.
+public struct AuditDraft: Sendable {
+    public var action: String
+    public var subject: String?
+    public var outcome: String?
+    /// The probe template in the clear: the store keeps its digest and seals it.
+    public var probe: [UInt8]?
+    public var context: String
+    public var result: String
+
+    public init(action: String, subject: String? = nil, outcome: String? = nil, probe: [UInt8]? = nil, context: String = "{}", result: String) {
+        self.action = action
+        self.subject = subject
+        self.outcome = outcome
+        self.probe = probe
+        self.context = context
+        self.result = result
+    }
+}

@@ -1,0 +1,119 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// The audit log: appended inside the transaction of the action it records.
+extension VigilStore {
+    static let auditColumns = """
+        seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome, probe_digest,
+        sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL
+        """
+
+    /// Appends one record (call inside a write transaction) and, every
+    /// `checkpointEvery` records, a signed checkpoint of the chain head.
+    static func appendAudit(_ draft: AuditDraft, actor: AuditActor, at date: Date, keys: KeyRing, checkpointEvery: Int,
+                            _ db: Database) throws -> Int64 {
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
+        let seq: Int64 = (last?[0] as Int64? ?? 0) + 1
+        let prev: String = last?[1] ?? AuditChain.genesis
+        var sealed: Data?
+        var probeDigest: String?
+        if let probe = draft.probe {
+            let digest = TemplateDigest.hex(probe)
+            probeDigest = digest
+            sealed = try keys.seal(probe, context: "audit:\(seq):\(digest)")
+        }
+        var record = AuditRecord(seq: seq, recordedAt: AuditChain.timestamp(date), actorId: actor.id, actorRole: actor.role,
+                                 postId: actor.post, action: draft.action, subject: draft.subject, watchlistVersion: try version(db),
+                                 outcome: draft.outcome, probeDigest: probeDigest, sealedDigest: sealed.map(TemplateDigest.hex),
+                                 context: draft.context, result: draft.result, prevHash: prev, hash: "", probeKept: sealed != nil)
+        record.hash = AuditChain.hash(record)
+        try db.execute(sql: """
+            INSERT INTO audit_record (seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome,
+              probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [seq, record.recordedAt, record.actorId, record.actorRole, record.postId, record.action, record.subject,
+                             record.watchlistVersion, record.outcome, record.probeDigest, record.sealedDigest, sealed, record.context,
+                             record.result, record.prevHash, record.hash])
+        let lastCheckpoint = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoint") ?? 0
+        if seq - lastCheckpoint >= checkpointEvery {
+            try writeCheckpoint(seq: seq, head: record.hash, at: date, keys: keys, db)
+        }
+        return seq
+    }
+
+    static func writeCheckpoint(seq: Int64, head: String, at date: Date, keys: KeyRing, _ db: Database) throws {
+        let signedAt = AuditChain.timestamp(date)
+        let signature = try keys.signingKey.signature(for: AuditChain.checkpointMessage(seq: seq, head: head, signedAt: signedAt))
+        try db.execute(sql: "INSERT INTO audit_checkpoint (seq, head_hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [seq, head, signedAt, keys.publicKey.hexString, Data(signature).hexString])
+    }
+
+    /// Signs the chain head if it moved since the last checkpoint (the
+    /// daemon calls this every few minutes). Returns the head's seq, if signed.
+    @discardableResult
+    public func checkpoint(at date: Date = Date()) async throws(StorageError) -> Int64? {
+        let keys = self.keys
+        return try await write { db in
+            guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1") else { return nil }
+            let seq: Int64 = head[0]
+            let last = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoint") ?? 0
+            guard seq > last else { return nil }
+            try Self.writeCheckpoint(seq: seq, head: head[1], at: date, keys: keys, db)
+            return seq
+        }
+    }
+
+    /// Appends a record on its own (actions with no other write).
+    public func audit(_ draft: AuditDraft, at date: Date = Date()) async throws(StorageError) -> Int64 {
+        let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
+        return try await write { db in try Self.appendAudit(draft, actor: actor, at: date, keys: keys, checkpointEvery: every, db) }
+    }
+
+    /// Records in `from...to`, optionally one actor's or one action's, oldest first.
+    public func auditRecords(from: Int64 = 1, to: Int64 = .max, actor: String? = nil, action: String? = nil,
+                             limit: Int = 100) async throws(StorageError) -> [AuditRecord] {
+        try await read { db in
+            var sql = "SELECT \(Self.auditColumns) FROM audit_record WHERE seq >= ? AND seq <= ?"
+            var arguments: StatementArguments = [from, to]
+            if let actor { sql += " AND actor_id = ?"; arguments += [actor] }
+            if let action { sql += " AND action = ?"; arguments += [action] }
+            sql += " ORDER BY seq LIMIT ?"
+            arguments += [limit]
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditRecord)
+        }
+    }
+
+    /// The sealed probe of a record, opened; nil once retention erased it.
+    public func probe(ofRecord seq: Int64) async throws(StorageError) -> [UInt8]? {
+        let keys = self.keys
+        let stored = try await read { db -> (Data?, String?) in
+            let row = try Row.fetchOne(db, sql: "SELECT probe_sealed, probe_digest FROM audit_record WHERE seq = ?", arguments: [seq])
+            return (row?[0], row?[1])
+        }
+        guard let sealed = stored.0, let digest = stored.1 else { return nil }
+        let probe = try keys.open(sealed, context: "audit:\(seq):\(digest)")
+        guard TemplateDigest.hex(probe) == digest else { throw .keyUnusable("probe of record \(seq) does not match its digest") }
+        return probe
+    }
+
+    /// Erases the sealed probes of no-hit screenings recorded before `cutoff`.
+    public func eraseProbes(ofNoHitScreeningsBefore cutoff: Date) async throws(StorageError) -> Int {
+        try await write { db in
+            try db.execute(sql: """
+                UPDATE audit_record SET probe_sealed = NULL
+                WHERE action = 'screening' AND outcome = 'no_hit' AND probe_sealed IS NOT NULL AND recorded_at < ?
+                """, arguments: [AuditChain.timestamp(cutoff)])
+            return db.changesCount
+        }
+    }
+
+    static func auditRecord(_ row: Row) -> AuditRecord {
+        AuditRecord(seq: row[0], recordedAt: row[1], actorId: row[2], actorRole: row[3], postId: row[4], action: row[5], subject: row[6],
+                    watchlistVersion: row[7], outcome: row[8], probeDigest: row[9], sealedDigest: row[10], context: row[11],
+                    result: row[12], prevHash: row[13], hash: row[14], probeKept: row[15])
+    }
+}
+
+extension Sequence<UInt8> {
+    var hexString: String { Hex.encode(self) }
+}
