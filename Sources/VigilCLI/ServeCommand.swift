@@ -41,6 +41,10 @@ struct ServeCommand: AsyncParsableCommand {
             daemon.maxBodyBytes = maxBodyBytes
             daemon.retentionIntervalMinutes = retentionIntervalMinutes
             let app = VigilDaemon.makeApplication(service: service, configuration: daemon)
+            if let first = try await service.firstAdminToken() {
+                Output.line("No admin token existed: created one. It is shown once; store it now (more with `vigil token create`):")
+                Output.line("  admin token: \(first.secret)")
+            }
             let status = service.watchlistStatus
             Output.line("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
             Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")

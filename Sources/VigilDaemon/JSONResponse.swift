@@ -27,6 +27,8 @@ enum JSONResponse {
     static func status(of kind: VigilError.Kind) -> HTTPResponse.Status {
         switch kind {
         case .badRequest: return .badRequest
+        case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
         case .unprocessable: return .unprocessableContent
         case .conflict: return .conflict
         case .payloadTooLarge: return .contentTooLarge

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import VigilScreening
 
@@ -6,26 +7,56 @@ struct Routes {
     let service: ScreeningService
     let configuration: DaemonConfiguration
 
+    /// Counts only for a caller with a token: the watchlist's size is not public.
     struct Health: Encodable {
         let status: String
-        let watchlistVersion: Int64
-        let entries: Int
-        let faceTemplates: Int
-        let fingerTemplates: Int
+        let watchlistVersion: Int64?
+        let entries: Int?
+        let faceTemplates: Int?
+        let fingerTemplates: Int?
+    }
+
+    struct AdjudicationRequest: Decodable {
+        let outcome: String
+        let officerId: String
+        let entryId: UUID?
     }
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/health") { _, _ in health() }
         router.post("/v1/screenings") { request, _ in try await screen(request) }
+        router.get("/v1/screenings/:id") { _, context in
+            JSONResponse.make(try await service.screening(id: try Self.screeningID(context)))
+        }
+        router.post("/v1/screenings/:id/adjudications") { request, context in
+            let body = try await JSONBody.decode(AdjudicationRequest.self, from: request, maxBytes: configuration.maxJSONBytes,
+                                                 allowedKeys: ["outcome", "officer_id", "entry_id"])
+            guard let outcome = ScreeningService.Outcome(rawValue: body.outcome) else {
+                throw VigilError(.invalidField, "outcome must be confirmed, not_a_match or inconclusive")
+            }
+            let view = try await service.adjudicate(screening: try Self.screeningID(context), entry: body.entryId,
+                                                    officer: body.officerId, outcome: outcome)
+            return JSONResponse.make(view, status: .created)
+        }
         WatchlistRoutes(service: service, configuration: configuration).register(on: router)
         ImportRoutes(service: service, configuration: configuration, jobs: ImportJobs()).register(on: router)
         AuditRoutes(service: service, configuration: configuration).register(on: router)
     }
 
     func health() -> Response {
+        guard AuditActor.current.role != AuditActor.anonymous.role else {
+            return JSONResponse.make(Health(status: "ok", watchlistVersion: nil, entries: nil, faceTemplates: nil, fingerTemplates: nil))
+        }
         let status = service.watchlistStatus
         return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
                                         faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates))
+    }
+
+    static func screeningID(_ context: BasicRequestContext) throws(VigilError) -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw VigilError(.notFound, "no screening with that id")
+        }
+        return id
     }
 
     func screen(_ request: Request) async throws(VigilError) -> Response {

@@ -9,7 +9,7 @@ public enum VigilDaemon {
                                        logger: Logger = Logger(label: "vigil.daemon")) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: ActorMiddleware())
+        router.add(middleware: AuthMiddleware(service: service))
         Routes(service: service, configuration: configuration).register(on: router)
         return Application(
             router: router,

@@ -20,6 +20,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidTemplate = "invalid_template"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
+        case unauthorized = "unauthorized"
+        case forbidden = "forbidden"
         case duplicateEntry = "duplicate_entry"
         case methodNotAllowed = "method_not_allowed"
         case modelsUnavailable = "models_unavailable"
@@ -27,7 +29,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public enum Kind: Sendable, Equatable {
-        case badRequest, unprocessable, conflict, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
+        case badRequest, unauthorized, forbidden, unprocessable, conflict, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
     }
 
     public let code: Code
@@ -48,6 +50,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType
         case .notFound: return .notFound
+        case .unauthorized: return .unauthorized
+        case .forbidden: return .forbidden
         case .duplicateEntry: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
         case .modelsUnavailable: return .unavailable

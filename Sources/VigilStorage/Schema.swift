@@ -134,6 +134,28 @@ enum Schema {
                 t.column("signature", .text).notNull()         // hex
             }
         }
+        migrator.registerMigration("v7: tokens and adjudications") { db in
+            // Only the SHA-256 of each secret is stored.
+            try db.create(table: "api_token") { t in
+                t.primaryKey("id", .text)
+                t.column("name", .text).notNull()
+                t.column("role", .text).notNull()
+                t.column("secret_hash", .text).notNull()
+                t.column("created_at", .datetime).notNull()
+                t.column("revoked_at", .datetime)
+            }
+            // The post (token) that submitted each screening: only it may adjudicate.
+            try db.alter(table: "screening") { t in t.add(column: "post_token", .text) }
+            try db.create(table: "adjudication") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("screening_id", .text).notNull().indexed().references("screening", column: "id", onDelete: .cascade)
+                t.column("entry_id", .text).notNull()
+                t.column("officer_id", .text).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("post_token", .text).notNull()
+                t.column("recorded_at", .datetime).notNull()
+            }
+        }
         return migrator
     }
 }

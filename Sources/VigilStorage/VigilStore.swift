@@ -224,10 +224,11 @@ public final class VigilStore: Sendable {
                 _ = try Self.appendAudit(audit, actor: actor, at: screening.recordedAt, keys: keys, checkpointEvery: every, db)
             }
             try db.execute(sql: """
-                INSERT INTO screening (id, recorded_at, watchlist_version, decision, face_count, result)
-                VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO screening (id, recorded_at, watchlist_version, decision, face_count, result, post_token)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [screening.id.uuidString, screening.recordedAt, screening.watchlistVersion,
-                                 screening.decision, screening.faceCount, screening.resultJSON])
+                                 screening.decision, screening.faceCount, screening.resultJSON,
+                                 actor.role == "post" ? actor.id : nil])
         }
     }
 

@@ -44,3 +44,24 @@ struct AuditCLITests {
         #expect(lines.contains { $0.contains("\"actor_id\":\"cli:") })
     }
 }
+
+@Suite("vigil token", .enabled(if: TestData.shouldRunDataTests))
+struct TokenCLITests {
+    @Test("create prints the token alone on its last line; list never shows secrets; revoke ends it; a bad role is refused")
+    func lifecycle() throws {
+        let db = temporaryDatabasePath("vigil-token-cli")
+        let created = try CLI.run(["token", "create", "--db", db, "--role", "auditor", "--name", "Auditor A"])
+        #expect(created.status == 0, "\(created.stderr)")
+        let secret = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        #expect(secret.hasPrefix("vigil_") && secret.count == 6 + 12 + 1 + 64)
+        let listed = try CLI.run(["token", "list", "--db", db, "--json"])
+        #expect(!listed.stdout.contains(String(secret.suffix(64))))
+        let tokens = try #require(try CLI.json(listed)["tokens"] as? [[String: Any]])
+        let id = try #require(tokens.first?["id"] as? String)
+        #expect(tokens.first?["role"] as? String == "auditor" && tokens.first?["revoked_at"] == nil)
+        #expect(try CLI.run(["token", "revoke", id, "--db", db]).status == 0)
+        #expect(try CLI.run(["token", "revoke", id, "--db", db]).status == 2)
+        let bad = try CLI.run(["token", "create", "--db", db, "--role", "root", "--name", "x"])
+        #expect(bad.status == 2 && bad.stderr.contains("invalid_field"))
+    }
+}

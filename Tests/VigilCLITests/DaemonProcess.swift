@@ -11,11 +11,18 @@ final class DaemonProcess {
     let process = Process()
     let port: Int
     let log: URL
+    /// An admin token created with `vigil token create` before the start.
+    let adminToken: String
 
     init(database: String, importRoot: String) throws {
+        let created = try CLI.run(["token", "create", "--db", database, "--role", "admin", "--name", "crash-test"])
+        guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
+            throw DaemonFailure(message: "cannot create a token: \(created.stderr)")
+        }
+        adminToken = token
         port = try Self.freePort()
         log = URL(fileURLWithPath: database + ".log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = CLI.executable
         process.arguments = ["serve", "--db", database, "--port", "\(port)", "--import-root", importRoot,
                              "--models-dir", TestData.modelsDirectory]
@@ -26,7 +33,7 @@ final class DaemonProcess {
     }
 
     /// Waits until /v1/health answers.
-    func waitUntilReady(timeout: Duration = .seconds(60)) async throws {
+    func waitUntilReady(timeout: Duration = .seconds(240)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if process.isRunning, (try? await request("GET", "/v1/health")) != nil { return }
@@ -40,6 +47,7 @@ final class DaemonProcess {
     func request(_ method: String, _ path: String, json body: [String: Any]? = nil) async throws -> [String: Any] {
         var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
         request.httpMethod = method
+        request.setValue("Bearer \(adminToken)", forHTTPHeaderField: "Authorization")
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")

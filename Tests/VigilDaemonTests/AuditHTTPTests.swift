@@ -9,11 +9,12 @@ import VigilTestSupport
 
 @Suite("Audit log over real HTTP", .enabled(if: TestData.shouldRunDataTests))
 struct AuditHTTPTests {
-    @Test("records name the post; verify and replay agree; the public key is exported; bad parameters are refused")
+    @Test("records name the post (its token); verify and replay agree; the public key is exported; bad parameters are refused")
     func auditRoutes() async throws {
-        let (service, app) = try await makeDaemon()
+        let (service, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
-        try await app.test(.live) { client in
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             var form = Multipart()
             form.text("name", people[0].identity)
             form.text("category", "wanted_trafficking")
@@ -24,12 +25,12 @@ struct AuditHTTPTests {
                 var probe = Multipart()
                 probe.file("face", try TestData.bytes(file))
                 try await client.execute(uri: "/v1/screenings", method: .post,
-                                         headers: [.contentType: probe.contentType, HTTPField.Name("X-Vigil-Post")!: "BORDER-7"],
+                                         headers: [.contentType: probe.contentType],
                                          body: probe.finished()) { #expect($0.status == .ok) }
             }
             let listed = try await client.execute(uri: "/v1/audit/records?action=screening", method: .get) { try decode($0) }
             let records = try #require(listed["records"] as? [[String: Any]])
-            #expect(records.count == 2 && records.allSatisfy { $0["post_id"] as? String == "BORDER-7" && $0["probe_kept"] as? Bool == true })
+            #expect(records.count == 2 && records.allSatisfy { $0["post_id"] as? String == "test-post" && $0["probe_kept"] as? Bool == true })
             #expect(records.map { $0["outcome"] as? String } == ["review_required", "no_hit"])
             #expect(records.allSatisfy { ($0["hash"] as? String)?.count == 64 && ($0["context"] as? String)?.contains("dlib_face_recognition_resnet_model_v1.dat") == true })
 
@@ -38,12 +39,12 @@ struct AuditHTTPTests {
             let hex = try #require(key["public_key"] as? String)
             let verified = try await client.execute(uri: "/v1/audit/verify", method: .post, headers: [.contentType: "application/json"],
                                                     body: json(["public_key": hex])) { try decode($0) }
-            #expect(verified["ok"] as? Bool == true && verified["records"] as? Int == 3 && verified["signed_through"] as? Int == 3, "\(verified)")
+            #expect(verified["ok"] as? Bool == true && verified["records"] as? Int == 6 && verified["signed_through"] as? Int == 6, "\(verified)")
             let stranger = String(repeating: "ab", count: 32)
             let refused = try await client.execute(uri: "/v1/audit/verify", method: .post, headers: [.contentType: "application/json"],
                                                    body: json(["public_key": stranger])) { $0 }
             let refusal = try decode(refused)
-            #expect(refusal["ok"] as? Bool == false && refusal["first_bad_seq"] as? Int == 3)
+            #expect(refusal["ok"] as? Bool == false && refusal["first_bad_seq"] as? Int == 6)
             let replayed = try await client.execute(uri: "/v1/audit/replay", method: .post) { try decode($0) }
             #expect(replayed["screenings"] as? Int == 2 && replayed["agreed"] as? Int == 2 && (replayed["divergences"] as? [Any])?.isEmpty == true)
 

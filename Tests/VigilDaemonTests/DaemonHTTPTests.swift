@@ -11,9 +11,10 @@ import VigilTestSupport
 struct DaemonHTTPTests {
     @Test("health, enrolment (multipart and JSON) and screening (multipart and JSON)")
     func enrolAndScreen() async throws {
-        let (_, app) = try await makeDaemon()
+        let (_, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
-        try await app.test(.live) { client in
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             let health = try await client.execute(uri: "/v1/health", method: .get)
             #expect(health.status == .ok)
             #expect(try decode(health)["status"] as? String == "ok")
@@ -79,11 +80,12 @@ struct DaemonHTTPTests {
 
     @Test("fingers over HTTP: JSON enrolment with a finger template, multipart screening with a finger alone")
     func fingers() async throws {
-        let (_, app) = try await makeDaemon()
+        let (_, app, tokens) = try await makeDaemon()
         let person = try TestData.identities("lfw10")[6]
         let enrolFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_1.iso")
         let probeFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.iso")
-        try await app.test(.live) { client in
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             let enrolled = try await client.execute(
                 uri: "/v1/watchlist/entries", method: .post, headers: [.contentType: "application/json"],
                 body: json(["name": person.identity, "category": "potential_victim",
@@ -183,12 +185,13 @@ struct DaemonHTTPTests {
 
     @Test("bad requests get their documented status and code; nothing stored changes; the daemon keeps serving")
     func badRequestsAreRefused() async throws {
-        let (service, app) = try await makeDaemon(maxBodyBytes: 1024 * 1024)
+        let (service, app, tokens) = try await makeDaemon(maxBodyBytes: 1024 * 1024)
         _ = try await service.enroll(name: "Existing", category: "wanted_other",
                                      faces: [try TestData.bytes("faces/lfw10/Hugo_Chavez/Hugo_Chavez_0001.jpg")])
         let before = try await service.storeCounts()
         let requests = try Self.badRequests()
-        try await app.test(.live) { client in
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             for request in requests {
                 var headers: HTTPFields = [:]
                 if let type = request.contentType { headers[.contentType] = type }

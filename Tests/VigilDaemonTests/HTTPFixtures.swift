@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -7,7 +8,8 @@ import VigilScreening
 import VigilTestSupport
 
 /// A daemon on an ephemeral loopback port over a fresh database.
-func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil) async throws -> (ScreeningService, some ApplicationProtocol) {
+func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil) async throws
+    -> (ScreeningService, some ApplicationProtocol, RoleTokens) {
     var configuration = ServiceConfiguration()
     configuration.modelsDirectory = TestData.modelsDirectory
     configuration.databasePath = temporaryDatabasePath("vigil-http")
@@ -15,7 +17,42 @@ func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil)
     let service = try await ScreeningService(configuration: configuration)
     var daemon = DaemonConfiguration(host: "127.0.0.1", port: 0)
     daemon.maxBodyBytes = maxBodyBytes
-    return (service, VigilDaemon.makeApplication(service: service, configuration: daemon))
+    return (service, VigilDaemon.makeApplication(service: service, configuration: daemon), try await RoleTokens(service))
+}
+
+/// One live token per role, and a client that sends the one each route needs.
+struct RoleTokens: Sendable {
+    let secrets: [Role: String]
+
+    init(_ service: ScreeningService) async throws {
+        var secrets: [Role: String] = [:]
+        for role in Role.allCases { secrets[role] = try await service.issueToken(name: "test-\(role.rawValue)", role: role).secret }
+        self.secrets = secrets
+    }
+
+    static func role(for uri: String) -> Role {
+        if uri.hasPrefix("/v1/screenings") { return .post }
+        if uri.hasPrefix("/v1/audit/") { return .auditor }
+        return .admin
+    }
+
+    func authorizing(_ client: some TestClientProtocol) -> AuthorizingClient { AuthorizingClient(base: client, tokens: self) }
+}
+
+/// Adds `Authorization: Bearer <token of the route's role>` to each request.
+struct AuthorizingClient: TestClientProtocol {
+    let base: any TestClientProtocol
+    let tokens: RoleTokens
+
+    var port: Int? { base.port }
+
+    func executeRequest(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> TestResponse {
+        var headers = headers
+        if headers[.authorization] == nil, let secret = tokens.secrets[RoleTokens.role(for: uri)] {
+            headers[.authorization] = "Bearer \(secret)"
+        }
+        return try await base.executeRequest(uri: uri, method: method, headers: headers, body: body)
+    }
 }
 
 /// multipart/form-data bodies as a browser or curl -F sends them.

@@ -13,10 +13,11 @@ struct WatchlistHTTPTests {
 
     @Test("entries: create with details, read, list with filters and pages, update, add and remove samples, delete")
     func entryLifecycle() async throws {
-        let (_, app) = try await makeDaemon()
+        let (_, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
         let photos = try (0..<3).map { Data(try TestData.bytes(people[$0].files[0])).base64EncodedString() }
-        try await app.test(.live) { client in
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             var ids: [String] = []
             for n in 0..<3 {
                 let body = json(["name": people[n].identity, "category": n == 2 ? "missing_person" : "wanted_trafficking",
@@ -86,8 +87,9 @@ struct WatchlistHTTPTests {
 
     @Test("categories are listed and changed; a change is a versioned event")
     func categories() async throws {
-        let (_, app) = try await makeDaemon()
-        try await app.test(.live) { client in
+        let (_, app, tokens) = try await makeDaemon()
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             let listed = try await client.execute(uri: "/v1/watchlist/categories", method: .get) { try decode($0) }
             let categories = try #require(listed["categories"] as? [[String: Any]])
             #expect(Set(categories.compactMap { $0["name"] as? String }) ==
@@ -115,8 +117,9 @@ struct WatchlistHTTPTests {
             + ["{\"name\": \"Escape\", \"category\": \"wanted_other\", \"faces\": [\"../../etc/hostname\"]}"]
         try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
 
-        let (_, app) = try await makeDaemon(importRoot: root.path)
-        try await app.test(.live) { client in
+        let (_, app, tokens) = try await makeDaemon(importRoot: root.path)
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
             let waited = try await client.execute(uri: "/v1/watchlist/imports", method: .post, headers: Self.jsonType,
                                                   body: json(["manifest": "m.jsonl", "wait": true])) {
                 #expect($0.status == .ok)

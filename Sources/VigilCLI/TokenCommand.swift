@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import VigilScreening
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create, list and revoke API tokens (roles: post, admin, auditor).",
+        subcommands: [Create.self, List.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token; it is printed once, alone on the last line, and stored only as a hash.")
+        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @Option(help: "post, admin or auditor.") var role: String
+        @Option(help: "Who holds it; for a post token, the post id (e.g. BORDER-7).") var name: String
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            try await Output.run(json: false) { () async throws(VigilError) in
+                guard let role = Role(rawValue: role) else { throw VigilError(.invalidField, "--role must be post, admin or auditor") }
+                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let issued = try await service.issueToken(name: name, role: role)
+                print("token \(issued.token.id) for \(issued.token.name) (\(role.rawValue)); shown once, keep it secret:")
+                print(issued.secret)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
+        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @Flag(help: "Print JSON.") var json = false
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            try await Output.run(json: json) { () async throws(VigilError) in
+                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let tokens = try await service.tokens()
+                if json { try? Output.json(["tokens": tokens]); return }
+                for t in tokens { print("\(t.id)  \(t.role)  \(t.name)\(t.revokedAt == nil ? "" : "  (revoked)")") }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+        @Argument(help: "Token id (as `token list` shows it).") var id: String
+        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            try await Output.run(json: false) { () async throws(VigilError) in
+                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                try await service.revokeToken(id: id)
+                print("revoked \(id)")
+            }
+        }
+    }
+}

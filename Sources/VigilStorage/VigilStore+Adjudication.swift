@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+
+/// One officer's decision on one candidate of a screening.
+public struct Adjudication: Sendable, Codable, Equatable {
+    public let entryId: UUID
+    public let officerId: String
+    /// `confirmed`, `not_a_match` or `inconclusive`.
+    public let outcome: String
+    public let postToken: String
+    public let recordedAt: Date
+
+    public init(entryId: UUID, officerId: String, outcome: String, postToken: String, recordedAt: Date) {
+        self.entryId = entryId
+        self.officerId = officerId
+        self.outcome = outcome
+        self.postToken = postToken
+        self.recordedAt = recordedAt
+    }
+}
+
+/// A screening as stored, with its adjudications.
+public struct StoredScreening: Sendable {
+    public let id: UUID
+    public let recordedAt: Date
+    /// The post token that submitted it (nil from the CLI).
+    public let postToken: String?
+    public let resultJSON: String
+    public let adjudications: [Adjudication]
+}
+
+extension VigilStore {
+    public func screening(id: UUID) async throws(StorageError) -> StoredScreening? {
+        try await read { db in try Self.screening(id: id, db) }
+    }
+
+    static func screening(id: UUID, _ db: Database) throws -> StoredScreening? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT recorded_at, post_token, result FROM screening WHERE id = ?",
+                                         arguments: [id.uuidString]) else { return nil }
+        let adjudications = try Row.fetchAll(db, sql: """
+            SELECT entry_id, officer_id, outcome, post_token, recorded_at FROM adjudication WHERE screening_id = ? ORDER BY id
+            """, arguments: [id.uuidString]).map {
+            Adjudication(entryId: UUID(uuidString: $0[0]) ?? UUID(), officerId: $0[1], outcome: $0[2], postToken: $0[3], recordedAt: $0[4])
+        }
+        return StoredScreening(id: id, recordedAt: row[0], postToken: row[1], resultJSON: row[2], adjudications: adjudications)
+    }
+
+    /// Stores an adjudication and its audit record in one transaction;
+    /// `summary` describes the screening's state after it, for the log.
+    public func adjudicate(screening id: UUID, _ adjudication: Adjudication,
+                           summary: @escaping @Sendable (StoredScreening) -> String) async throws(StorageError) -> StoredScreening {
+        let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
+        return try await write { db in
+            try db.execute(sql: """
+                INSERT INTO adjudication (screening_id, entry_id, officer_id, outcome, post_token, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [id.uuidString, adjudication.entryId.uuidString, adjudication.officerId, adjudication.outcome,
+                                 adjudication.postToken, adjudication.recordedAt])
+            guard let screening = try Self.screening(id: id, db) else { throw StorageError.database("screening vanished") }
+            let draft = AuditDraft(action: "adjudication", subject: id.uuidString, outcome: adjudication.outcome, result: summary(screening))
+            _ = try Self.appendAudit(draft, actor: actor, at: adjudication.recordedAt, keys: keys, checkpointEvery: every, db)
+            return screening
+        }
+    }
+}
