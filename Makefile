@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve test eval bench clean
+.PHONY: all deps models build release serve test eval bench fuzz load clean
 
 all: test
 
@@ -44,6 +44,14 @@ eval: release
 bench: release
 	@mkdir -p var
 	$$($(RELEASE) --show-bin-path)/vigil bench search --gallery 1000000 --dim 128 --queries 10000 --threads 2 --layout int8 --from-db var/bench-1m.sqlite
+
+# Screening throughput and latency on loopback with wrk (figures in the README).
+load: models
+	scripts/load-test.sh
+
+# libFuzzer on the image decode path and the template parsers (FUZZ_SECONDS each, default 600).
+fuzz: deps
+	scripts/fuzz.sh
 
 clean:
 	rm -rf .build

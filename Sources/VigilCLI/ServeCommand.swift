@@ -21,6 +21,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("checkpoint-every"), help: "Audit records between signed checkpoints.") var checkpointEvery = 100
     @Option(name: .customLong("checkpoint-interval-minutes"), help: "Minutes between signed checkpoints of new audit records.")
     var checkpointIntervalMinutes = 5
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain: serve HTTPS.") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key of the certificate.") var tlsKey: String?
+    @Flag(name: .customLong("allow-plain-http"), help: "Serve plain HTTP on a non-loopback address (behind a TLS proxy).")
+    var allowPlainHTTP = false
+    @Option(name: .customLong("rate-limit"), help: "Requests per second per token (0: no limit).") var rateLimit = 50.0
+    @Option(name: .customLong("max-concurrent-screenings"), help: "Screenings in progress at once; more get 503.")
+    var maxConcurrentScreenings = 32
     @Flag(name: .customLong("keep-source-images"), help: "Keep enrolment images beside their templates (off by default).")
     var keepSourceImages = false
     @OptionGroup var common: CommonOptions
@@ -40,13 +47,21 @@ struct ServeCommand: AsyncParsableCommand {
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
             daemon.retentionIntervalMinutes = retentionIntervalMinutes
-            let app = VigilDaemon.makeApplication(service: service, configuration: daemon)
+            daemon.requestsPerSecondPerToken = rateLimit
+            daemon.allowPlainHTTP = allowPlainHTTP
+            switch (tlsCert, tlsKey) {
+            case let (cert?, key?): daemon.tls = (cert, key)
+            case (nil, nil): break
+            default: throw VigilError(.invalidField, "--tls-cert and --tls-key go together")
+            }
+            daemon.maxConcurrentScreenings = maxConcurrentScreenings
+            let app = try VigilDaemon.makeApplication(service: service, configuration: daemon)
             if let first = try await service.firstAdminToken() {
                 Output.line("No admin token existed: created one. It is shown once; store it now (more with `vigil token create`):")
                 Output.line("  admin token: \(first.secret)")
             }
             let status = service.watchlistStatus
-            Output.line("Vigil checkpoint daemon on http://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
+            Output.line("Vigil checkpoint daemon on \(daemon.tls == nil ? "http" : "https")://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
             Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
             let retention = Task {
                 await VigilDaemon.every(minutes: retentionIntervalMinutes, "retention", logger: Logger(label: "vigil.retention")) {

@@ -9,6 +9,7 @@ import VigilScreening
 /// everything the request records (a post token's name is its post id).
 struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let service: ScreeningService
+    let limiter: RateLimiter
 
     /// The role a path needs; nil for open routes.
     static func role(for path: String) -> Role? {
@@ -31,6 +32,7 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard !known || token.role == needed.rawValue else {
             throw VigilError(.forbidden, "this route needs the \(needed.rawValue) role")
         }
+        try limiter.admit(token.id)
         return try await AuditActor.$current.withValue(Self.actor(token)) { try await next(request, context) }
     }
 

@@ -6,6 +6,14 @@ public struct DaemonConfiguration: Sendable {
     public var maxBodyBytes = 32 * 1024 * 1024
     /// Largest JSON-only body (updates, categories, import requests).
     public var maxJSONBytes = 1024 * 1024
+    /// Requests per second per token (bursts of twice that); 0 turns the limit off.
+    public var requestsPerSecondPerToken = 50.0
+    /// Screenings in progress at once; more get 503 `service_busy`.
+    public var maxConcurrentScreenings = 32
+    /// PEM certificate chain and private key: HTTPS through swift-nio-ssl.
+    public var tls: (certificatePath: String, keyPath: String)?
+    /// Plain HTTP is served on loopback only, unless this is set.
+    public var allowPlainHTTP = false
     /// Minutes between retention runs (expired entries, old screenings).
     public var retentionIntervalMinutes = 60
 

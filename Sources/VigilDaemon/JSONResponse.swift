@@ -31,6 +31,7 @@ enum JSONResponse {
         case .forbidden: return .forbidden
         case .unprocessable: return .unprocessableContent
         case .conflict: return .conflict
+        case .tooManyRequests: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         case .unsupportedMediaType: return .unsupportedMediaType
         case .notFound: return .notFound

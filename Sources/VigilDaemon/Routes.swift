@@ -6,6 +6,7 @@ import VigilScreening
 struct Routes {
     let service: ScreeningService
     let configuration: DaemonConfiguration
+    let gate: ScreeningGate
 
     /// Counts only for a caller with a token: the watchlist's size is not public.
     struct Health: Encodable {
@@ -65,6 +66,14 @@ struct Routes {
         guard faces.count <= 1, !(faces.isEmpty && fingers.isEmpty) else {
             throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send one 'face' image, 'finger_<position>' templates, or both")
         }
-        return JSONResponse.make(try await service.screen(face: faces.first, fingers: fingers))
+        let result: ScreeningResult
+        do {
+            result = try await gate.run { try await service.screen(face: faces.first, fingers: fingers) }
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            throw VigilError(.internalError, "the screening failed")
+        }
+        return JSONResponse.make(result)
     }
 }

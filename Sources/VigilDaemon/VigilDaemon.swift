@@ -1,21 +1,46 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import NIOSSL
 import Logging
 import VigilScreening
 
 /// The checkpoint daemon: Vigil's HTTP API around a `ScreeningService`.
 public enum VigilDaemon {
+    /// Refuses plain HTTP beyond loopback unless allowed, and a certificate
+    /// or key that does not load.
     public static func makeApplication(service: ScreeningService, configuration: DaemonConfiguration,
-                                       logger: Logger = Logger(label: "vigil.daemon")) -> some ApplicationProtocol {
+                                       logger: Logger = Logger(label: "vigil.daemon")) throws(VigilError) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthMiddleware(service: service))
-        Routes(service: service, configuration: configuration).register(on: router)
+        router.add(middleware: AuthMiddleware(service: service, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken)))
+        Routes(service: service, configuration: configuration, gate: ScreeningGate(limit: configuration.maxConcurrentScreenings))
+            .register(on: router)
         return Application(
             router: router,
+            server: try server(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
             logger: logger
         )
+    }
+
+    static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost"]
+
+    static func server(_ configuration: DaemonConfiguration) throws(VigilError) -> HTTPServerBuilder {
+        guard let tls = configuration.tls else {
+            guard loopbackHosts.contains(configuration.host) || configuration.allowPlainHTTP else {
+                throw VigilError(.invalidField, "plain HTTP is served on loopback only: give --tls-cert and --tls-key, or --allow-plain-http")
+            }
+            return .http1()
+        }
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificatePath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.keyPath, format: .pem)
+            return try .tls(.http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        } catch {
+            throw VigilError(.invalidField, "the TLS certificate or key cannot be loaded (PEM files expected)")
+        }
     }
 
     /// Runs `work` every `minutes` as Vigil itself (actor `system`) until cancelled.

@@ -49,3 +49,14 @@ extension ScreeningService {
         return try await issueToken(name: "first admin", role: .admin)
     }
 }
+
+extension ScreeningService {
+    /// Adds a data key and re-seals every template under it (`vigil keys rotate`).
+    public func rotateDataKey(progress: (Int) -> Void = { _ in }) async throws(VigilError) -> UInt32 {
+        do { return try await store.rotateDataKey(progress: progress) } catch .keyUnusable(let reason) {
+            throw VigilError(.invalidField, reason)
+        } catch {
+            throw storageFailure(error, "key rotation")
+        }
+    }
+}

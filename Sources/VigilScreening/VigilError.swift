@@ -11,6 +11,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case unknownCategory = "unknown_category"
         case unsupportedMediaType = "unsupported_media_type"
         case payloadTooLarge = "payload_too_large"
+        case rateLimited = "rate_limited"
+        case serviceBusy = "service_busy"
         case imageEmpty = "image_empty"
         case unsupportedImageFormat = "unsupported_image_format"
         case imageTruncated = "image_truncated"
@@ -29,7 +31,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public enum Kind: Sendable, Equatable {
-        case badRequest, unauthorized, forbidden, unprocessable, conflict, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
+        case badRequest, unauthorized, forbidden, unprocessable, conflict, tooManyRequests, payloadTooLarge, unsupportedMediaType, notFound, methodNotAllowed, unavailable, internalFailure
     }
 
     public let code: Code
@@ -54,7 +56,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden: return .forbidden
         case .duplicateEntry: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
-        case .modelsUnavailable: return .unavailable
+        case .modelsUnavailable, .serviceBusy: return .unavailable
+        case .rateLimited: return .tooManyRequests
         case .internalError: return .internalFailure
         }
     }

@@ -8,7 +8,7 @@ public enum WatchlistLoading {
     public static func measure(databasePath: String) async throws(VigilError) -> (seconds: Double, templates: Int) {
         let start = ContinuousClock.now
         do {
-            let store = try await VigilStore.open(path: databasePath)
+            let store = try await VigilStore.open(path: databasePath, keys: try KeyRing.load(besideDatabase: databasePath))
             let contents = try await store.loadWatchlist()
             let index = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension)
             let seconds = ScreeningService.ms(ContinuousClock.now - start) / 1000
@@ -25,7 +25,7 @@ public enum WatchlistLoading {
     public static func populate(databasePath: String, vectors: (Int) -> (vector: [Float], quantized: [UInt8]), count: Int,
                                 progress: (Int) -> Void) async throws(VigilError) {
         do {
-            let store = try await VigilStore.open(path: databasePath)
+            let store = try await VigilStore.open(path: databasePath, keys: try KeyRing.load(besideDatabase: databasePath))
             try await store.seedCategories(WatchlistCategory.defaults())
             var done = try await store.counts().faceTemplates
             while done < count {

@@ -156,6 +156,13 @@ enum Schema {
                 t.column("recorded_at", .datetime).notNull()
             }
         }
+        migrator.registerMigration("v8: templates sealed at rest") { db in
+            // The data key each row is sealed under; NULL for rows written in
+            // the clear before v8, which start-up seals.
+            for table in ["face_template", "finger_template"] {
+                try db.alter(table: table) { t in t.add(column: "key_id", .integer) }
+            }
+        }
         return migrator
     }
 }

@@ -30,10 +30,11 @@ extension VigilStore {
     /// Adds face and finger templates to an existing entry.
     public func addSamples(id: UUID, faces: [NewFaceTemplate], fingers: [NewFingerTemplate], at date: Date = Date(),
                            afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> WatchlistEntry {
-        try await change(afterCommit: afterCommit) { db in
+        let keys = self.keys
+        return try await change(afterCommit: afterCommit) { db in
             let entry = try Self.entry(id: id, db)
             let version = try Self.appendEvent(.addSample, subject: id.uuidString, details: nil, at: date, db)
-            let change = try Self.insertTemplates(faces: faces, fingers: fingers, entryKey: entry.key, version: version, db)
+            let change = try Self.insertTemplates(faces: faces, fingers: fingers, entryKey: entry.key, version: version, keys: keys, db)
             var details = EventDetails(category: entry.category, expiresAt: entry.details.expiresAt)
             details.added = change.references
             try Self.setEventDetails(details, version: version, db)

@@ -36,6 +36,8 @@ public final class VigilStore: Sendable {
     public static func open(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) async throws(StorageError) -> VigilStore {
         let store = try VigilStore(path: path, keys: keys, checkpointEvery: checkpointEvery)
         try await store.backfillDigests()
+        // Rows stored in the clear before v8 are sealed now.
+        while try await store.reseal(batch: 1000, onlyUnsealed: true) > 0 {}
         return store
     }
 
@@ -45,10 +47,11 @@ public final class VigilStore: Sendable {
     /// database in version order and never shows an uncommitted entry.
     public func enroll(_ batch: [NewEntry], at date: Date = Date(),
                        afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> [EnrolledEntry] {
-        try await change(afterCommit: afterCommit) { db in
+        let keys = self.keys
+        return try await change(afterCommit: afterCommit) { db in
             var change = WatchlistChange()
             let enrolled = try batch.map { new in
-                let (entry, added) = try Self.insert(new, at: date, db)
+                let (entry, added) = try Self.insert(new, at: date, keys: keys, db)
                 change.merge(added)
                 return entry
             }
@@ -56,7 +59,7 @@ public final class VigilStore: Sendable {
         }
     }
 
-    private static func insert(_ new: NewEntry, at date: Date, _ db: Database) throws -> (EnrolledEntry, WatchlistChange) {
+    private static func insert(_ new: NewEntry, at date: Date, keys: KeyRing, _ db: Database) throws -> (EnrolledEntry, WatchlistChange) {
         if let ref = new.details.externalRef,
            let existing = try String.fetchOne(db, sql: "SELECT id FROM watchlist_entry WHERE external_ref = ?", arguments: [ref]) {
             throw StorageError.duplicateReference(ref, existing: UUID(uuidString: existing) ?? UUID())
@@ -69,7 +72,7 @@ public final class VigilStore: Sendable {
             INSERT INTO watchlist_entry (\(columns.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))
             """, arguments: [id.uuidString, date, version, version] + (try EntryRow.arguments(new.details)))
         let key = db.lastInsertedRowID
-        var change = try insertTemplates(faces: new.faces, fingers: new.fingers, entryKey: key, version: version, db)
+        var change = try insertTemplates(faces: new.faces, fingers: new.fingers, entryKey: key, version: version, keys: keys, db)
         change.entryDelta = 1
         var details = EventDetails(category: new.details.category, expiresAt: new.details.expiresAt)
         details.added = change.references
@@ -80,24 +83,28 @@ public final class VigilStore: Sendable {
 
     /// Inserts templates with their digests and the version that added them.
     static func insertTemplates(faces: [NewFaceTemplate], fingers: [NewFingerTemplate], entryKey key: Int64, version: Int64,
-                                _ db: Database) throws -> WatchlistChange {
+                                keys: KeyRing, _ db: Database) throws -> WatchlistChange {
         var change = WatchlistChange()
         change.version = version
+        let keyID = Int64(keys.currentDataKeyID)
         for face in faces {
             let blob = VectorBlob.encode(face.vector)
             let digest = TemplateDigest.hex(blob)
             try db.execute(sql: """
-                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [key, blob, Data(face.quantized), version, digest, face.sourceImage.map { Data($0) }])
+                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key, try seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
+                                 try seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
+                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID])
             change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized, digest: digest))
         }
         for finger in fingers {
             let digest = TemplateDigest.hex(finger.record)
             try db.execute(sql: """
-                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key, finger.position, Data(finger.record), Data(finger.cylinders), version, digest,
-                                 finger.sourceImage.map { Data($0) }])
+                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [key, finger.position, try seal(finger.record, .fingerRecord, digest: digest, keys: keys),
+                                 try seal(finger.cylinders, .fingerCylinders, digest: digest, keys: keys), version, digest,
+                                 try seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID])
             change.addedFingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
                                                             record: finger.record, cylinders: finger.cylinders, digest: digest))
         }
@@ -149,25 +156,27 @@ public final class VigilStore: Sendable {
     /// With `asOf`, the templates present at that version that have not been
     /// erased since (the watchlist as it stood, minus what removal erased).
     public func loadWatchlist(asOf: Int64? = nil) async throws(StorageError) -> WatchlistContents {
-        try await read { db in
+        let keys = self.keys
+        return try await read { db in
             let version = try asOf.map { min($0, try Self.version(db)) } ?? Self.version(db)
             let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry WHERE created_version <= ?",
                                               arguments: [version]) ?? 0
             var templates: [StoredFaceTemplate] = []
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, entry_key, quantized, digest FROM face_template WHERE added_version <= ? ORDER BY id
+                SELECT id, entry_key, quantized, digest, key_id FROM face_template WHERE added_version <= ? ORDER BY id
                 """, arguments: [version])
             while let row = try cursor.next() {
-                let quantized = try row.withUnsafeData(atIndex: 2) { $0.map { [UInt8]($0) } }
+                let quantized = try Self.unseal(row[2], .faceQuantized, digest: row[3], keyID: row[4], keys: keys)
                 templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3]))
             }
             var fingers: [StoredFingerTemplate] = []
             let fingerRows = try Row.fetchCursor(db, sql: """
-                SELECT id, entry_key, position, record, cylinders, digest FROM finger_template WHERE added_version <= ? ORDER BY id
+                SELECT id, entry_key, position, record, cylinders, digest, key_id FROM finger_template WHERE added_version <= ? ORDER BY id
                 """, arguments: [version])
             while let row = try fingerRows.next() {
-                let cylinders = try row.withUnsafeData(atIndex: 4) { $0.map { [UInt8]($0) } }
-                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: [UInt8](row[3] as Data),
+                let record = try Self.unseal(row[3], .fingerRecord, digest: row[5], keyID: row[6], keys: keys) ?? []
+                let cylinders = try Self.unseal(row[4], .fingerCylinders, digest: row[5], keyID: row[6], keys: keys)
+                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: record,
                                                     cylinders: cylinders, digest: row[5]))
             }
             return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates, fingerTemplates: fingers)
@@ -178,18 +187,21 @@ public final class VigilStore: Sendable {
     /// (e.g. removed since the caller's snapshot) are absent.
     public func candidateDetails(templateIDs ids: [Int64]) async throws(StorageError) -> CandidateDetails {
         guard !ids.isEmpty else { return CandidateDetails() }
+        let keys = self.keys
         return try await read { db in
             var details = CandidateDetails()
             for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
                 let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let rows = try Row.fetchCursor(db, sql: """
-                    SELECT t.id, t.vector, \(EntryRow.columns)
+                    SELECT t.id, t.vector, \(EntryRow.columns), t.digest, t.key_id
                     FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
                     WHERE t.id IN (\(placeholders))
                     """, arguments: StatementArguments(chunk))
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
-                    guard let vector = VectorBlob.decode(row[1]) else { throw StorageError.corruptTemplate(id: id) }
+                    let count = EntryRow.detailColumns.count + 4
+                    guard let bytes = try Self.unseal(row[1], .faceVector, digest: row[2 + count], keyID: row[3 + count], keys: keys),
+                          let vector = VectorBlob.decode(Data(bytes)) else { throw StorageError.corruptTemplate(id: id) }
                     details.vectors[id] = vector
                     let key: Int64 = row[2]
                     if details.entries[key] == nil { details.entries[key] = try EntryRow.decode(row, from: 2) }

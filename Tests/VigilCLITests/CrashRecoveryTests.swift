@@ -36,6 +36,9 @@ struct CrashRecoveryTests {
         }
         daemon.kill9()
         #expect(acknowledged < total)
+        // The operator's log names no person and shows no token.
+        let log = (try? String(contentsOf: daemon.log, encoding: .utf8)) ?? ""
+        #expect(!log.isEmpty && !log.contains("Person ") && !log.contains(daemon.adminToken) && !log.contains("K-1"))
 
         // After the crash: what was acknowledged is there, whole.
         let listed = try CLI.json(try CLI.run(["watchlist", "list", "--db", database, "--limit", "1000", "--json"]))

@@ -14,7 +14,7 @@ final class DaemonProcess {
     /// An admin token created with `vigil token create` before the start.
     let adminToken: String
 
-    init(database: String, importRoot: String) throws {
+    init(database: String, importRoot: String, extra: [String] = []) throws {
         let created = try CLI.run(["token", "create", "--db", database, "--role", "admin", "--name", "crash-test"])
         guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
             throw DaemonFailure(message: "cannot create a token: \(created.stderr)")
@@ -25,7 +25,7 @@ final class DaemonProcess {
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = CLI.executable
         process.arguments = ["serve", "--db", database, "--port", "\(port)", "--import-root", importRoot,
-                             "--models-dir", TestData.modelsDirectory]
+                             "--models-dir", TestData.modelsDirectory] + extra
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle
@@ -36,7 +36,7 @@ final class DaemonProcess {
     func waitUntilReady(timeout: Duration = .seconds(240)) async throws {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
-            if process.isRunning, (try? await request("GET", "/v1/health")) != nil { return }
+            if process.isRunning, (try? String(contentsOf: log, encoding: .utf8))?.contains("listening on") == true { return }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -17,7 +17,7 @@ func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil)
     let service = try await ScreeningService(configuration: configuration)
     var daemon = DaemonConfiguration(host: "127.0.0.1", port: 0)
     daemon.maxBodyBytes = maxBodyBytes
-    return (service, VigilDaemon.makeApplication(service: service, configuration: daemon), try await RoleTokens(service))
+    return (service, try VigilDaemon.makeApplication(service: service, configuration: daemon), try await RoleTokens(service))
 }
 
 /// One live token per role, and a client that sends the one each route needs.

@@ -21,15 +21,15 @@ struct VigilStoreTests {
 
     @Test("an enrolment writes entry, templates and event together, with increasing versions")
     func enrolment() async throws {
-        let path = temporaryDatabasePath()
-        let store = try await openStore(path)
+        let path = temporaryDatabasePath(), keys = KeyRing.ephemeral()
+        let store = try await openStore(path, keys: keys)
         let first = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [face(vector), face(vector.reversed())])])[0]
         let second = try await store.enroll([NewEntry(name: "B", category: "missing_person", faces: [face(vector)])])[0]
         #expect(first.version == 1 && second.version == 2)
         #expect(try await store.counts() == StoreCounts(entries: 2, faceTemplates: 3, fingerTemplates: 0, events: 2, screenings: 0))
 
         // A fresh open reads back exactly what was written.
-        let reopened = try await openStore(path)
+        let reopened = try await openStore(path, keys: keys)
         let contents = try await reopened.loadWatchlist()
         #expect(contents.version == 2)
         #expect(contents.entryCount == 2)
@@ -101,8 +101,8 @@ struct VigilStoreTests {
 }
 
 /// A store on a fresh (or given) database with the categories the tests use.
-func openStore(_ path: String = temporaryDatabasePath()) async throws -> VigilStore {
-    let store = try await VigilStore.open(path: path)
+func openStore(_ path: String = temporaryDatabasePath(), keys: KeyRing = .ephemeral()) async throws -> VigilStore {
+    let store = try await VigilStore.open(path: path, keys: keys)
     try await store.seedCategories(["wanted_other", "missing_person", "refuse_entry"].map {
         WatchlistCategory(name: $0, description: $0, protective: $0 == "missing_person", matchThreshold: 0.9, confirmations: 1, action: "check")
     })
