@@ -142,12 +142,20 @@ struct DaemonHTTPTests {
         enrolUnknownCategory.text("category", "smuggler")
         enrolUnknownCategory.file("face", jpeg)
         let oversized = ByteBuffer(bytes: [UInt8](repeating: 0x41, count: 2 * 1024 * 1024))
+        let tiff = try [UInt8](Data(contentsOf: TestData.projectRoot.appendingPathComponent("Fuzz/corpus/image/seed.tif")))
+        var invalidUTF8 = Multipart()
+        invalidUTF8.body.append(Data("--\(invalidUTF8.boundary)\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n".utf8))
+        invalidUTF8.body.append(contentsOf: [0xC3, 0x28, 0xFF, 0xFE])
+        invalidUTF8.body.append(Data("\r\n".utf8))
+        invalidUTF8.text("category", "wanted_other")
+        invalidUTF8.file("face", jpeg)
         let cases: [(String, [UInt8], HTTPResponse.Status, String)] = [
             ("non-image", CraftedImages.notAnImage, .unsupportedMediaType, "unsupported_image_format"),
             ("empty image", [], .badRequest, "image_empty"),
             ("truncated JPEG", CraftedImages.truncated(jpeg), .badRequest, "image_truncated"),
             ("corrupt JPEG", CraftedImages.corruptedJPEG(jpeg), .badRequest, "image_corrupt"),
             ("corrupt PNG", CraftedImages.corruptedPNG(), .badRequest, "image_corrupt"),
+            ("truncated TIFF", CraftedImages.truncated(tiff, keeping: 0.5), .badRequest, "image_truncated"),
             ("decompression bomb", CraftedImages.pngDeclaring(width: 50_000, height: 50_000), .contentTooLarge, "image_too_large"),
         ]
         var requests = try cases.map { what, bytes, status, code in
@@ -167,6 +175,7 @@ struct DaemonHTTPTests {
             BadRequest(what: "unknown category", uri: "/v1/watchlist/entries", method: .post, contentType: enrolUnknownCategory.contentType, body: enrolUnknownCategory.finished(), status: .unprocessableContent, code: "unknown_category"),
             BadRequest(what: "enrolment without name", uri: "/v1/watchlist/entries", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"category\": \"wanted_other\"}"), status: .badRequest, code: "missing_field"),
             BadRequest(what: "unknown route", uri: "/v1/nothing-here", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
+            BadRequest(what: "invalid UTF-8 in a text field", uri: "/v1/watchlist/entries", method: .post, contentType: invalidUTF8.contentType, body: invalidUTF8.finished(), status: .badRequest, code: "invalid_field"),
             BadRequest(what: "unknown entry", uri: "/v1/watchlist/entries/\(UUID())", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
             BadRequest(what: "entry id not a UUID", uri: "/v1/watchlist/entries/..%2F..%2Fetc", method: .get, contentType: nil, body: nil, status: .notFound, code: "not_found"),
             BadRequest(what: "removing an unknown entry", uri: "/v1/watchlist/entries/\(UUID())", method: .delete, contentType: nil, body: nil, status: .notFound, code: "not_found"),
