@@ -8,20 +8,42 @@ enum RadixSort {
         guard n > 1 else { return }
         scratch.removeAll(keepingCapacity: true)
         scratch.append(contentsOf: repeatElement(0, count: n))
-        var counts = [Int](repeating: 0, count: 256)
-        for shift in stride(from: 32, to: 64, by: 8) {
-            for i in 0..<256 { counts[i] = 0 }
-            for key in keys { counts[Int(key >> UInt64(shift) & 0xFF)] += 1 }
-            var total = 0
-            for i in 0..<256 {
-                let c = counts[i]
-                counts[i] = total
-                total += c
+        // All four histograms in one read of the keys.
+        var counts = [Int](repeating: 0, count: 4 * 256)
+        counts.withUnsafeMutableBufferPointer { c in
+            keys.withUnsafeBufferPointer { k in
+                for key in k {
+                    c[Int(truncatingIfNeeded: key >> 32 & 0xFF)] &+= 1
+                    c[256 &+ Int(truncatingIfNeeded: key >> 40 & 0xFF)] &+= 1
+                    c[512 &+ Int(truncatingIfNeeded: key >> 48 & 0xFF)] &+= 1
+                    c[768 &+ Int(truncatingIfNeeded: key >> 56)] &+= 1
+                }
             }
-            for key in keys {
-                let bucket = Int(key >> UInt64(shift) & 0xFF)
-                scratch[counts[bucket]] = key
-                counts[bucket] += 1
+            for pass in 0..<4 {
+                var total = 0
+                for i in pass * 256..<(pass + 1) * 256 {
+                    let count = c[i]
+                    c[i] = total
+                    total &+= count
+                }
+            }
+        }
+        for pass in 0..<4 {
+            let shift = UInt64(32 + 8 * pass), base = pass * 256
+            // A pass whose byte is the same in every key moves nothing: skip it.
+            let first = Int(truncatingIfNeeded: keys[0] >> shift & 0xFF)
+            let width = (first == 255 ? n : counts[base + first + 1]) - counts[base + first]
+            guard width != n else { continue }
+            counts.withUnsafeMutableBufferPointer { c in
+                keys.withUnsafeBufferPointer { k in
+                    scratch.withUnsafeMutableBufferPointer { out in
+                        for key in k {
+                            let bucket = base &+ Int(truncatingIfNeeded: key >> shift & 0xFF)
+                            out[c[bucket]] = key
+                            c[bucket] &+= 1
+                        }
+                    }
+                }
             }
             swap(&keys, &scratch)
         }
