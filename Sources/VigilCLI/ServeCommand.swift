@@ -40,10 +40,6 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.screeningRetentionDays = screeningRetentionDays > 0 ? screeningRetentionDays : nil
             configuration.checkpointEvery = checkpointEvery
             let service = try await ScreeningService(configuration: configuration)
-            let purged: Result<Void, VigilError> = await AuditActor.$current.withValue(.system) {
-                do throws(VigilError) { try await service.enforceRetention(); return .success(()) } catch { return .failure(error) }
-            }
-            try purged.get()
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
             daemon.retentionIntervalMinutes = retentionIntervalMinutes

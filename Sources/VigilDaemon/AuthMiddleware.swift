@@ -11,25 +11,30 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let service: ScreeningService
     let limiter: RateLimiter
 
-    /// The role a path needs; nil for open routes.
-    static func role(for path: String) -> Role? {
-        if path == "/v1/health" { return nil }
-        if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .post }
-        if path.hasPrefix("/v1/watchlist/") { return .admin }
-        if path.hasPrefix("/v1/audit/") { return .auditor }
-        // Unknown routes: a valid token of any role first, so they reveal nothing.
-        return .admin
+    enum Access: Equatable {
+        case open
+        case role(Role)
+        /// Unknown routes: a live token of any role first, so they reveal nothing.
+        case anyToken
+    }
+
+    /// What a path needs: the one place routes are mapped to roles.
+    static func access(for path: String) -> Access {
+        if path == "/v1/health" { return .open }
+        if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .role(.post) }
+        if path.hasPrefix("/v1/watchlist/") { return .role(.admin) }
+        if path.hasPrefix("/v1/audit/") { return .role(.auditor) }
+        return .anyToken
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let path = request.uri.path
+        let access = Self.access(for: request.uri.path)
         let token = try await presentedToken(request)
-        guard let needed = Self.role(for: path) else {
+        guard access != .open else {
             return try await AuditActor.$current.withValue(token.map(Self.actor) ?? AuditActor.anonymous) { try await next(request, context) }
         }
         guard let token else { throw VigilError(.unauthorized, "send 'Authorization: Bearer <token>' with a live token") }
-        let known = path.hasPrefix("/v1/screenings") || path.hasPrefix("/v1/watchlist/") || path.hasPrefix("/v1/audit/")
-        guard !known || token.role == needed.rawValue else {
+        if case .role(let needed) = access, token.role != needed.rawValue {
             throw VigilError(.forbidden, "this route needs the \(needed.rawValue) role")
         }
         try limiter.admit(token.id)

@@ -16,7 +16,7 @@ final class RateLimiter: Sendable {
         let now = ContinuousClock.now, capacity = perSecond * 2
         let allowed = buckets.withLock { buckets -> Bool in
             var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
-            let elapsed = Double((now - bucket.updated).components.attoseconds) / 1e18 + Double((now - bucket.updated).components.seconds)
+            let elapsed = (now - bucket.updated) / .seconds(1)
             bucket.tokens = min(capacity, bucket.tokens + elapsed * perSecond)
             bucket.updated = now
             let ok = bucket.tokens >= 1

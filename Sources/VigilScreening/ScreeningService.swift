@@ -27,8 +27,6 @@ public final class ScreeningService: Sendable {
             let keys = try configuration.keys ?? KeyRing.load(besideDatabase: configuration.databasePath)
             store = try await VigilStore.open(path: configuration.databasePath, keys: keys, checkpointEvery: configuration.checkpointEvery)
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
-            // Expired entries never reach the index: purge before loading.
-            _ = try await store.purgeExpired(now: configuration.clock())
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
             var loaded = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension,
@@ -41,6 +39,12 @@ public final class ScreeningService: Sendable {
         } catch {
             throw VigilError(.internalError, "the stored watchlist could not be indexed")
         }
+        // Start-up is one of retention's runs (the daemon repeats it): expired
+        // entries leave the index before anything is served.
+        let retention: Result<Void, VigilError> = await AuditActor.$current.withValue(.system) {
+            do throws(VigilError) { try await enforceRetention(); return .success(()) } catch { return .failure(error) }
+        }
+        try retention.get()
     }
 
     /// Current watchlist version and size, for health reports.
@@ -122,10 +126,6 @@ public final class ScreeningService: Sendable {
                       evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
                       defaultThreshold: configuration.matchThreshold)
     }
-
-    func lowestThreshold(_ snapshot: WatchlistIndex) -> Float { settings(snapshot).lowestThreshold }
-
-    func threshold(of category: WatchlistCategory) -> Float { configuration.thresholdOverride ?? category.matchThreshold }
 
     /// Per-subject scores from every modality down to the evidence floor;
     /// face candidates rescored exactly from the stored Float32 templates.

@@ -21,7 +21,8 @@ extension ScreeningService {
     /// prefilter (README, "Watchlist administration").
     public func duplicates() async throws(VigilError) -> [DuplicatePair] {
         let snapshot = index.withLock { $0 }
-        let floor = lowestThreshold(snapshot)
+        let matching = settings(snapshot)
+        let floor = matching.lowestThreshold
         do {
             let templates = try await store.loadWatchlist().faceTemplates
             var best: [Pair: Float] = [:]
@@ -44,8 +45,8 @@ extension ScreeningService {
             }
             return best.compactMap { pair, score -> DuplicatePair? in
                 guard let a = entries[pair.low], let b = entries[pair.high],
-                      let ca = snapshot.categories[a.category], let cb = snapshot.categories[b.category] else { return nil }
-                let needed = max(threshold(of: ca), threshold(of: cb))
+                      let ca = matching.categories[a.category], let cb = matching.categories[b.category] else { return nil }
+                let needed = max(matching.threshold(of: ca), matching.threshold(of: cb))
                 guard score >= needed else { return nil }
                 return DuplicatePair(first: a.id, second: b.id, firstCategory: a.category, secondCategory: b.category,
                                      score: score, threshold: needed)

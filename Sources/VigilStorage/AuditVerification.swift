@@ -27,7 +27,7 @@ extension VigilStore {
         guard (try? Curve25519.Signing.PublicKey(rawRepresentation: trustedBytes)) != nil else {
             throw .keyUnusable("the public key is not an Ed25519 key")
         }
-        let trustedHex = trustedBytes.hexString
+        let trustedHex = Hex.encode(trustedBytes)
         return try await read { db in
             let trusted = try Curve25519.Signing.PublicKey(rawRepresentation: trustedBytes)
             let checkpoints = try Row.fetchAll(db, sql: "SELECT seq, head_hash, signed_at, public_key, signature FROM audit_checkpoint ORDER BY seq")

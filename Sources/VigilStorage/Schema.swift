@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 /// Versioned schema. Migrations are append-only: a shipped one is never edited.
@@ -99,6 +100,12 @@ enum Schema {
                       (SELECT created_version FROM watchlist_entry e WHERE e.key = \(table).entry_key)
                     """)
                 try db.create(index: "\(table)_added_version", on: table, columns: ["added_version"])
+                // SHA-256 of the rows already stored (still in the clear here).
+                let blob = table == "face_template" ? "vector" : "record"
+                for row in try Row.fetchAll(db, sql: "SELECT id, \(blob) FROM \(table)") {
+                    let bytes: Data = row[1]
+                    try db.execute(sql: "UPDATE \(table) SET digest = ? WHERE id = ?", arguments: [TemplateDigest.hex(bytes), row[0] as Int64])
+                }
             }
             // What changed, without personal data: category, expiry, templates
             // added or removed (ids, positions, digests), names of changed fields.
@@ -161,6 +168,8 @@ enum Schema {
             // the clear before v8, which start-up seals.
             for table in ["face_template", "finger_template"] {
                 try db.alter(table: table) { t in t.add(column: "key_id", .integer) }
+                // Lets every start-up find rows still in the clear without a table scan.
+                try db.create(index: "\(table)_unsealed", on: table, columns: ["id"], condition: Column("key_id") == nil)
             }
         }
         return migrator

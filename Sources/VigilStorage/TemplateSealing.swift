@@ -42,10 +42,11 @@ extension VigilStore {
             for (table, columns) in [("face_template", [TemplateColumn.faceVector, .faceQuantized, .faceSource]),
                                      ("finger_template", [TemplateColumn.fingerRecord, .fingerCylinders, .fingerSource])] {
                 let names = columns.map(\.column)
+                // The unsealed-only form is what the partial index `<table>_unsealed` serves.
+                let stale = onlyUnsealed ? "key_id IS NULL" : "key_id IS NULL OR key_id != \(current)"
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT id, digest, key_id, \(names.joined(separator: ", ")) FROM \(table)
-                    WHERE key_id IS NULL OR (? = 0 AND key_id != ?) LIMIT ?
-                    """, arguments: [onlyUnsealed ? 1 : 0, current, batch])
+                    SELECT id, digest, key_id, \(names.joined(separator: ", ")) FROM \(table) WHERE \(stale) LIMIT ?
+                    """, arguments: [batch])
                 for row in rows {
                     let digest: String = row[1] ?? ""
                     let keyID: Int64? = row[2]

@@ -45,7 +45,7 @@ extension VigilStore {
         let signedAt = AuditChain.timestamp(date)
         let signature = try keys.signingKey.signature(for: AuditChain.checkpointMessage(seq: seq, head: head, signedAt: signedAt))
         try db.execute(sql: "INSERT INTO audit_checkpoint (seq, head_hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [seq, head, signedAt, keys.publicKey.hexString, Data(signature).hexString])
+                       arguments: [seq, head, signedAt, Hex.encode(keys.publicKey), Hex.encode(signature)])
     }
 
     /// Signs the chain head if it moved since the last checkpoint (the
@@ -112,8 +112,4 @@ extension VigilStore {
                     watchlistVersion: row[7], outcome: row[8], probeDigest: row[9], sealedDigest: row[10], context: row[11],
                     result: row[12], prevHash: row[13], hash: row[14], probeKept: row[15])
     }
-}
-
-extension Sequence<UInt8> {
-    var hexString: String { Hex.encode(self) }
 }

@@ -111,17 +111,4 @@ extension VigilStore {
         }
         return result
     }
-
-    /// Digests for rows written before templates carried them (schema v5).
-    func backfillDigests() async throws(StorageError) {
-        try await write { db in
-            for (table, column) in [("face_template", "vector"), ("finger_template", "record")] {
-                let rows = try Row.fetchAll(db, sql: "SELECT id, \(column) FROM \(table) WHERE digest IS NULL")
-                for row in rows {
-                    let bytes: Data = row[1]
-                    try db.execute(sql: "UPDATE \(table) SET digest = ? WHERE id = ?", arguments: [TemplateDigest.hex(bytes), row[0] as Int64])
-                }
-            }
-        }
-    }
 }

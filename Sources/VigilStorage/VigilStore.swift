@@ -32,11 +32,10 @@ public final class VigilStore: Sendable {
         }
     }
 
-    /// Opens the store and completes what migrations cannot do in SQL.
+    /// Opens the store and seals rows a migration could not (it has no keys).
     public static func open(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) async throws(StorageError) -> VigilStore {
         let store = try VigilStore(path: path, keys: keys, checkpointEvery: checkpointEvery)
-        try await store.backfillDigests()
-        // Rows stored in the clear before v8 are sealed now.
+        // Rows stored in the clear before v8 are sealed now (an index finds them).
         while try await store.reseal(batch: 1000, onlyUnsealed: true) > 0 {}
         return store
     }

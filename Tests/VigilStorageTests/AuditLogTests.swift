@@ -119,7 +119,7 @@ struct AuditLogTests {
             let signedAt: String = try String.fetchOne(db, sql: "SELECT signed_at FROM audit_checkpoint WHERE seq = 10")!
             let signature = try forger.signingKey.signature(for: AuditChain.checkpointMessage(seq: 10, head: head, signedAt: signedAt))
             try db.execute(sql: "UPDATE audit_checkpoint SET signature = ?, public_key = ? WHERE seq = 10",
-                           arguments: [Data(signature).hexString, forger.publicKey.hexString])
+                           arguments: [Hex.encode(signature), Hex.encode(forger.publicKey)])
         }
     }
 
