@@ -101,8 +101,8 @@ struct BenchFingersCommand: ParsableCommand {
         if json {
             try Output.json(r)
         } else {
-            print(String(format: "%d templates, %.1f minutiae on average: %.0f compares/s on one core; %.2f ms to build a template",
-                         r.gallery, r.meanMinutiae, r.comparesPerSecondPerCore, r.templateMsPerPrint))
+            print(String(format: "%d templates, %.1f minutiae on average: %.0f compares/s on one core; %.2f ms to build a template; score checksum %016llx",
+                         r.gallery, r.meanMinutiae, r.comparesPerSecondPerCore, r.templateMsPerPrint, r.scoreChecksum))
         }
     }
 }

@@ -32,12 +32,15 @@ public struct CylinderTemplate: Sendable {
     public let parameters: CylinderParameters
     /// Pairwise geometry of the cylinders' minutiae (row-major n x n), computed
     /// once so that comparisons need no trigonometry: distance, direction
-    /// difference, and direction relative to the line joining them.
-    let distances: [Float]
-    let directionDifferences: [Float]
-    let radialAngles: [Float]
+    /// difference, and direction relative to the line joining them, with a
+    /// zero lane, side by side so that one load fetches all three.
+    let geometry: [SIMD4<Float>]
     /// Every cylinder's bits then its mask, `2 * words` per cylinder, contiguous.
     let packed: [UInt64]
+    /// Per cylinder: its minutia's direction on (-π, π] and its number of
+    /// valid cells, laid out flat for the matcher's inner loop.
+    let directions: [Float]
+    let validCells: [Int32]
 
     public init(minutiae: [FingerMinutia], parameters: CylinderParameters = CylinderParameters()) {
         let hull = ConvexHull(minutiae.map { SIMD2($0.x, $0.y) })
@@ -85,21 +88,19 @@ public struct CylinderTemplate: Sendable {
         self.parameters = parameters
         self.cylinders = cylinders
         let n = cylinders.count
-        var distances = [Float](repeating: 0, count: n * n)
-        var differences = distances, radial = distances
+        var geometry = [SIMD4<Float>](repeating: .zero, count: n * n)
         for t in 0..<n {
             let a = cylinders[t].minutia
             for k in 0..<n where k != t {
                 let b = cylinders[k].minutia
-                distances[t * n + k] = hypot(a.x - b.x, a.y - b.y)
-                differences[t * n + k] = Angle.difference(a.direction, b.direction)
-                radial[t * n + k] = Angle.difference(a.direction, atan2(b.y - a.y, b.x - a.x))
+                geometry[t * n + k] = SIMD4(hypot(a.x - b.x, a.y - b.y), Angle.difference(a.direction, b.direction),
+                                            Angle.difference(a.direction, atan2(b.y - a.y, b.x - a.x)), 0)
             }
         }
-        self.distances = distances
-        directionDifferences = differences
-        radialAngles = radial
+        self.geometry = geometry
         packed = cylinders.flatMap { $0.bits + $0.mask }
+        directions = cylinders.map { Angle.normalized($0.minutia.direction) }
+        validCells = cylinders.map { Int32($0.mask.reduce(0) { $0 + $1.nonzeroBitCount }) }
     }
 
     private static func cylinder(for index: Int, in minutiae: [FingerMinutia], hull: ConvexHull, _ p: CylinderParameters) -> Cylinder? {

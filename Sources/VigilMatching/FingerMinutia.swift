@@ -29,4 +29,15 @@ public enum Angle {
 
     /// Signed difference a − b on (-π, π].
     static func difference(_ a: Float, _ b: Float) -> Float { normalized(a - b) }
+
+    /// |difference(a, b)| for `a` and `b` on (-π, π], without branches: the
+    /// raw difference is within (-2π, 2π), so one fold suffices, and
+    /// 2π − |d| rounds exactly like |d − 2π| (the same value, bit for bit).
+    @inline(__always)
+    static func separation(_ a: Float, _ b: Float) -> Float { fold(abs(a - b)) }
+
+    /// |d| on [0, 2π) brought to the angle's size on [0, π]. A select, not
+    /// `min` (whose NaN handling compiles to branches).
+    @inline(__always)
+    static func fold(_ d: Float) -> Float { d > .pi ? 2 * .pi - d : d }
 }
