@@ -4,6 +4,7 @@
 // Jain 1998, at the 500 dpi ridge period), binarisation, Zhang-Suen thinning,
 // minutiae by crossing number, and removal of false minutiae near the border
 // or in close pairs (spurs, bridges, broken ridges).
+#include "fingerprint_quality.hpp"
 #include "image_decode.hpp"
 #include "vigil_vision.h"
 
@@ -83,15 +84,24 @@ Field orientation(const cv::Mat &norm) {
     return field;
 }
 
+struct RidgePeriods {
+    double period = kRidgePeriod;
+    int printBlocks = 0;              // blocks on the print
+    std::vector<double> measured;     // periods of the clean ones
+};
+
 // Ridge period of the print (Hong, Wan & Jain's x-signature): in clean
 // blocks, intensities averaged along the ridges are sampled across them and
 // the spacing of their peaks measured; the median over blocks is the period.
-double ridgePeriod(const cv::Mat &norm, const cv::Mat &mask, const Field &field) {
-    std::vector<double> periods;
+RidgePeriods ridgePeriods(const cv::Mat &norm, const cv::Mat &mask, const Field &field) {
+    RidgePeriods out;
+    std::vector<double> &periods = out.measured;
     const int half = 16, along = 8;
     for (int cy = half + along; cy < norm.rows - half - along; cy += kBlock) {
         for (int cx = half + along; cx < norm.cols - half - along; cx += kBlock) {
-            if (!mask.at<uchar>(cy, cx) || field.coherence.at<float>(cy, cx) < 0.5f) continue;
+            if (!mask.at<uchar>(cy, cx)) continue;
+            ++out.printBlocks;
+            if (field.coherence.at<float>(cy, cx) < 0.5f) continue;
             const double phi = field.gradientAngle.at<float>(cy, cx);
             const double ux = std::cos(phi), uy = std::sin(phi), vx = -uy, vy = ux;
             std::array<double, 2 * half> signature{};
@@ -112,9 +122,11 @@ double ridgePeriod(const cv::Mat &norm, const cv::Mat &mask, const Field &field)
             if (period >= 4 && period <= 16) periods.push_back(period);
         }
     }
-    if (periods.size() < 8) return kRidgePeriod;   // too little clean print to measure: assume 500 dpi
-    std::nth_element(periods.begin(), periods.begin() + periods.size() / 2, periods.end());
-    return periods[periods.size() / 2];
+    if (periods.size() < 8) return out;   // too little clean print to measure: assume 500 dpi
+    std::vector<double> sorted = periods;
+    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
+    out.period = sorted[sorted.size() / 2];
+    return out;
 }
 
 // Each pixel takes the response of the Gabor filter tuned to its gradient
@@ -235,8 +247,13 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
     if (s != VV_OK) return s;
     out.image_width = grey.cols;
     out.image_height = grey.rows;
-    const int dpi = options.dpi > 0 ? options.dpi : 500;
-    if (dpi < 300 || dpi > 600) return VV_ERR_INVALID_ARGUMENT;
+    if (options.dpi != 0 && (options.dpi < 300 || options.dpi > 600)) return VV_ERR_INVALID_ARGUMENT;
+    vv_image_info info{};
+    vv_image_probe(bytes, length, &info);   // succeeded inside decode_image
+    // 72 and 96 ppi are what image software writes when it knows no resolution.
+    const int dpi = options.dpi ? options.dpi : info.ppi >= 150 ? info.ppi : 500;
+    if (dpi < 300 || dpi > 600) return VV_ERR_RESOLUTION;
+    out.dpi = dpi;
     const double scale = 500.0 / dpi;   // work at 500 dpi, report in the image's pixels
     cv::Mat work = grey;
     if (dpi != 500) cv::resize(grey, work, cv::Size(), scale, scale, cv::INTER_LINEAR);
@@ -244,7 +261,8 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
     const cv::Mat norm = normalised(work);
     const cv::Mat mask = segment(norm);
     const Field field = orientation(norm);
-    const cv::Mat enhanced = enhance(norm, field, ridgePeriod(norm, mask, field));
+    const RidgePeriods periods = ridgePeriods(norm, mask, field);
+    const cv::Mat enhanced = enhance(norm, field, periods.period);
     cv::Mat ridges = (enhanced < 0) & mask;   // ridges are dark
     cv::medianBlur(ridges, ridges, 3);
     // Ridge fragments become false endings, valley islands false bridges.
@@ -282,15 +300,15 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
         }
     }
     for (size_t i = 0; i < candidates.size(); ++i) {
-        if (drop[i]) continue;
-        vv_minutia m = candidates[i];
+        if (!drop[i]) found.push_back(candidates[i]);
+    }
+    out.features = vigil::qualityFeatures({norm, mask, field.coherence, ridges, periods.printBlocks, periods.measured,
+                                           periods.period, found});
+    out.quality = vigil::qualityScore(out.features);
+    for (vv_minutia &m : found) {   // back to the image's own pixels
         m.x = float(m.x / scale);
         m.y = float(m.y / scale);
-        found.push_back(m);
     }
-    const double area = cv::countNonZero(mask) / double(mask.total());
-    const double coherence = mask.total() ? cv::mean(field.coherence, mask)[0] : 0;
-    out.quality = float(std::clamp(100.0 * area * coherence * 1.5, 0.0, 100.0));
     return VV_OK;
 }
 

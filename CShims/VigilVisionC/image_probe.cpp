@@ -28,6 +28,12 @@ vv_status finish(vv_image_info *out, vv_image_format f, int64_t w, int64_t h) {
     return VV_OK;
 }
 
+// A stated density in pixels per `unit` inch (0: no unit stated) as whole pixels per inch.
+int32_t ppi(double density, double inchesPerUnit) {
+    const double v = inchesPerUnit > 0 ? density * inchesPerUnit : 0;
+    return v >= 1 && v < 1e6 ? int32_t(v + 0.5) : 0;
+}
+
 vv_status probe_jpeg(const Reader &r, vv_image_info *out) {
     // An encoder always ends with EOI; some append padding, so look near the end.
     bool eoi = false;
@@ -41,6 +47,9 @@ vv_status probe_jpeg(const Reader &r, vv_image_info *out) {
         if (m == 0x01 || (m >= 0xD0 && m <= 0xD7)) { o += 2; continue; }  // no length
         uint16_t len = r.be16(o + 2);
         if (len < 2) return VV_ERR_DECODE_FAILED;
+        if (m == 0xE0 && len >= 14 && r.has(o + 4, 12) && std::memcmp(r.p + o + 4, "JFIF\0", 5) == 0) {
+            out->ppi = ppi(r.be16(o + 12), r.p[o + 11] == 1 ? 1.0 : r.p[o + 11] == 2 ? 2.54 : 0.0);
+        }
         bool sof = m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC;
         if (sof) {
             if (!r.has(o + 4, 5)) return VV_ERR_TRUNCATED;
@@ -59,6 +68,13 @@ vv_status probe_png(const Reader &r, vv_image_info *out) {
     if (s != VV_OK) return s;
     // The last chunk must be IEND (length 0, type, CRC).
     if (r.n < 12 + 33 || std::memcmp(r.p + r.n - 8, "IEND", 4) != 0) return VV_ERR_TRUNCATED;
+    // pHYs (pixels per metre when its unit byte is 1) comes before the first IDAT.
+    for (size_t o = 8; r.has(o, 12);) {
+        const uint32_t len = r.be32(o);
+        if (std::memcmp(r.p + o + 4, "IDAT", 4) == 0 || !r.has(o + 8, size_t(len) + 4)) break;
+        if (std::memcmp(r.p + o + 4, "pHYs", 4) == 0 && len == 9) out->ppi = ppi(r.be32(o + 8), r.p[o + 16] == 1 ? 0.0254 : 0.0);
+        o += 12 + size_t(len);
+    }
     return VV_OK;
 }
 
@@ -66,6 +82,7 @@ vv_status probe_bmp(const Reader &r, vv_image_info *out) {
     if (!r.has(0, 26)) return VV_ERR_TRUNCATED;
     if (r.le32(2) > r.n) return VV_ERR_TRUNCATED;
     int32_t w = int32_t(r.le32(18)), h = int32_t(r.le32(22));
+    if (r.le32(14) >= 40 && r.has(38, 4)) out->ppi = ppi(int32_t(r.le32(38)), 0.0254);   // BITMAPINFOHEADER and later
     return finish(out, VV_FORMAT_BMP, w, h < 0 ? -int64_t(h) : h);
 }
 
@@ -87,6 +104,14 @@ struct Tiff {
         v = size == 2 ? u16(at) : u32(at);
         return true;
     }
+    // A RATIONAL entry's value (always stored at the pointed offset).
+    bool rational(size_t entry, double &v) const {
+        if (u16(entry + 2) != 5 || u32(entry + 4) < 1) return false;
+        const size_t at = u32(entry + 8);
+        if (!r.has(at, 8) || u32(at + 4) == 0) return false;
+        v = double(u32(at)) / double(u32(at + 4));
+        return true;
+    }
 };
 
 vv_status probe_tiff(const Reader &r, vv_image_info *out) {
@@ -96,7 +121,8 @@ vv_status probe_tiff(const Reader &r, vv_image_info *out) {
     if (!r.has(ifd, 2)) return VV_ERR_TRUNCATED;
     uint16_t entries = t.u16(ifd);
     if (!r.has(ifd + 2, size_t(entries) * 12)) return VV_ERR_TRUNCATED;
-    uint64_t w = 0, h = 0;
+    uint64_t w = 0, h = 0, unit = 2;   // ResolutionUnit: 2 inch (the default), 3 centimetre
+    double resolution = 0;
     size_t offsets = 0, counts = 0;
     for (uint16_t e = 0; e < entries; ++e) {
         size_t entry = ifd + 2 + size_t(e) * 12;
@@ -105,8 +131,11 @@ vv_status probe_tiff(const Reader &r, vv_image_info *out) {
             case 257: t.value(entry, 0, h); break;
             case 273: case 324: offsets = entry; break;  // StripOffsets / TileOffsets
             case 279: case 325: counts = entry; break;   // StripByteCounts / TileByteCounts
+            case 282: t.rational(entry, resolution); break;   // XResolution
+            case 296: t.value(entry, 0, unit); break;
         }
     }
+    out->ppi = ppi(resolution, unit == 2 ? 1.0 : unit == 3 ? 2.54 : 0.0);
     vv_status s = finish(out, VV_FORMAT_TIFF, int64_t(w), int64_t(h));
     if (s != VV_OK) return s;
     if (offsets == 0 || counts == 0) return VV_ERR_DECODE_FAILED;
@@ -142,7 +171,7 @@ vv_status probe_webp(const Reader &r, vv_image_info *out) {
 
 extern "C" vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_image_info *out) {
     if (out == nullptr || (bytes == nullptr && length > 0)) return VV_ERR_INVALID_ARGUMENT;
-    *out = vv_image_info{VV_FORMAT_UNKNOWN, 0, 0};
+    *out = vv_image_info{VV_FORMAT_UNKNOWN, 0, 0, 0};
     if (length == 0) return VV_ERR_EMPTY_INPUT;
     Reader r{bytes, length};
     auto starts = [&](const char *sig, size_t n) { return r.has(0, n) && std::memcmp(bytes, sig, n) == 0; };

@@ -11,6 +11,7 @@ extern "C" const char *vv_status_name(vv_status status) {
         case VV_ERR_TOO_MANY_PIXELS: return "VV_ERR_TOO_MANY_PIXELS";
         case VV_ERR_MODEL_LOAD: return "VV_ERR_MODEL_LOAD";
         case VV_ERR_INTERNAL: return "VV_ERR_INTERNAL";
+        case VV_ERR_RESOLUTION: return "VV_ERR_RESOLUTION";
     }
     return "VV_ERR_UNKNOWN";
 }

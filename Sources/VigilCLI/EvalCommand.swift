@@ -71,6 +71,13 @@ struct EvalFingersCommand: AsyncParsableCommand {
                     \(String(format: "%.2f ms per template, %.0f compares/s (one core)", r.msPerTemplate, r.comparesPerSecond))
                     source: \(r.source)
                     """)
+                if let median = r.qualityMedian, let lowest = r.qualityMinimum {
+                    print(String(format: "quality: median %.0f, lowest %.0f", median, lowest))
+                }
+                if let curve = r.errorReject {
+                    let points = curve.points.map { "\(pct($0.rejected)) rejected: FNMR \(pct($0.fnmr))" }
+                    print("error vs reject (FMR 1% threshold): " + points.joined(separator: "; "))
+                }
             }
         }
     }

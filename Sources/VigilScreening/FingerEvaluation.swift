@@ -6,8 +6,10 @@ import VigilVision
 /// `vigil eval fingers`: all genuine and all impostor pairs of an FVC-style
 /// database (`<finger>_<impression>.<ext>`), scored by the bit-based MCC
 /// matcher. Samples are read from minutiae templates (`.iso`, `.ist`, `.ansi`)
-/// beside the images. A sample whose template yields no usable cylinder is a
-/// failure to enrol and counts as an error in every genuine pair.
+/// beside the images, or extracted from the images by Vigil's extractor. A
+/// sample that enrolment would refuse (no usable cylinder; for images also
+/// fewer minutiae or lower quality than capture accepts) is a failure to
+/// enrol and counts as an error in every genuine pair.
 public struct FingerEvaluationReport: Sendable, Codable {
     public let samples: Int
     public let fingers: Int
@@ -25,6 +27,11 @@ public struct FingerEvaluationReport: Sendable, Codable {
     public let msPerTemplate: Double
     public let comparesPerSecond: Double
     public let source: String
+    /// Images only: quality scores (median, lowest) and the error versus
+    /// reject characteristic at the FMR 1% threshold.
+    public let qualityMedian: Float?
+    public let qualityMinimum: Float?
+    public let errorReject: ErrorRejectCurve?
 }
 
 public enum FingerEvaluation {
@@ -43,11 +50,8 @@ public enum FingerEvaluation {
         let clock = ContinuousClock()
         let started = clock.now
         let files = try samples.map { sample throws(VigilError) in try ImageFile.read(sample.path) }
-        let templates = files.map { bytes -> CylinderTemplate? in
-            guard let minutiae = try? minutiae(bytes, source: source) else { return nil }
-            let template = CylinderTemplate(minutiae: minutiae)
-            return template.cylinders.isEmpty ? nil : template
-        }
+        let enrolled = files.map { enrol($0, source: source) }
+        let templates = enrolled.map(\.template)
         let extracted = clock.now
         let matcher = CylinderMatcher()
         let workspace = CylinderMatcher.Workspace()
@@ -59,6 +63,15 @@ public enum FingerEvaluation {
         let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
         let failures = templates.filter { $0 == nil }.count
         let compareSeconds = ScreeningService.ms(compared - extracted) / 1000
+        let qualities = enrolled.compactMap(\.quality).sorted()
+        var errorReject: ErrorRejectCurve?
+        if source == .images, let threshold = summary.thresholdAtFar["0.01"] {
+            let genuine = genuinePairs(samples.map(\.finger)) { i, j in
+                guard let a = templates[i], let b = templates[j] else { return -.infinity }
+                return matcher.score(a, b, using: workspace)
+            }
+            errorReject = ErrorRejectCurve(genuine: genuine, quality: enrolled.map { $0.quality ?? 0 }, threshold: threshold)
+        }
         return FingerEvaluationReport(
             samples: samples.count, fingers: Set(samples.map(\.finger)).count,
             genuine: summary.genuineCount, impostor: summary.impostorCount,
@@ -68,16 +81,37 @@ public enum FingerEvaluation {
             tarAtFar: summary.tarAtFar, thresholdAtFar: summary.thresholdAtFar,
             msPerTemplate: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
             comparesPerSecond: Double(summary.genuineCount + summary.impostorCount) / max(compareSeconds, 1e-9),
-            source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images")
+            source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images",
+            qualityMedian: qualities.isEmpty ? nil : qualities[qualities.count / 2], qualityMinimum: qualities.first,
+            errorReject: errorReject)
     }
 
-    static func minutiae(_ bytes: [UInt8], source: Source) throws -> [FingerMinutia] {
+    /// The cylinders enrolment would store (nil: a failure to enrol) and,
+    /// for an image, its quality.
+    static func enrol(_ bytes: [UInt8], source: Source) -> (template: CylinderTemplate?, quality: Float?) {
+        let minutiae: [FingerMinutia]
+        var quality: Float?
         switch source {
         case .templates:
-            return try FingerTemplates.minutiae(from: bytes)
+            guard let found = try? FingerTemplates.minutiae(from: bytes) else { return (nil, nil) }
+            minutiae = found
         case .images:
-            return try FingerprintExtractor.extract(bytes).minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }
+            guard let print = try? FingerprintExtractor.extract(bytes) else { return (nil, 0) }
+            quality = print.quality
+            guard FingerCapture.accepts(print) else { return (nil, quality) }
+            minutiae = print.minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }
         }
+        let template = CylinderTemplate(minutiae: minutiae)
+        return (template.cylinders.isEmpty ? nil : template, quality)
+    }
+
+    /// Every genuine pair (same label), scored, with its two samples.
+    static func genuinePairs(_ labels: [String], score: (Int, Int) -> Float) -> [(score: Float, first: Int, second: Int)] {
+        var pairs: [(score: Float, first: Int, second: Int)] = []
+        for i in labels.indices {
+            for j in labels.indices where j > i && labels[j] == labels[i] { pairs.append((score(i, j), i, j)) }
+        }
+        return pairs
     }
 
     struct Sample { let finger: String; let path: String }

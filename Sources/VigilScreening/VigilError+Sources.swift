@@ -10,6 +10,8 @@ extension VigilError {
         case .truncated: self.init(.imageTruncated, "\(field) is truncated")
         case .decodeFailed: self.init(.imageCorrupt, "\(field) could not be decoded")
         case .tooManyPixels(let limit): self.init(.imageTooLarge, "\(field) has more than \(limit) pixels")
+        case .resolutionUnsupported(let ppi):
+            self.init(.resolutionUnsupported, "\(field) states \(ppi) pixels per inch; fingerprints are read at 300 to 600")
         case .modelLoad(let reason): self.init(.modelsUnavailable, reason)
         case .internalFailure: self.init(.internalError, "face analysis failed")
         }

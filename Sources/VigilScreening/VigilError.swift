@@ -20,6 +20,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case imageTooLarge = "image_too_large"
         case noFaceFound = "no_face_found"
         case invalidTemplate = "invalid_template"
+        case resolutionUnsupported = "resolution_unsupported"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
         case unauthorized = "unauthorized"
@@ -47,7 +48,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .emptyBody, .malformedJSON, .malformedMultipart, .missingField, .invalidField,
              .imageEmpty, .imageTruncated, .imageCorrupt, .invalidTemplate:
             return .badRequest
-        case .unknownCategory, .noFaceFound, .qualityInsufficient:
+        case .unknownCategory, .noFaceFound, .qualityInsufficient, .resolutionUnsupported:
             return .unprocessable
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType

@@ -11,11 +11,23 @@ public struct ExtractedFingerprint: Sendable {
         public let reliability: Float
     }
 
+    /// NFIQ 2-style features, each 0...1 (see `vv_fingerprint_quality`).
+    public struct QualityFeatures: Sendable, Equatable, Codable {
+        public let clarity: Float
+        public let orientation: Float
+        public let frequency: Float
+        public let area: Float
+        public let minutiae: Float
+    }
+
     public let width: Int
     public let height: Int
+    /// The resolution the image was read at (stated by the file, else 500).
+    public let dpi: Int
     public let minutiae: [Minutia]
-    /// 0...100; low values ask for a recapture.
+    /// 0...100, the features' weighted geometric mean; low values ask for a recapture.
     public let quality: Float
+    public let features: QualityFeatures
 }
 
 public enum FingerprintExtractor {
@@ -23,14 +35,17 @@ public enum FingerprintExtractor {
     static let capacity = 256
 
     /// Stateless and thread-safe (the shim keeps no state between calls).
-    public static func extract(_ bytes: [UInt8], dpi: Int = 500, maxPixels: UInt64 = 40_000_000) throws(VisionError) -> ExtractedFingerprint {
-        var options = vv_fingerprint_options(max_pixels: maxPixels, dpi: Int32(clamping: dpi))
+    /// `dpi` nil reads the resolution the image states (500 when it states
+    /// none, or only a screen default under 150 ppi).
+    public static func extract(_ bytes: [UInt8], dpi: Int? = nil, maxPixels: UInt64 = 40_000_000) throws(VisionError) -> ExtractedFingerprint {
+        var options = vv_fingerprint_options(max_pixels: maxPixels, dpi: Int32(clamping: dpi ?? 0))
         var result = vv_fingerprint_result()
         var buffer = [vv_minutia](repeating: vv_minutia(), count: capacity)
         var message = [CChar](repeating: 0, count: 256)
         let status = bytes.withUnsafeBufferPointer { input in
             vv_fingerprint_extract(input.baseAddress, input.count, &options, &buffer, Int32(capacity), &result, &message, message.count)
         }
+        if status == VV_ERR_RESOLUTION { throw .resolutionUnsupported(ppi: (try? ImageProbe.probe(bytes))?.ppi ?? 0) }
         guard status == VV_OK else {
             throw VisionError(status: status, message: String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self),
                               pixelLimit: maxPixels)
@@ -38,7 +53,10 @@ public enum FingerprintExtractor {
         let minutiae = buffer.prefix(Int(result.count)).map {
             ExtractedFingerprint.Minutia(x: $0.x, y: $0.y, direction: $0.direction, isBifurcation: $0.type == 2, reliability: $0.reliability)
         }
-        return ExtractedFingerprint(width: Int(result.image_width), height: Int(result.image_height), minutiae: minutiae,
-                                    quality: result.quality)
+        let f = result.features
+        return ExtractedFingerprint(width: Int(result.image_width), height: Int(result.image_height), dpi: Int(result.dpi),
+                                    minutiae: minutiae, quality: result.quality,
+                                    features: .init(clarity: f.clarity, orientation: f.orientation, frequency: f.frequency,
+                                                    area: f.area, minutiae: f.minutiae))
     }
 }

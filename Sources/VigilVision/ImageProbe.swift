@@ -6,6 +6,8 @@ public struct ImageInfo: Sendable, Equatable {
     public let format: Format
     public let width: Int
     public let height: Int
+    /// The resolution the file states, pixels per inch; nil when it states none.
+    public let ppi: Int?
 }
 
 public enum ImageProbe {
@@ -17,6 +19,6 @@ public enum ImageProbe {
         guard status == VV_OK else { throw VisionError(status: status, message: "", pixelLimit: 0) }
         let formats: [Int32: ImageInfo.Format] = [1: .jpeg, 2: .png, 3: .bmp, 4: .tiff, 5: .webp]
         guard let format = formats[info.format] else { throw .unsupportedFormat }
-        return ImageInfo(format: format, width: Int(info.width), height: Int(info.height))
+        return ImageInfo(format: format, width: Int(info.width), height: Int(info.height), ppi: info.ppi > 0 ? Int(info.ppi) : nil)
     }
 }

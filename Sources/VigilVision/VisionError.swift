@@ -7,6 +7,8 @@ public enum VisionError: Error, Sendable, Equatable {
     case truncated
     case decodeFailed
     case tooManyPixels(limit: UInt64)
+    /// A fingerprint image whose stated resolution is outside 300...600 ppi.
+    case resolutionUnsupported(ppi: Int)
     case modelLoad(String)
     case internalFailure(String)
 
@@ -17,6 +19,7 @@ public enum VisionError: Error, Sendable, Equatable {
         case VV_ERR_TRUNCATED: self = .truncated
         case VV_ERR_DECODE_FAILED: self = .decodeFailed
         case VV_ERR_TOO_MANY_PIXELS: self = .tooManyPixels(limit: pixelLimit)
+        case VV_ERR_RESOLUTION: self = .resolutionUnsupported(ppi: 0)
         case VV_ERR_MODEL_LOAD: self = .modelLoad(message)
         default: self = .internalFailure(message.isEmpty ? String(cString: vv_status_name(status)) : message)
         }

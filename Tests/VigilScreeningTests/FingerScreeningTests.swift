@@ -1,6 +1,6 @@
 import GRDB
 import Testing
-import VigilScreening
+@testable import VigilScreening
 import VigilTestSupport
 
 /// Each of ten lfw10 people is enrolled with their first face photo and one
@@ -51,6 +51,27 @@ struct FingerScreeningTests {
         #expect(top.entryId == faceOnly.candidates.first?.entryId)
         #expect(top.score == faceOnly.candidates.first?.score)
         #expect(top.fusedScore > faceOnly.candidates[0].fusedScore)
+    }
+
+    @Test("a print scanned at 400 dpi matches its 500 dpi enrolment because its stated resolution is used")
+    func statedResolution() async throws {
+        let service = try await makeService()
+        let tiff = { (impression: Int) in try TestData.bytes("fingerprints/FVC2002/DB1_B/101_\(impression).tif") }
+        let enrolled = try await service.enroll(name: "Resolution Test", category: "wanted_trafficking", faces: [],
+                                                fingers: [FingerSample(position: .rightIndex, bytes: try tiff(1))])
+        let small = try GreyImage(tiff: try tiff(2)).resampled(by: 0.8)
+        func fingerScore(_ bytes: [UInt8]) async throws -> Float {
+            let result = try await service.screen(face: nil, fingers: [FingerSample(position: .rightIndex, bytes: bytes)])
+            return result.candidates.first { $0.entryId == enrolled.id }?.fingerScores["right_index"] ?? 0
+        }
+        let stated = try await fingerScore(small.bmp(ppi: 400))
+        let unstated = try await fingerScore(small.bmp(ppi: 0))   // read as 500 dpi: the ridges look 20% too close
+        #expect(stated > 0.1, "score \(stated) at the stated 400 dpi")
+        #expect(stated > 2 * unstated, "stated \(stated), unstated \(unstated)")
+        // A template stating 400 dpi (157 px/cm) is rescaled the same way; 1000 dpi is refused.
+        #expect(abs(try FingerTemplates.scale(157) - 500 / (157 * 2.54)) < 1e-6)
+        #expect(try FingerTemplates.scale(197) == 1 && FingerTemplates.scale(0) == 1)
+        #expect(throws: VigilError.self) { try FingerTemplates.scale(394) }
     }
 
     @Test("a finger position not enrolled counts neither for nor against a candidate")
@@ -125,6 +146,8 @@ struct FingerScreeningTests {
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.png(width: 64, height: 64))], .qualityInsufficient),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.truncated(try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")))], .imageTruncated),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.notAnImage)], .invalidTemplate),
+            ([FingerSample(position: .rightIndex, bytes: try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")).bmp(ppi: 700))],
+             .resolutionUnsupported),
             ([FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1)), FingerSample(position: .rightIndex, bytes: try Self.finger(102, 1))], .invalidField),
         ]
         for (fingers, code) in cases {

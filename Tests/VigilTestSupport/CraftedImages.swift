@@ -12,8 +12,9 @@ public enum CraftedImages {
         return bytes
     }
 
-    /// A valid grey RGB PNG of the given size (stored, uncompressed zlib).
-    public static func png(width: Int, height: Int, grey: UInt8 = 128) -> [UInt8] {
+    /// A valid grey RGB PNG of the given size (stored, uncompressed zlib),
+    /// stating a resolution in a pHYs chunk when `pixelsPerMetre` is given.
+    public static func png(width: Int, height: Int, grey: UInt8 = 128, pixelsPerMetre: UInt32? = nil) -> [UInt8] {
         var raw: [UInt8] = []
         for _ in 0..<height { raw += [0] + [UInt8](repeating: grey, count: width * 3) }
         precondition(raw.count < 65_536, "one stored deflate block")
@@ -25,6 +26,7 @@ public enum CraftedImages {
         zlib += bigEndian(b << 16 | a)
         var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
         bytes += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, 2, 0, 0, 0])
+        if let density = pixelsPerMetre { bytes += chunk("pHYs", bigEndian(density) + bigEndian(density) + [1]) }
         bytes += chunk("IDAT", zlib)
         bytes += chunk("IEND", [])
         return bytes

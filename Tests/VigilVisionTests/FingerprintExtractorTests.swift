@@ -10,6 +10,10 @@ struct FingerprintExtractorTests {
         #expect(print.width == 388 && print.height == 374)
         #expect((15...120).contains(print.minutiae.count), "\(print.minutiae.count) minutiae")
         #expect(print.quality > 30)
+        #expect(print.dpi == 500)   // the TIFF states no resolution
+        let f = print.features
+        for feature in [f.clarity, f.orientation, f.frequency, f.area, f.minutiae] { #expect((0...1).contains(feature)) }
+        #expect(f.clarity > 0.3 && f.orientation > 0.3 && f.frequency > 0.3)
         for m in print.minutiae {
             #expect((0..<Float(print.width)).contains(m.x) && (0..<Float(print.height)).contains(m.y))
             #expect(abs(m.direction) <= .pi + 1e-4)
@@ -33,5 +37,28 @@ struct FingerprintExtractorTests {
         #expect(throws: VisionError.truncated) { try FingerprintExtractor.extract(CraftedImages.truncated(tiff)) }
         #expect(throws: VisionError.unsupportedFormat) { try FingerprintExtractor.extract(CraftedImages.notAnImage) }
         #expect(throws: VisionError.self) { try FingerprintExtractor.extract(tiff, dpi: 1200) }
+    }
+
+    @Test("quality ranks a print above the same print buried in noise")
+    func qualityRanks() throws {
+        let clean = try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif"))
+        var state: UInt64 = 42   // a fixed linear congruential sequence: the same noise every run
+        let noisy = GreyImage(width: clean.width, height: clean.height, pixels: clean.pixels.map {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(clamping: Int($0) + Int(state >> 56) * 180 / 255 - 90)
+        })
+        let a = try FingerprintExtractor.extract(clean.bmp(ppi: 0)), b = try FingerprintExtractor.extract(noisy.bmp(ppi: 0))
+        #expect(a.quality > b.quality + 10, "clean \(a.quality), noisy \(b.quality)")
+        #expect(a.features.clarity > b.features.clarity)
+    }
+
+    @Test("the resolution an image states is used; outside 300...600 ppi it is refused")
+    func statedResolution() throws {
+        let print = try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")).resampled(by: 0.8)
+        let at400 = try FingerprintExtractor.extract(print.bmp(ppi: 400))
+        #expect(at400.dpi == 400 && at400.width == print.width)
+        #expect(try FingerprintExtractor.extract(print.bmp(ppi: 96)).dpi == 500)   // a screen default, not a scan resolution
+        #expect(throws: VisionError.resolutionUnsupported(ppi: 700)) { try FingerprintExtractor.extract(print.bmp(ppi: 700)) }
+        #expect(throws: VisionError.resolutionUnsupported(ppi: 250)) { try FingerprintExtractor.extract(print.bmp(ppi: 250)) }
     }
 }

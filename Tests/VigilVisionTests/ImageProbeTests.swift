@@ -7,13 +7,13 @@ struct ImageProbeTests {
     @Test("reads format and size of a valid PNG")
     func validPNG() throws {
         let info = try ImageProbe.probe(CraftedImages.png(width: 7, height: 5))
-        #expect(info == ImageInfo(format: .png, width: 7, height: 5))
+        #expect(info == ImageInfo(format: .png, width: 7, height: 5, ppi: nil))
     }
 
     @Test("reads format and size of a real JPEG", .enabled(if: TestData.shouldRunDataTests))
     func realJPEG() throws {
         let info = try ImageProbe.probe(try TestData.bytes("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg"))
-        #expect(info == ImageInfo(format: .jpeg, width: 250, height: 250))
+        #expect(info == ImageInfo(format: .jpeg, width: 250, height: 250, ppi: nil))   // JFIF density 1:1, no unit
     }
 
     @Test("reads a real TIFF", .enabled(if: TestData.shouldRunDataTests))
@@ -21,6 +21,14 @@ struct ImageProbeTests {
         let info = try ImageProbe.probe(try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif"))
         #expect(info.format == .tiff)
         #expect(info.width == 388 && info.height == 374)
+        #expect(info.ppi == nil)
+    }
+
+    @Test("reads the resolution a PNG or BMP states")
+    func statedResolution() throws {
+        #expect(try ImageProbe.probe(CraftedImages.png(width: 4, height: 4, pixelsPerMetre: 19_685)).ppi == 500)
+        #expect(try ImageProbe.probe(GreyImage(width: 2, height: 2, pixels: [0, 0, 0, 0]).bmp(ppi: 400)).ppi == 400)
+        #expect(try ImageProbe.probe(GreyImage(width: 2, height: 2, pixels: [0, 0, 0, 0]).bmp(ppi: 0)).ppi == nil)
     }
 
     @Test("refuses empty input, non-images and unknown formats")

@@ -31,7 +31,8 @@ typedef enum vv_status {
     VV_ERR_DECODE_FAILED = 5,       /* the decoder rejected the data */
     VV_ERR_TOO_MANY_PIXELS = 6,     /* declared width x height above the limit */
     VV_ERR_MODEL_LOAD = 7,
-    VV_ERR_INTERNAL = 8
+    VV_ERR_INTERNAL = 8,
+    VV_ERR_RESOLUTION = 9           /* the image's stated resolution is outside what the operation accepts */
 } vv_status;
 
 typedef enum vv_image_format {
@@ -47,6 +48,8 @@ typedef struct vv_image_info {
     int32_t format; /* vv_image_format */
     int32_t width;
     int32_t height;
+    int32_t ppi;    /* horizontal resolution the file states, pixels per inch; 0 when it states none
+                       (JPEG JFIF density, PNG pHYs, BMP pixels per metre, TIFF XResolution) */
 } vv_image_info;
 
 /* Reads only the container header: format, declared size, and whether the
@@ -115,15 +118,28 @@ typedef struct vv_minutia {
 
 typedef struct vv_fingerprint_options {
     uint64_t max_pixels;  /* 0 = 40 megapixels */
-    int32_t dpi;          /* 0 = 500; 300..600 accepted */
+    int32_t dpi;          /* 0 = the resolution the image states (values under 150, which image software
+                             writes when it knows none, and no value mean 500); 300..600 accepted */
 } vv_fingerprint_options;
+
+/* The quality features, each 0..1, in the spirit of NFIQ 2 (ISO/IEC 29794-4). */
+typedef struct vv_fingerprint_quality {
+    float clarity;      /* local clarity: ridge/valley grey-level separation per 32 px block */
+    float orientation;  /* orientation certainty: mean coherence of the gradient field on the print */
+    float frequency;    /* ridge frequency consistency: share of print blocks whose ridge period is
+                           within 25% of the print's own */
+    float area;         /* print area relative to a 0.6 x 0.6 inch plain impression */
+    float minutiae;     /* minutiae with reliability >= 0.5, relative to 40 */
+} vv_fingerprint_quality;
 
 typedef struct vv_fingerprint_result {
     int32_t image_width;
     int32_t image_height;
+    int32_t dpi;         /* the resolution used */
     int32_t count;       /* minutiae written (at most the caller's capacity) */
     int32_t found;       /* minutiae found, possibly more than written */
-    float quality;       /* 0..100: coherence-weighted share of usable print area */
+    float quality;       /* 0..100: weighted geometric mean of the features */
+    vv_fingerprint_quality features;
 } vv_fingerprint_result;
 
 /* Decodes a fingerprint image and extracts its minutiae into the caller's
