@@ -4,7 +4,9 @@ import Foundation
 /// 32(12), 2010): for each minutia, a cylinder of 16 x 16 cells x 6
 /// angular sections around it, rotated with its direction; a cell's bit is set
 /// when the neighbouring minutiae's spatial-directional contribution reaches
-/// μψ, and a validity mask marks cells inside the print. 1536 bits = 24 words.
+/// μψ, and a validity mask marks cells inside the print. The bits are laid
+/// out section by section, one 256-bit plane (4 words) per section, 1536 bits
+/// in all; the mask, being the same for every section, is one plane.
 public struct CylinderParameters: Sendable {
     public var radius: Float = 70            // R, pixels at 500 dpi
     public var cells = 16                    // NS
@@ -17,30 +19,64 @@ public struct CylinderParameters: Sendable {
     public var minContributing = 2
     public init() {}
 
-    var words: Int { (cells * cells * sections + 63) / 64 }
+    /// Words per plane (one bit per cell), and for all the sections' planes.
+    var planeWords: Int { (cells * cells + 63) / 64 }
+    var bitWords: Int { planeWords * sections }
+
+    /// Whether cell (i, j)'s centre lies inside the cylinder's radius.
+    func insideRadius(_ i: Int, _ j: Int) -> Bool {
+        let cellSize = 2 * radius / Float(cells)
+        let u = (Float(i) - Float(cells - 1) / 2) * cellSize, v = (Float(j) - Float(cells - 1) / 2) * cellSize
+        return u * u + v * v <= radius * radius
+    }
+
+    /// Cells inside the radius: a mask holding all of them is the whole disc.
+    var discCells: Int {
+        (0..<cells).reduce(0) { total, i in total + (0..<cells).filter { insideRadius(i, $0) }.count }
+    }
 }
 
 public struct Cylinder: Sendable {
     public let minutia: FingerMinutia
+    /// `sections` planes of `planeWords` words; cell i·cells + j is bit
+    /// (i·cells + j) mod 64 of its plane's word (i·cells + j) / 64.
     public let bits: [UInt64]
+    /// One plane: the cells inside the print.
     public let mask: [UInt64]
+}
+
+/// What the matcher reads of a cylinder besides its bits, 16 bytes.
+struct CylinderSummary {
+    /// The minutia's direction on (-π, π].
+    let direction: Float
+    /// Valid cells times sections: the bits the mask admits.
+    let validBits: Int32
+    /// Bits set.
+    let ones: Int32
+    /// 1 when the mask is the whole disc (every cell inside the radius
+    /// valid, as for most minutiae away from the print's edge), else 0.
+    /// Against a whole mask the common mask is the other one, so fewer bits
+    /// need counting.
+    let whole: Int32
 }
 
 /// A fingerprint's cylinders: the bit template the matcher compares.
 public struct CylinderTemplate: Sendable {
     public let cylinders: [Cylinder]
     public let parameters: CylinderParameters
-    /// Pairwise geometry of the cylinders' minutiae (row-major n x n), computed
-    /// once so that comparisons need no trigonometry: distance, direction
-    /// difference, and direction relative to the line joining them, with a
-    /// zero lane, side by side so that one load fetches all three.
-    let geometry: [SIMD4<Float>]
-    /// Every cylinder's bits then its mask, `2 * words` per cylinder, contiguous.
-    let packed: [UInt64]
-    /// Per cylinder: its minutia's direction on (-π, π] and its number of
-    /// valid cells, laid out flat for the matcher's inner loop.
-    let directions: [Float]
-    let validCells: [Int32]
+    /// Every cylinder's bits then its mask, `bitWords + planeWords` words
+    /// per cylinder (224 bytes by default), and per cylinder what the
+    /// matcher's inner loop reads besides the bits: aligned raw memory the
+    /// matcher reads through `words` and `summaries`.
+    private let packed: AlignedBuffer
+    private let summary: AlignedBuffer
+    let discBits: Int
+
+    var words: UnsafePointer<UInt64> { UnsafePointer(packed.raw.assumingMemoryBound(to: UInt64.self)) }
+    var summaries: UnsafePointer<CylinderSummary> { UnsafePointer(summary.raw.assumingMemoryBound(to: CylinderSummary.self)) }
+    /// Per cylinder: its minutia's x, y and the cosine and sine of its
+    /// direction, for the relaxation's vectorised compatibility test.
+    let points: [SIMD4<Float>]
 
     public init(minutiae: [FingerMinutia], parameters: CylinderParameters = CylinderParameters()) {
         let hull = ConvexHull(minutiae.map { SIMD2($0.x, $0.y) })
@@ -48,16 +84,18 @@ public struct CylinderTemplate: Sendable {
                   parameters: parameters)
     }
 
-    /// Storage form: a version byte, the cylinder count and words per bit
-    /// plane (UInt16 each), then per cylinder its minutia (x, y, direction as
-    /// Float32) and its bits and mask (UInt64), all little-endian. Building
-    /// cylinders costs milliseconds (Gaussian integrals per cell); reading
-    /// them back costs microseconds, which is what start-up needs.
+    /// Storage form: a version byte (2: planes by section), the cylinder
+    /// count, bit words and mask words per cylinder (UInt16 each), then per
+    /// cylinder its minutia (x, y, direction as Float32) and its bits and
+    /// mask (UInt64), all little-endian. Building cylinders takes about a
+    /// millisecond per print; reading them back microseconds, which is what
+    /// start-up needs. Other versions read as nil (rebuild from the record).
     public var serialized: [UInt8] {
-        var out: [UInt8] = [1]
+        var out: [UInt8] = [2]
         func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
         append(UInt16(cylinders.count))
-        append(UInt16(parameters.words))
+        append(UInt16(parameters.bitWords))
+        append(UInt16(parameters.planeWords))
         for c in cylinders {
             for f in [c.minutia.x, c.minutia.y, c.minutia.direction] { append(f.bitPattern) }
             for w in c.bits + c.mask { append(w) }
@@ -66,20 +104,20 @@ public struct CylinderTemplate: Sendable {
     }
 
     public init?(serialized bytes: [UInt8], parameters: CylinderParameters = CylinderParameters()) {
-        guard bytes.count >= 5, bytes[0] == 1 else { return nil }
+        guard bytes.count >= 7, bytes[0] == 2 else { return nil }
         func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         func u32(_ at: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(bytes[at + $1]) << (8 * $1) } }
         func u64(_ at: Int) -> UInt64 { (0..<8).reduce(0) { $0 | UInt64(bytes[at + $1]) << (8 * $1) } }
-        let count = u16(1), words = u16(3)
-        let stride = 12 + 16 * words
-        guard words == parameters.words, bytes.count == 5 + count * stride else { return nil }
+        let count = u16(1), bitWords = u16(3), maskWords = u16(5)
+        let stride = 12 + 8 * (bitWords + maskWords)
+        guard bitWords == parameters.bitWords, maskWords == parameters.planeWords, bytes.count == 7 + count * stride else { return nil }
         var cylinders: [Cylinder] = []
         for i in 0..<count {
-            let at = 5 + i * stride
+            let at = 7 + i * stride
             let m = FingerMinutia(x: Float(bitPattern: u32(at)), y: Float(bitPattern: u32(at + 4)), direction: Float(bitPattern: u32(at + 8)))
             guard m.x.isFinite, m.y.isFinite, m.direction.isFinite else { return nil }
-            let planes = (0..<2 * words).map { u64(at + 12 + 8 * $0) }
-            cylinders.append(Cylinder(minutia: m, bits: Array(planes[..<words]), mask: Array(planes[words...])))
+            let words = (0..<bitWords + maskWords).map { u64(at + 12 + 8 * $0) }
+            cylinders.append(Cylinder(minutia: m, bits: Array(words[..<bitWords]), mask: Array(words[bitWords...])))
         }
         self.init(cylinders: cylinders, parameters: parameters)
     }
@@ -87,20 +125,19 @@ public struct CylinderTemplate: Sendable {
     private init(cylinders: [Cylinder], parameters: CylinderParameters) {
         self.parameters = parameters
         self.cylinders = cylinders
-        let n = cylinders.count
-        var geometry = [SIMD4<Float>](repeating: .zero, count: n * n)
-        for t in 0..<n {
-            let a = cylinders[t].minutia
-            for k in 0..<n where k != t {
-                let b = cylinders[k].minutia
-                geometry[t * n + k] = SIMD4(hypot(a.x - b.x, a.y - b.y), Angle.difference(a.direction, b.direction),
-                                            Angle.difference(a.direction, atan2(b.y - a.y, b.x - a.x)), 0)
-            }
+        let words = cylinders.flatMap { $0.bits + $0.mask }
+        packed = AlignedBuffer(count: words.count * MemoryLayout<UInt64>.stride)
+        packed.raw.copyMemory(from: words, byteCount: words.count * MemoryLayout<UInt64>.stride)
+        let disc = parameters.discCells
+        discBits = disc * parameters.sections
+        let summaries = cylinders.map { c in
+            let cells = c.mask.reduce(0) { $0 + $1.nonzeroBitCount }
+            return CylinderSummary(direction: Angle.normalized(c.minutia.direction), validBits: Int32(cells * parameters.sections),
+                                   ones: Int32(c.bits.reduce(0) { $0 + $1.nonzeroBitCount }), whole: cells == disc ? 1 : 0)
         }
-        self.geometry = geometry
-        packed = cylinders.flatMap { $0.bits + $0.mask }
-        directions = cylinders.map { Angle.normalized($0.minutia.direction) }
-        validCells = cylinders.map { Int32($0.mask.reduce(0) { $0 + $1.nonzeroBitCount }) }
+        summary = AlignedBuffer(count: summaries.count * MemoryLayout<CylinderSummary>.stride)
+        summary.raw.copyMemory(from: summaries, byteCount: summaries.count * MemoryLayout<CylinderSummary>.stride)
+        points = cylinders.map { SIMD4($0.minutia.x, $0.minutia.y, cos($0.minutia.direction), sin($0.minutia.direction)) }
     }
 
     private static func cylinder(for index: Int, in minutiae: [FingerMinutia], hull: ConvexHull, _ p: CylinderParameters) -> Cylinder? {
@@ -113,34 +150,41 @@ public struct CylinderTemplate: Sendable {
             j != index && hypot(minutiae[j].x - m.x, minutiae[j].y - m.y) <= p.radius + reach
         }
         guard neighbours.count >= p.minContributing else { return nil }
-        var bits = [UInt64](repeating: 0, count: p.words)
-        var mask = [UInt64](repeating: 0, count: p.words)
+        var bits = [UInt64](repeating: 0, count: p.bitWords)
+        var mask = [UInt64](repeating: 0, count: p.planeWords)
         var validCells = 0, insideRadius = 0
         let gaussS = 1 / (p.sigmaS * (2 * Float.pi).squareRoot())
+        // A neighbour's directional weight in each section does not depend
+        // on the cell, and its spatial weight in a cell not on the section:
+        // each is computed once (the sums are the same, term for term).
+        let directional = neighbours.flatMap { n in
+            let relative = Angle.difference(m.direction, minutiae[n].direction)
+            return (0..<p.sections).map { k in
+                Self.sectionWeight(Angle.difference(-Float.pi + (Float(k) + 0.5) * sectionSize, relative), sectionSize, p.sigmaD)
+            }
+        }
+        var contribution = [Float](repeating: 0, count: p.sections)
         for i in 0..<p.cells {
             for j in 0..<p.cells {
+                guard p.insideRadius(i, j) else { continue }
                 let u = (Float(i) - Float(p.cells - 1) / 2) * cellSize
                 let v = (Float(j) - Float(p.cells - 1) / 2) * cellSize
-                guard u * u + v * v <= p.radius * p.radius else { continue }
                 insideRadius += 1
                 let cx = m.x + u * c - v * s, cy = m.y + u * s + v * c
                 guard hull.distance(to: SIMD2(cx, cy)) <= p.omega else { continue }
                 validCells += 1
-                for k in 0..<p.sections {
-                    let bit = (i * p.cells + j) * p.sections + k
-                    mask[bit >> 6] |= 1 << UInt64(bit & 63)
-                    let sectionAngle = -Float.pi + (Float(k) + 0.5) * sectionSize
-                    var contribution: Float = 0
-                    for n in neighbours {
-                        let t = minutiae[n]
-                        let d = hypot(t.x - cx, t.y - cy)
-                        guard d <= reach else { continue }
-                        let spatial = gaussS * exp(-d * d / (2 * p.sigmaS * p.sigmaS))
-                        let relative = Angle.difference(m.direction, t.direction)
-                        let directional = Self.sectionWeight(Angle.difference(sectionAngle, relative), sectionSize, p.sigmaD)
-                        contribution += spatial * directional
-                    }
-                    if contribution >= p.muPsi { bits[bit >> 6] |= 1 << UInt64(bit & 63) }
+                for k in 0..<p.sections { contribution[k] = 0 }
+                for (slot, n) in neighbours.enumerated() {
+                    let t = minutiae[n]
+                    let d = hypot(t.x - cx, t.y - cy)
+                    guard d <= reach else { continue }
+                    let spatial = gaussS * exp(-d * d / (2 * p.sigmaS * p.sigmaS))
+                    for k in 0..<p.sections { contribution[k] += spatial * directional[slot * p.sections + k] }
+                }
+                let cell = i * p.cells + j
+                mask[cell >> 6] |= 1 << UInt64(cell & 63)
+                for k in 0..<p.sections where contribution[k] >= p.muPsi {
+                    bits[k * p.planeWords + (cell >> 6)] |= 1 << UInt64(cell & 63)
                 }
             }
         }

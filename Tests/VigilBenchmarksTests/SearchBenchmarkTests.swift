@@ -23,3 +23,16 @@ struct SearchBenchmarkTests {
         #expect((report.loadSeconds != nil) == (layout == .int8))
     }
 }
+
+@Suite("Finger benchmark harness")
+struct FingerBenchmarkTests {
+    @Test("every probe finds its own print; the optimised and the plain matcher agree")
+    func smallRun() {
+        let report = FingerBenchmark.run(gallery: 60, probes: 6, baselineGallery: 20)
+        #expect(report.gallery == 60 && report.probes == 6)
+        #expect(report.rank1 == 1)
+        #expect(report.maxScoreDifference < 1e-4)
+        #expect((30...50).contains(report.meanMinutiae))
+        #expect(report.comparesPerSecondPerCore > 0 && report.baselineComparesPerSecondPerCore > 0)
+    }
+}

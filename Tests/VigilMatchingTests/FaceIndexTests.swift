@@ -158,26 +158,3 @@ struct FaceIndexTests {
         #expect(segment.residentBytes == 3 * 16 * 32 + 37 * 20)
     }
 }
-
-@Suite("Bit template kernels")
-struct BitKernelsTests {
-    @Test("popcounts match a bit-by-bit count")
-    func popcounts() {
-        var rng = SplitMix64(state: 21)
-        let a = (0..<24).map { _ in rng.next() }, b = (0..<24).map { _ in rng.next() }
-        let ma = (0..<24).map { _ in rng.next() }, mb = (0..<24).map { _ in rng.next() }
-        func bits(_ words: [UInt64]) -> [Bool] { words.flatMap { w in (0..<64).map { w >> $0 & 1 == 1 } } }
-        let (ba, bb, bma, bmb) = (bits(a), bits(b), bits(ma), bits(mb))
-        let and = zip(ba, bb).filter { $0 && $1 }.count
-        let xor = zip(ba, bb).filter { $0 != $1 }.count
-        a.withUnsafeBufferPointer { pa in
-            b.withUnsafeBufferPointer { pb in
-                #expect(BitKernels.andCount(pa.baseAddress!, pb.baseAddress!, words: 24) == and)
-                #expect(BitKernels.xorCount(pa.baseAddress!, pb.baseAddress!, words: 24) == xor)
-            }
-        }
-        let masked = BitKernels.maskedDistance(a, ma, b, mb)
-        #expect(masked.valid == zip(bma, bmb).filter { $0 && $1 }.count)
-        #expect(masked.differing == (0..<ba.count).filter { ba[$0] != bb[$0] && bma[$0] && bmb[$0] }.count)
-    }
-}
