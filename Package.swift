@@ -31,7 +31,8 @@ let package = Package(
             dependencies: ["COpenCV", "CDlib"],
             path: "CShims/VigilVisionC",
             // dlib's DNN code is unusably slow unoptimised, so debug builds optimise it too.
-            cxxSettings: [.unsafeFlags(["-O2"])],
+            // No fused multiply-adds: the same features from every build, native or not.
+            cxxSettings: [.unsafeFlags(["-O2", "-ffp-contract=off"])],
             linkerSettings: [
                 // dlib-1.pc names these by absolute path, which SwiftPM drops.
                 .linkedLibrary("blas"), .linkedLibrary("lapack"),

@@ -1,10 +1,13 @@
 // Minutiae extraction, written from the published algorithms: normalisation,
-// block-variance segmentation, gradient orientation field with coherence
-// (Kass & Witkin; Bazen & Gerez), oriented Gabor enhancement (Hong, Wan &
-// Jain 1998, at the 500 dpi ridge period), binarisation, Zhang-Suen thinning,
-// minutiae by crossing number, and removal of false minutiae near the border
-// or in close pairs (spurs, bridges, broken ridges).
+// block-variance segmentation of the print (one region, holes filled),
+// gradient orientation field with coherence (Kass & Witkin; Bazen & Gerez),
+// local contrast normalisation, oriented Gabor enhancement (Hong, Wan & Jain
+// 1998, at the print's ridge period), binarisation, Zhang-Suen thinning,
+// minutiae by crossing number, and removal of false minutiae near the
+// background and by the skeleton's structure (fingerprint_minutiae.hpp).
+#include "fingerprint_minutiae.hpp"
 #include "fingerprint_quality.hpp"
+#include "fingerprint_skeleton.hpp"
 #include "image_decode.hpp"
 #include "vigil_vision.h"
 
@@ -23,9 +26,9 @@ constexpr int kOrientations = 16;
 constexpr double kRidgePeriod = 9.0;   // pixels at 500 dpi
 constexpr int kTrace = 10;             // pixels followed along the skeleton for directions
 constexpr double kBorderMargin = 12;   // minutiae closer to the background are dropped (chosen over 10 and 14 on all eight FVC databases)
-constexpr double kPairDistance = 8;    // minutiae closer than this to each other are dropped
-constexpr int kMinComponent = 30;
-constexpr float kForegroundShare = 0.15f;  // of the 95th-percentile local variance      // pixels: smaller ridge fragments and valley islands are noise
+constexpr int kMinComponent = 30;      // pixels: smaller ridge fragments and valley islands are noise
+constexpr double kLocalSigma = 8;       // pixels: the neighbourhood of local contrast normalisation
+constexpr float kForegroundShare = 0.15f;  // of the 95th-percentile local variance
 
 struct Field {
     cv::Mat gradientAngle;  // dominant gradient direction, radians, mod pi
@@ -38,6 +41,18 @@ cv::Mat normalised(const cv::Mat &grey) {
     cv::Scalar mean, stddev;
     cv::meanStdDev(f, mean, stddev);
     return (f - mean[0]) / std::max(1.0, stddev[0]);
+}
+
+// Zero mean and unit deviation within about two ridge periods of each
+// pixel, so that ridges in a dark (wet) or faint (dry) part of the print
+// reach the enhancement with the contrast of the rest.
+cv::Mat locallyNormalised(const cv::Mat &norm) {
+    cv::Mat mean, deviation;
+    cv::GaussianBlur(norm, mean, cv::Size(), kLocalSigma);
+    const cv::Mat centred = norm - mean;
+    cv::GaussianBlur(centred.mul(centred), deviation, cv::Size(), kLocalSigma);
+    cv::sqrt(deviation + 0.01, deviation);
+    return centred / deviation;
 }
 
 // Foreground: local variance above a share of the image's high local
@@ -58,6 +73,20 @@ cv::Mat segment(const cv::Mat &norm) {
     cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(kBlock, kBlock));
     cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
     cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);
+    // One capture holds one finger: the largest region is the print, the
+    // rest (sensor edges, smudges, residue) is not.
+    cv::Mat labels, stats, centroids;
+    const int regions = cv::connectedComponentsWithStats(mask, labels, stats, centroids, 8, CV_32S);
+    int largest = 0;
+    for (int i = 1; i < regions; ++i) {
+        if (largest == 0 || stats.at<int>(i, cv::CC_STAT_AREA) > stats.at<int>(largest, cv::CC_STAT_AREA)) largest = i;
+    }
+    mask = (labels == largest) & mask;
+    // Holes inside the print (a wet, flat patch) are print too: fill what the outside cannot reach.
+    cv::Mat outside;
+    cv::copyMakeBorder(mask, outside, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::floodFill(outside, cv::Point(0, 0), cv::Scalar(128));
+    mask.setTo(255, outside(cv::Rect(1, 1, mask.cols, mask.rows)) == 0);
     return mask;
 }
 
@@ -163,62 +192,13 @@ void removeSmallComponents(cv::Mat &binary, int minArea) {
     }
 }
 
-struct Point { int x, y; };
-
-const std::array<Point, 8> kRing = {{{1, 0}, {1, 1}, {0, 1}, {-1, 1}, {-1, 0}, {-1, -1}, {0, -1}, {1, -1}}};
-
-bool on(const cv::Mat &skeleton, int x, int y) {
-    return x >= 0 && y >= 0 && x < skeleton.cols && y < skeleton.rows && skeleton.at<uchar>(y, x) != 0;
-}
-
-int crossingNumber(const cv::Mat &skeleton, int x, int y) {
-    int transitions = 0;
-    for (int i = 0; i < 8; ++i) {
-        const bool a = on(skeleton, x + kRing[i].x, y + kRing[i].y);
-        const bool b = on(skeleton, x + kRing[(i + 1) % 8].x, y + kRing[(i + 1) % 8].y);
-        transitions += a != b;
-    }
-    return transitions / 2;
-}
-
-// Follows the skeleton from (x, y) through neighbour `first` for up to kTrace pixels.
-Point trace(const cv::Mat &skeleton, int x, int y, Point first) {
-    Point previous{x, y}, current{x + first.x, y + first.y};
-    for (int step = 1; step < kTrace; ++step) {
-        bool moved = false;
-        for (const Point &d : kRing) {
-            const Point next{current.x + d.x, current.y + d.y};
-            if ((next.x == previous.x && next.y == previous.y) || (next.x == x && next.y == y)) continue;
-            if (std::abs(next.x - previous.x) <= 1 && std::abs(next.y - previous.y) <= 1) continue;   // stay on the branch
-            if (on(skeleton, next.x, next.y)) {
-                previous = current;
-                current = next;
-                moved = true;
-                break;
-            }
-        }
-        if (!moved) break;
-    }
-    return current;
-}
-
-// Branch starts: skeleton neighbours that begin separate runs around (x, y).
-std::vector<Point> branches(const cv::Mat &skeleton, int x, int y) {
-    std::vector<Point> starts;
-    for (int i = 0; i < 8; ++i) {
-        const Point d = kRing[i], before = kRing[(i + 7) % 8];
-        if (on(skeleton, x + d.x, y + d.y) && !on(skeleton, x + before.x, y + before.y)) starts.push_back(d);
-    }
-    return starts;
-}
-
 // Ending: from the ridge towards its end. Bifurcation: into the fork, along
 // the mean of the two branches that are closest in angle.
 bool direction(const cv::Mat &skeleton, int x, int y, int type, float &angle) {
-    const std::vector<Point> starts = branches(skeleton, x, y);
+    const std::vector<vigil::Point> starts = vigil::branches(skeleton, x, y);
     std::vector<double> angles;
-    for (const Point &s : starts) {
-        const Point end = trace(skeleton, x, y, s);
+    for (const vigil::Point &s : starts) {
+        const vigil::Point end = vigil::trace(skeleton, x, y, s, kTrace - 1, [](vigil::Point, int) { return false; });
         angles.push_back(std::atan2(double(end.y - y), double(end.x - x)));
     }
     if (type == VV_MINUTIA_ENDING) {
@@ -262,7 +242,7 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
     const cv::Mat mask = segment(norm);
     const Field field = orientation(norm);
     const RidgePeriods periods = ridgePeriods(norm, mask, field);
-    const cv::Mat enhanced = enhance(norm, field, periods.period);
+    const cv::Mat enhanced = enhance(locallyNormalised(norm), field, periods.period);
     cv::Mat ridges = (enhanced < 0) & mask;   // ridges are dark
     cv::medianBlur(ridges, ridges, 3);
     // Ridge fragments become false endings, valley islands false bridges.
@@ -273,13 +253,17 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
     cv::Mat skeleton;
     cv::ximgproc::thinning(ridges, skeleton, cv::ximgproc::THINNING_ZHANGSUEN);
 
-    cv::Mat inside;
-    cv::distanceTransform(mask, inside, cv::DIST_L2, 3);
+    // Distance to the background, the image's own edge counting as
+    // background: ridges cut off by the frame end there without being minutiae.
+    cv::Mat framed, inside;
+    cv::copyMakeBorder(mask, framed, 1, 1, 1, 1, cv::BORDER_CONSTANT, cv::Scalar(0));
+    cv::distanceTransform(framed, inside, cv::DIST_L2, 3);
+    inside = inside(cv::Rect(1, 1, mask.cols, mask.rows));
     std::vector<vv_minutia> candidates;
     for (int y = 1; y < skeleton.rows - 1; ++y) {
         for (int x = 1; x < skeleton.cols - 1; ++x) {
             if (!skeleton.at<uchar>(y, x) || inside.at<float>(y, x) < kBorderMargin) continue;
-            const int cn = crossingNumber(skeleton, x, y);
+            const int cn = vigil::crossingNumber(skeleton, x, y);
             const int type = cn == 1 ? VV_MINUTIA_ENDING : cn == 3 ? VV_MINUTIA_BIFURCATION : 0;
             if (!type) continue;
             float angle = 0;
@@ -292,16 +276,7 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
             candidates.push_back(vv_minutia{float(x), float(y), angle, type, field.coherence.at<float>(y, x)});
         }
     }
-    // Close pairs are artefacts (spurs, bridges, broken ridges): drop both.
-    std::vector<bool> drop(candidates.size(), false);
-    for (size_t i = 0; i < candidates.size(); ++i) {
-        for (size_t j = i + 1; j < candidates.size(); ++j) {
-            if (std::hypot(candidates[i].x - candidates[j].x, candidates[i].y - candidates[j].y) < kPairDistance) drop[i] = drop[j] = true;
-        }
-    }
-    for (size_t i = 0; i < candidates.size(); ++i) {
-        if (!drop[i]) found.push_back(candidates[i]);
-    }
+    found = vigil::removeFalseMinutiae(skeleton, candidates, periods.period);
     out.features = vigil::qualityFeatures({norm, mask, field.coherence, ridges, periods.printBlocks, periods.measured,
                                            periods.period, found});
     out.quality = vigil::qualityScore(out.features);
@@ -329,6 +304,10 @@ extern "C" vv_status vv_fingerprint_extract(const uint8_t *bytes, size_t length,
             if (s == VV_OK) {
                 out->found = int32_t(found.size());
                 out->count = std::min(capacity, out->found);
+                if (out->count < out->found) {   // the most reliable fit
+                    std::stable_sort(found.begin(), found.end(),
+                                     [](const vv_minutia &a, const vv_minutia &b) { return a.reliability > b.reliability; });
+                }
                 std::copy(found.begin(), found.begin() + out->count, minutiae);
             }
             return s;

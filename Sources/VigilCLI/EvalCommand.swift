@@ -55,11 +55,12 @@ struct EvalFingersCommand: AsyncParsableCommand {
     @Argument(help: "Dataset folder.") var directory: String
     @Option(help: "Minutiae from 'templates' beside the images, or from the 'images' by Vigil's extractor.")
     var source = FingerEvaluation.Source.templates
+    @Option(help: "Also write every pair's score to this CSV file (first,second,genuine,score).") var scores: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            let r = try FingerEvaluation.run(directory: directory, source: source)
+            let r = try FingerEvaluation.run(directory: directory, source: source, scoresPath: scores)
             if json {
                 try? Output.json(r)
             } else {

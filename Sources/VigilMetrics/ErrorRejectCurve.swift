@@ -14,11 +14,11 @@ public struct ErrorRejectCurve: Sendable, Codable, Equatable {
     public let threshold: Float
     public let points: [Point]
 
-    /// `genuine` pairs name their two samples; a pair left out by a rejection
+    /// The genuine pairs among `pairs` count; a pair left out by a rejection
     /// is dropped, not counted as an error. Ties at the cut are rejected
     /// together, so a point may reject a little more than its share.
-    public init(genuine: [(score: Float, first: Int, second: Int)], quality: [Float], threshold: Float,
-                fractions: [Double] = [0, 0.05, 0.1, 0.2]) {
+    public init(pairs: [ScoredPair], quality: [Float], threshold: Float, fractions: [Double] = [0, 0.05, 0.1, 0.2]) {
+        let genuine = pairs.filter(\.genuine)
         self.threshold = threshold
         let ascending = quality.sorted()
         points = fractions.map { fraction in

@@ -35,13 +35,33 @@ public struct VerificationSummary: Sendable {
     /// Scores every unordered pair of labelled samples once; pairs with the
     /// same label are genuine, the others impostor.
     public static func allPairs<Label: Equatable>(_ labels: [Label], score: (Int, Int) -> Float) -> (genuine: [Float], impostor: [Float]) {
-        var genuine: [Float] = [], impostor: [Float] = []
+        let pairs = scoredPairs(labels, score: score)
+        return (pairs.filter(\.genuine).map(\.score), pairs.filter { !$0.genuine }.map(\.score))
+    }
+
+    /// Every unordered pair (first < second) with its score, in row order.
+    public static func scoredPairs<Label: Equatable>(_ labels: [Label], score: (Int, Int) -> Float) -> [ScoredPair] {
+        var pairs: [ScoredPair] = []
         for i in labels.indices {
             for j in labels.indices where j > i {
-                let s = score(i, j)
-                if labels[i] == labels[j] { genuine.append(s) } else { impostor.append(s) }
+                pairs.append(ScoredPair(first: i, second: j, genuine: labels[i] == labels[j], score: score(i, j)))
             }
         }
-        return (genuine, impostor)
+        return pairs
+    }
+}
+
+/// One compared pair of samples, by their indices.
+public struct ScoredPair: Sendable, Equatable {
+    public let first: Int
+    public let second: Int
+    public let genuine: Bool
+    public let score: Float
+
+    public init(first: Int, second: Int, genuine: Bool, score: Float) {
+        self.first = first
+        self.second = second
+        self.genuine = genuine
+        self.score = score
     }
 }

@@ -45,7 +45,8 @@ public enum FingerEvaluation {
     static let templateExtensions: Set<String> = ["iso", "ist", "ansi"]
     static let imageExtensions: Set<String> = ["tif", "tiff", "bmp", "png", "jpg", "jpeg", "webp"]
 
-    public static func run(directory: String, source: Source = .templates) throws(VigilError) -> FingerEvaluationReport {
+    /// `scoresPath`: where to write every pair's score as CSV (for DET curves and failure analysis).
+    public static func run(directory: String, source: Source = .templates, scoresPath: String? = nil) throws(VigilError) -> FingerEvaluationReport {
         let samples = try listSamples(directory, extensions: source == .templates ? templateExtensions : imageExtensions)
         let clock = ContinuousClock()
         let started = clock.now
@@ -55,23 +56,20 @@ public enum FingerEvaluation {
         let extracted = clock.now
         let matcher = CylinderMatcher()
         let workspace = CylinderMatcher.Workspace()
-        let scores = VerificationSummary.allPairs(samples.map(\.finger)) { i, j in
+        let pairs = VerificationSummary.scoredPairs(samples.map(\.finger)) { i, j in
             guard let a = templates[i], let b = templates[j] else { return -.infinity }
             return matcher.score(a, b, using: workspace)
         }
         let compared = clock.now
-        let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
+        let summary = VerificationSummary(genuine: pairs.filter(\.genuine).map(\.score), impostor: pairs.filter { !$0.genuine }.map(\.score))
         let failures = templates.filter { $0 == nil }.count
         let compareSeconds = ScreeningService.ms(compared - extracted) / 1000
         let qualities = enrolled.compactMap(\.quality).sorted()
         var errorReject: ErrorRejectCurve?
         if source == .images, let threshold = summary.thresholdAtFar["0.01"] {
-            let genuine = genuinePairs(samples.map(\.finger)) { i, j in
-                guard let a = templates[i], let b = templates[j] else { return -.infinity }
-                return matcher.score(a, b, using: workspace)
-            }
-            errorReject = ErrorRejectCurve(genuine: genuine, quality: enrolled.map { $0.quality ?? 0 }, threshold: threshold)
+            errorReject = ErrorRejectCurve(pairs: pairs, quality: enrolled.map { $0.quality ?? 0 }, threshold: threshold)
         }
+        if let scoresPath { try writeScores(pairs, samples: samples, to: scoresPath) }
         return FingerEvaluationReport(
             samples: samples.count, fingers: Set(samples.map(\.finger)).count,
             genuine: summary.genuineCount, impostor: summary.impostorCount,
@@ -105,13 +103,16 @@ public enum FingerEvaluation {
         return (template.cylinders.isEmpty ? nil : template, quality)
     }
 
-    /// Every genuine pair (same label), scored, with its two samples.
-    static func genuinePairs(_ labels: [String], score: (Int, Int) -> Float) -> [(score: Float, first: Int, second: Int)] {
-        var pairs: [(score: Float, first: Int, second: Int)] = []
-        for i in labels.indices {
-            for j in labels.indices where j > i && labels[j] == labels[i] { pairs.append((score(i, j), i, j)) }
+    /// `first,second,genuine,score`: the two samples' file names, 1 for a
+    /// genuine pair, and the score (-inf where a sample failed to enrol).
+    static func writeScores(_ pairs: [ScoredPair], samples: [Sample], to path: String) throws(VigilError) {
+        let name = { (i: Int) in (samples[i].path as NSString).lastPathComponent }
+        let lines = pairs.map { "\(name($0.first)),\(name($0.second)),\($0.genuine ? 1 : 0),\($0.score)" }
+        do {
+            try (["first,second,genuine,score"] + lines).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw VigilError(.invalidField, "cannot write the scores to \(path)")
         }
-        return pairs
     }
 
     struct Sample { let finger: String; let path: String }

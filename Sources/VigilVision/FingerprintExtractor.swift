@@ -31,8 +31,9 @@ public struct ExtractedFingerprint: Sendable {
 }
 
 public enum FingerprintExtractor {
-    /// More than any real print holds; extra minutiae would be noise.
-    static let capacity = 256
+    /// The most an ISO/IEC 19794-2 finger view holds (its count is one
+    /// byte); a noisy print with more keeps its most reliable.
+    static let capacity = 255
 
     /// Stateless and thread-safe (the shim keeps no state between calls).
     /// `dpi` nil reads the resolution the image states (500 when it states

@@ -143,7 +143,8 @@ typedef struct vv_fingerprint_result {
 } vv_fingerprint_result;
 
 /* Decodes a fingerprint image and extracts its minutiae into the caller's
- * array. Stateless and thread-safe. */
+ * array: all of them when they fit, else the `capacity` most reliable.
+ * Stateless and thread-safe. */
 vv_status vv_fingerprint_extract(const uint8_t *bytes, size_t length, const vv_fingerprint_options *options,
                                  vv_minutia *minutiae, int32_t capacity, vv_fingerprint_result *out,
                                  char *message, size_t message_capacity);
