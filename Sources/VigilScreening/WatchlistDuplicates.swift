@@ -17,8 +17,8 @@ public struct DuplicatePair: Sendable, Codable, Equatable {
 extension ScreeningService {
     /// Every entry's face templates searched against the watchlist (the same
     /// exact-rescored search a screening runs), in batches of probes. Fingers
-    /// are not compared here: all-against-all MCC is quadratic without the
-    /// prefilter (README, "Watchlist administration").
+    /// are not compared here: all against all is N²/2 MCC comparisons, minutes
+    /// for a large watchlist (README, "Watchlist administration").
     public func duplicates() async throws(VigilError) -> [DuplicatePair] {
         let snapshot = index.withLock { $0 }
         let matching = settings(snapshot)
