@@ -178,14 +178,19 @@ struct WatchlistCommand: AsyncParsableCommand {
     }
 
     struct Duplicates: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Pairs of entries whose faces match at or above their categories' thresholds.")
+        static let configuration = CommandConfiguration(
+            abstract: "Pairs of entries whose faces and fingers, fused as in a screening, reach their categories' thresholds.")
         @OptionGroup var shared: Shared
 
         func run() async throws {
             try await shared.run({ service throws(VigilError) in ["pairs": try await service.duplicates()] }, text: { value in
                 let pairs = value["pairs"] ?? []
-                return (pairs.map { String(format: "%.4f  %@ (%@)  %@ (%@)", $0.score, $0.first.uuidString, $0.firstCategory,
-                                          $0.second.uuidString, $0.secondCategory) } + ["\(pairs.count) pairs"]).joined(separator: "\n")
+                return (pairs.map { pair in
+                    let face = pair.score.map { String(format: "face %.4f", $0) } ?? "face -"
+                    let fingers = pair.fingerScores.keys.sorted().map { String(format: " %@ %.4f", $0, pair.fingerScores[$0]!) }.joined()
+                    return String(format: "%.3f  %@  %@ (%@)  %@ (%@)", pair.fusedScore, face + fingers, pair.first.uuidString, pair.firstCategory,
+                                  pair.second.uuidString, pair.secondCategory)
+                } + ["\(pairs.count) pairs"]).joined(separator: "\n")
             })
         }
     }

@@ -4,8 +4,8 @@ import Foundation
 /// rate at that score. The impostor tail is modelled as a Gaussian passing
 /// exactly through two measured operating points, so the calibration
 /// reproduces both (e.g. the thresholds at FMR 1% and 0.1%) and extrapolates
-/// smoothly beyond the data. Evidence from independent modalities adds up
-/// (the product of their false-match rates), which is the fusion rule.
+/// smoothly beyond the data. Evidence from independent modalities is
+/// combined by Fisher's method (`EvidenceCombination`).
 public struct ScoreCalibration: Sendable, Equatable, Codable {
     public let mean: Double
     public let deviation: Double

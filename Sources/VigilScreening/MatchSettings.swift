@@ -42,8 +42,9 @@ struct RankedSubject: Sendable {
 }
 
 /// The fusion rule: each modality's score becomes evidence (−log10 of its
-/// estimated false-match rate) and a subject's evidence is their sum, so a
-/// finger not enrolled for it counts neither for nor against it. A subject
+/// estimated false-match rate) and a subject's evidence combines them by
+/// Fisher's method, so a finger not enrolled for it counts neither for nor
+/// against it. A subject
 /// is a candidate when it reaches the evidence its category's face threshold
 /// implies and its entry has not expired at `now`. Pure: the live screening
 /// and the audit replay rank with the same code.
@@ -58,13 +59,24 @@ enum Fusion {
         evidence.compactMap { key, e -> RankedSubject? in
             guard let entry = state(key), entry.expiresAt.map({ $0 > now }) ?? true,
                   let category = settings.categories[entry.category] else { return nil }
-            let face = e.face.map(settings.faceCalibration.evidence) ?? 0
-            let total = e.fingers.values.reduce(face) { $0 + settings.fingerCalibration.evidence($1) }
-            guard total >= settings.faceCalibration.evidence(settings.threshold(of: category)) else { return nil }
+            let total = Fusion.evidence(e, settings: settings)
+            guard total >= required(category, settings: settings) else { return nil }
             return RankedSubject(key: key, category: category, evidence: e, fused: (total * 1000).rounded() / 1000)
         }
         .sorted { $0.fused != $1.fused ? $0.fused > $1.fused : $0.key < $1.key }
         .prefix(settings.maxCandidates)
         .map { $0 }
+    }
+
+    /// The fused evidence of what one subject matched: each modality's, by
+    /// Fisher's method (`EvidenceCombination`).
+    static func evidence(_ e: SubjectEvidence, settings: MatchSettings) -> Double {
+        let face = e.face.map { [settings.faceCalibration.evidence($0)] } ?? []
+        return EvidenceCombination.fisher(face + e.fingers.values.map(settings.fingerCalibration.evidence))
+    }
+
+    /// The evidence a candidate of `category` needs: what its face threshold implies.
+    static func required(_ category: WatchlistCategory, settings: MatchSettings) -> Double {
+        settings.faceCalibration.evidence(settings.threshold(of: category))
     }
 }

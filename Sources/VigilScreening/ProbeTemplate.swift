@@ -39,7 +39,7 @@ struct ProbeTemplate: Sendable, Codable, Equatable {
 /// The settings and software a screening ran with, recorded beside it.
 struct ReplayContext: Sendable, Codable, Equatable {
     /// Changes whenever matching or fusion would give other results.
-    static let algorithm = "vigil-match-1 (int8 superset + Float32 rescoring; bit MCC LSA-R; -log10 FMR fusion)"
+    static let algorithm = "vigil-match-2 (int8 superset + Float32 rescoring; bit MCC LSA-R; -log10 FMR evidence combined by Fisher's method)"
     var algorithm = ReplayContext.algorithm
     var settings: MatchSettings
     /// Model file name -> SHA-256.

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Testing
 @testable import VigilScreening
@@ -72,6 +73,30 @@ struct FingerScreeningTests {
         #expect(abs(try FingerTemplates.scale(157) - 500 / (157 * 2.54)) < 1e-6)
         #expect(try FingerTemplates.scale(197) == 1 && FingerTemplates.scale(0) == 1)
         #expect(throws: VigilError.self) { try FingerTemplates.scale(394) }
+    }
+
+    @Test("duplicates: an entry enrolled again under another name with only a finger is found by the finger")
+    func fingerDuplicates() async throws {
+        // Finger-only entries in the category checked at FMR 0.1%: every pair is compared, so the
+        // per-pair false-match rate decides how many strangers a duplicate search lists.
+        let service = try await makeService()
+        var ids: [Int: String] = [:]
+        func enroll(_ name: String, _ position: FingerPosition, _ bytes: [UInt8]) async throws -> String {
+            try await service.enroll(name: name, category: "discreet_check", faces: [],
+                                     fingers: [FingerSample(position: position, bytes: bytes)]).id.uuidString
+        }
+        for f in 101...110 { ids[f] = try await enroll("F\(f)", .rightIndex, try Self.finger(f, 1)) }
+        let alias = try await enroll("Alias", .rightIndex, try Self.finger(103, 2))
+        // Somebody else's finger (another database) at the same position, and an enrolled finger at another position.
+        _ = try await enroll("Stranger", .rightIndex, try Self.finger(101, 1, database: "DB2_B"))
+        _ = try await enroll("Other position", .leftIndex, try Self.finger(104, 2))
+        let pairs = try await service.duplicates()
+        #expect(pairs.count == 1, "\(pairs)")
+        let pair = try #require(pairs.first)
+        #expect(Set([pair.first, pair.second].map(\.uuidString)) == Set([alias, ids[103]!]))
+        #expect(pair.score == nil && pair.fingerScores.keys.sorted() == ["right_index"])
+        // The category's evidence (3, FMR 0.1%) plus log10 of the 78 pairs 13 entries make.
+        #expect(abs(pair.requiredScore - log10(78) - 3) < 0.1 && pair.fusedScore >= pair.requiredScore, "\(pair)")
     }
 
     @Test("a finger position not enrolled counts neither for nor against a candidate")

@@ -105,6 +105,8 @@ struct WatchlistAdministrationTests {
         #expect(pairs.count == 1)
         #expect(Set([pairs.first?.first, pairs.first?.second]) == Set([first.id, second.id]))
         #expect((pairs.first?.score ?? 0) >= (pairs.first?.threshold ?? 1))
+        #expect(pairs.first?.fingerScores.isEmpty == true)
+        #expect((pairs.first?.fusedScore ?? 0) >= (pairs.first?.requiredScore ?? 99))
     }
 
     @Test("invalid details are refused with their codes and store nothing")
