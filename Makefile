@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve test eval bench fuzz load clean
+.PHONY: all deps models build release serve test eval eval-fingers bench bench-fingers fuzz load clean
 
 all: test
 
@@ -39,6 +39,19 @@ eval: release
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/johns
 	$$($(RELEASE) --show-bin-path)/vigil eval faces ../shared/data/faces/lfw10 ../shared/data/faces/johns
+
+# Fingerprint accuracy quoted in the README: Vigil's extractor on all eight FVC databases,
+# then the matcher on the minutiae templates shipped with FVC2002.
+FVC = ../shared/data/fingerprints
+eval-fingers: release
+	@for db in FVC2002/DB1_B FVC2002/DB2_B FVC2002/DB3_B FVC2002/DB4_B FVC2000/DB1_B FVC2000/DB2_B FVC2000/DB3_B FVC2000/DB4_B; do \
+		echo "== $$db (images)"; $$($(RELEASE) --show-bin-path)/vigil eval fingers $(FVC)/$$db --source images || exit 1; done
+	@for db in DB1_B DB2_B DB3_B DB4_B; do \
+		echo "== FVC2002/$$db (shipped ISO minutiae)"; $$($(RELEASE) --show-bin-path)/vigil eval fingers $(FVC)/FVC2002/$$db --source templates || exit 1; done
+
+# Fingerprint matching speed quoted in the README (one core, against the plain baseline in the same run).
+bench-fingers: release
+	$$($(RELEASE) --show-bin-path)/vigil bench fingers --gallery 2000 --probes 20
 
 # Search speed figures quoted in the README (about 3 minutes; writes var/bench-1m.sqlite).
 bench: release
