@@ -62,7 +62,11 @@ struct CylinderSummary {
 
 /// A fingerprint's cylinders: the bit template the matcher compares.
 public struct CylinderTemplate: Sendable {
-    public let cylinders: [Cylinder]
+    /// How many cylinders (minutiae with enough neighbours and print around them).
+    public let count: Int
+    public var isEmpty: Bool { count == 0 }
+    /// The cylinders' minutiae, in cylinder order.
+    let minutiae: [FingerMinutia]
     public let parameters: CylinderParameters
     /// Every cylinder's bits then its mask, `bitWords + planeWords` words
     /// per cylinder (224 bytes by default), and per cylinder what the
@@ -84,6 +88,17 @@ public struct CylinderTemplate: Sendable {
                   parameters: parameters)
     }
 
+    /// The cylinders as values, rebuilt from the matcher's memory (the
+    /// template keeps each cylinder's bits once, in `words`).
+    public var cylinders: [Cylinder] {
+        let stride = parameters.bitWords + parameters.planeWords
+        return (0..<count).map { i in
+            let start = words + i * stride
+            return Cylinder(minutia: minutiae[i], bits: Array(UnsafeBufferPointer(start: start, count: parameters.bitWords)),
+                            mask: Array(UnsafeBufferPointer(start: start + parameters.bitWords, count: parameters.planeWords)))
+        }
+    }
+
     /// Storage form: a version byte (2: planes by section), the cylinder
     /// count, bit words and mask words per cylinder (UInt16 each), then per
     /// cylinder its minutia (x, y, direction as Float32) and its bits and
@@ -93,7 +108,7 @@ public struct CylinderTemplate: Sendable {
     public var serialized: [UInt8] {
         var out: [UInt8] = [2]
         func append<T: FixedWidthInteger>(_ v: T) { withUnsafeBytes(of: v.littleEndian) { out += $0 } }
-        append(UInt16(cylinders.count))
+        append(UInt16(count))
         append(UInt16(parameters.bitWords))
         append(UInt16(parameters.planeWords))
         for c in cylinders {
@@ -124,7 +139,8 @@ public struct CylinderTemplate: Sendable {
 
     private init(cylinders: [Cylinder], parameters: CylinderParameters) {
         self.parameters = parameters
-        self.cylinders = cylinders
+        count = cylinders.count
+        minutiae = cylinders.map(\.minutia)
         let words = cylinders.flatMap { $0.bits + $0.mask }
         packed = AlignedBuffer(count: words.count * MemoryLayout<UInt64>.stride)
         packed.raw.copyMemory(from: words, byteCount: words.count * MemoryLayout<UInt64>.stride)

@@ -54,7 +54,7 @@ public struct CylinderMatcher: Sendable {
     }
 
     public func score(_ a: CylinderTemplate, _ b: CylinderTemplate, using workspace: Workspace) -> Float {
-        let na = a.cylinders.count, nb = b.cylinders.count
+        let na = a.count, nb = b.count
         guard na > 0, nb > 0 else { return 0 }
         // The templates' raw memory is read through pointers below.
         return withExtendedLifetime((a, b)) {
@@ -85,7 +85,7 @@ public struct CylinderMatcher: Sendable {
     static func localSimilarities(_ a: CylinderTemplate, _ b: CylinderTemplate, minimumCommon: Int, maxDirection: Float,
                                   _ w: Workspace) -> Int {
         let p = a.parameters
-        w.prepare(rows: a.cylinders.count, columns: b.cylinders.count, cells: p.bitWords * 64)
+        w.prepare(rows: a.count, columns: b.count, cells: p.bitWords * 64)
         // The default cylinders' shape is known at compile time, so their loops unroll.
         return p.planeWords == 4 && p.sections == 6
             ? rows(a, b, shape: DefaultShape(), minimumCommon: minimumCommon, maxDirection: maxDirection, w)
@@ -97,7 +97,7 @@ public struct CylinderMatcher: Sendable {
                                                    maxDirection: Float, _ w: Workspace) -> Int {
         let planeWords = shape.planeWords, sections = shape.sections
         let bitWords = planeWords &* sections, stride = bitWords &+ planeWords
-        let na = a.cylinders.count, nb = b.cylinders.count
+        let na = a.count, nb = b.count
         let minimum = Int32(minimumCommon)
         let (pa, pb, summaryA, summaryB) = (a.words, b.words, a.summaries, b.summaries)
         let (keys, roots, whole) = (w.keys.pointer, UnsafePointer(w.roots.pointer), w.columns.pointer)

@@ -13,13 +13,14 @@ public struct ReferenceCylinderMatcher: Sendable {
 
     public func score(_ a: CylinderTemplate, _ b: CylinderTemplate) -> Float {
         let p = parameters
-        let na = a.cylinders.count, nb = b.cylinders.count
+        let (cylindersA, cylindersB) = (a.cylinders, b.cylinders)
+        let na = cylindersA.count, nb = cylindersB.count
         guard na > 0, nb > 0 else { return 0 }
         let minimumCommon = p.minimumCommon(a.parameters)
         var candidates: [(similarity: Float, a: Int, b: Int)] = []
         for i in 0..<na {
             for j in 0..<nb {
-                let ca = a.cylinders[i], cb = b.cylinders[j]
+                let ca = cylindersA[i], cb = cylindersB[j]
                 guard abs(Angle.difference(ca.minutia.direction, cb.minutia.direction)) <= p.maxDirectionDifference else { continue }
                 let s = Self.similarity(ca, cb, minimumCommon: minimumCommon)
                 if s > 0 { candidates.append((s, i, j)) }
@@ -40,8 +41,8 @@ public struct ReferenceCylinderMatcher: Sendable {
             var rho = [[Float]](repeating: [Float](repeating: 0, count: n), count: n)
             for t in 0..<n {
                 for k in 0..<n where k != t {
-                    rho[t][k] = compatibility(a.cylinders[pairs[t].a].minutia, a.cylinders[pairs[k].a].minutia,
-                                              b.cylinders[pairs[t].b].minutia, b.cylinders[pairs[k].b].minutia)
+                    rho[t][k] = compatibility(cylindersA[pairs[t].a].minutia, cylindersA[pairs[k].a].minutia,
+                                              cylindersB[pairs[t].b].minutia, cylindersB[pairs[k].b].minutia)
                 }
             }
             for _ in 0..<p.relaxationRounds {

@@ -32,7 +32,7 @@ enum FingerCapture {
             throw VigilError(.invalidTemplate, "\(field): \(error.message)")
         }
         let template = CylinderTemplate(minutiae: minutiae)
-        guard !template.cylinders.isEmpty else {
+        guard !template.isEmpty else {
             throw VigilError(.qualityInsufficient, "\(field): too few minutiae to compare")
         }
         return (record, template)

@@ -100,7 +100,7 @@ public enum FingerEvaluation {
             minutiae = print.minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }
         }
         let template = CylinderTemplate(minutiae: minutiae)
-        return (template.cylinders.isEmpty ? nil : template, quality)
+        return (template.isEmpty ? nil : template, quality)
     }
 
     /// `first,second,genuine,score`: the two samples' file names, 1 for a

@@ -25,7 +25,7 @@ struct CylinderMatcherTests {
         let minutiae = Self.print(40, seed: 1)
         let matcher = CylinderMatcher()
         let a = CylinderTemplate(minutiae: minutiae)
-        #expect(!a.cylinders.isEmpty)
+        #expect(!a.isEmpty)
         let itself = matcher.score(a, a)
         let moved = matcher.score(a, CylinderTemplate(minutiae: Self.moved(minutiae, angle: 0.4, dx: 30, dy: -20)))
         let other = matcher.score(a, CylinderTemplate(minutiae: Self.print(40, seed: 2)))
@@ -77,9 +77,9 @@ struct CylinderMatcherTests {
     @Test("too few minutiae give no cylinders and a zero score")
     func degenerate() {
         let lonely = CylinderTemplate(minutiae: [FingerMinutia(x: 100, y: 100, direction: 0)])
-        #expect(lonely.cylinders.isEmpty)
+        #expect(lonely.isEmpty)
         #expect(CylinderMatcher().score(lonely, CylinderTemplate(minutiae: Self.print(30, seed: 4))) == 0)
-        #expect(CylinderTemplate(minutiae: []).cylinders.isEmpty)
+        #expect(CylinderTemplate(minutiae: []).isEmpty)
     }
 }
 
@@ -117,7 +117,7 @@ struct CylinderSerializationTests {
         let a = CylinderTemplate(minutiae: CylinderMatcherTests.print(35, seed: 11))
         let b = CylinderTemplate(minutiae: CylinderMatcherTests.print(42, seed: 12))
         let restored = try #require(CylinderTemplate(serialized: a.serialized))
-        #expect(restored.cylinders.count == a.cylinders.count)
+        #expect(restored.count == a.count && restored.cylinders.map(\.bits) == a.cylinders.map(\.bits))
         let matcher = CylinderMatcher()
         #expect(matcher.score(restored, b) == matcher.score(a, b))
         #expect(matcher.score(restored, a) == matcher.score(a, a))
