@@ -66,10 +66,11 @@ struct EvalFingersCommand: AsyncParsableCommand {
             } else {
                 func pct(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
                 print("""
-                    samples \(r.samples), fingers \(r.fingers), genuine pairs \(r.genuine), impostor pairs \(r.impostor)
+                    images \(r.images), fingers \(r.identities), genuine pairs \(r.genuine), impostor pairs \(r.impostor)
                     FTE \(pct(r.fte)) (\(r.fteCount); counted as errors)
                     EER \(pct(r.eer)); FMR100 \(pct(r.fmr100)); FMR1000 \(pct(r.fmr1000)); ZeroFMR \(pct(r.zeroFmr))
-                    \(String(format: "%.2f ms per template, %.0f compares/s (one core)", r.msPerTemplate, r.comparesPerSecond))
+                    at the default threshold \(String(format: "%.4f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))
+                    \(String(format: "%.2f ms per image (reading, extraction, cylinders; one core), %.0f compares/s (one core)", r.msPerImage, r.comparesPerSecond))
                     source: \(r.source)
                     """)
                 if let median = r.qualityMedian, let lowest = r.qualityMinimum {

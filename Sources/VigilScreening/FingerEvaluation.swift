@@ -10,9 +10,13 @@ import VigilVision
 /// sample that enrolment would refuse (no usable cylinder; for images also
 /// fewer minutiae or lower quality than capture accepts) is a failure to
 /// enrol and counts as an error in every genuine pair.
+/// Its JSON carries the keys of `vigil eval faces` (an image is a sample,
+/// an identity a finger, the default threshold the finger score at FMR 1%
+/// that fusion is calibrated on) plus `fmr100`, `fmr1000`, `zero_fmr` and
+/// the fingerprint-only figures.
 public struct FingerEvaluationReport: Sendable, Codable {
-    public let samples: Int
-    public let fingers: Int
+    public let images: Int
+    public let identities: Int
     public let genuine: Int
     public let impostor: Int
     public let fte: Double
@@ -24,7 +28,12 @@ public struct FingerEvaluationReport: Sendable, Codable {
     public let zeroFmr: Double
     public let tarAtFar: [String: Double]
     public let thresholdAtFar: [String: Float]
-    public let msPerTemplate: Double
+    public let fmrAtDefaultThreshold: Double
+    public let fnmrAtDefaultThreshold: Double
+    public let defaultThreshold: Float
+    /// Reading, extracting (images) and building the cylinders, one core.
+    public let msPerImage: Double
+    public let score: String
     public let comparesPerSecond: Double
     public let source: String
     /// Images only: quality scores (median, lowest) and the error versus
@@ -70,14 +79,18 @@ public enum FingerEvaluation {
             errorReject = ErrorRejectCurve(pairs: pairs, quality: enrolled.map { $0.quality ?? 0 }, threshold: threshold)
         }
         if let scoresPath { try writeScores(pairs, samples: samples, to: scoresPath) }
+        let defaultThreshold = ServiceConfiguration().fingerCalibration.score(atFalseMatchRate: 0.01)
         return FingerEvaluationReport(
-            samples: samples.count, fingers: Set(samples.map(\.finger)).count,
+            images: samples.count, identities: Set(samples.map(\.finger)).count,
             genuine: summary.genuineCount, impostor: summary.impostorCount,
             fte: Double(failures) / Double(max(1, samples.count)), fteCount: failures,
             eer: summary.eer, eerThreshold: summary.eerThreshold,
             fmr100: 1 - (summary.tarAtFar["0.01"] ?? 0), fmr1000: 1 - (summary.tarAtFar["0.001"] ?? 0), zeroFmr: summary.zeroFmr,
             tarAtFar: summary.tarAtFar, thresholdAtFar: summary.thresholdAtFar,
-            msPerTemplate: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
+            fmrAtDefaultThreshold: summary.rates.falseMatchRate(at: defaultThreshold),
+            fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold), defaultThreshold: defaultThreshold,
+            msPerImage: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
+            score: "bit-based Minutia Cylinder-Code, LSA with relaxation",
             comparesPerSecond: Double(summary.genuineCount + summary.impostorCount) / max(compareSeconds, 1e-9),
             source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images",
             qualityMedian: qualities.isEmpty ? nil : qualities[qualities.count / 2], qualityMinimum: qualities.first,

@@ -10,7 +10,7 @@ struct FingerEvaluationTests {
     @Test("MCC on the shipped ISO minutiae: every pair counted, EER below NBIS", arguments: ["DB1_B", "DB2_B", "DB3_B", "DB4_B"])
     func fvc2002(database: String) throws {
         let report = try FingerEvaluation.run(directory: TestData.url("fingerprints/FVC2002/\(database)").path)
-        #expect(report.samples == 80 && report.fingers == 10)
+        #expect(report.images == 80 && report.identities == 10)
         #expect(report.genuine == 280 && report.impostor == 2880)
         #expect(report.fteCount == 0)
         #expect(report.eer < Self.nbis[database]!, "\(database): EER \(report.eer)")
