@@ -222,14 +222,13 @@ bool direction(const cv::Mat &skeleton, int x, int y, int type, float &angle) {
 vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_options &options,
                   std::vector<vv_minutia> &found, vv_fingerprint_result &out) {
     cv::Mat grey;
+    vv_image_info info{};
     const uint64_t maxPixels = options.max_pixels ? options.max_pixels : 40'000'000;
-    vv_status s = vigil::decode_image(bytes, length, maxPixels, cv::IMREAD_GRAYSCALE, grey);
+    vv_status s = vigil::decode_image(bytes, length, maxPixels, cv::IMREAD_GRAYSCALE, grey, &info);
     if (s != VV_OK) return s;
     out.image_width = grey.cols;
     out.image_height = grey.rows;
     if (options.dpi != 0 && (options.dpi < 300 || options.dpi > 600)) return VV_ERR_INVALID_ARGUMENT;
-    vv_image_info info{};
-    vv_image_probe(bytes, length, &info);   // succeeded inside decode_image
     // 72 and 96 ppi are what image software writes when it knows no resolution.
     const int dpi = options.dpi ? options.dpi : info.ppi >= 150 ? info.ppi : 500;
     if (dpi < 300 || dpi > 600) return VV_ERR_RESOLUTION;

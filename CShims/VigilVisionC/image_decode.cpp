@@ -7,10 +7,11 @@
 namespace vigil {
 
 vv_status decode_image(const uint8_t *bytes, size_t length, uint64_t max_pixels,
-                       int imread_flags, cv::Mat &out) {
+                       int imread_flags, cv::Mat &out, vv_image_info *probed) {
     vv_image_info info{};
     vv_status s = vv_image_probe(bytes, length, &info);
     if (s != VV_OK) return s;
+    if (probed) *probed = info;
     if (uint64_t(info.width) * uint64_t(info.height) > max_pixels) return VV_ERR_TOO_MANY_PIXELS;
     // imdecode wants a Mat header over the bytes; it does not modify them.
     const cv::Mat raw(1, int(length), CV_8UC1, const_cast<uint8_t *>(bytes));

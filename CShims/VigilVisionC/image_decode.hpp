@@ -8,9 +8,10 @@
 namespace vigil {
 
 // Probes the header (format allow-list, pixel limit, truncation), then decodes.
-// imread_flags is a cv::ImreadModes value (IMREAD_COLOR for faces).
+// imread_flags is a cv::ImreadModes value (IMREAD_COLOR for faces). `probed`,
+// when given, receives what the header said (its stated resolution, say).
 vv_status decode_image(const uint8_t *bytes, size_t length, uint64_t max_pixels,
-                       int imread_flags, cv::Mat &out);
+                       int imread_flags, cv::Mat &out, vv_image_info *probed = nullptr);
 
 // Copies a message into a caller buffer, always NUL-terminated.
 void write_message(char *buffer, size_t capacity, const char *text);

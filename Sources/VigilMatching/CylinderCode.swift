@@ -23,10 +23,15 @@ public struct CylinderParameters: Sendable {
     var planeWords: Int { (cells * cells + 63) / 64 }
     var bitWords: Int { planeWords * sections }
 
+    /// Cell (i, j)'s centre relative to the minutia, before rotation.
+    func cellCentre(_ i: Int, _ j: Int) -> (u: Float, v: Float) {
+        let cellSize = 2 * radius / Float(cells)
+        return ((Float(i) - Float(cells - 1) / 2) * cellSize, (Float(j) - Float(cells - 1) / 2) * cellSize)
+    }
+
     /// Whether cell (i, j)'s centre lies inside the cylinder's radius.
     func insideRadius(_ i: Int, _ j: Int) -> Bool {
-        let cellSize = 2 * radius / Float(cells)
-        let u = (Float(i) - Float(cells - 1) / 2) * cellSize, v = (Float(j) - Float(cells - 1) / 2) * cellSize
+        let (u, v) = cellCentre(i, j)
         return u * u + v * v <= radius * radius
     }
 
@@ -158,7 +163,6 @@ public struct CylinderTemplate: Sendable {
 
     private static func cylinder(for index: Int, in minutiae: [FingerMinutia], hull: ConvexHull, _ p: CylinderParameters) -> Cylinder? {
         let m = minutiae[index]
-        let cellSize = 2 * p.radius / Float(p.cells)
         let sectionSize = 2 * Float.pi / Float(p.sections)
         let (s, c) = (sin(m.direction), cos(m.direction))
         let reach = 3 * p.sigmaS
@@ -183,8 +187,7 @@ public struct CylinderTemplate: Sendable {
         for i in 0..<p.cells {
             for j in 0..<p.cells {
                 guard p.insideRadius(i, j) else { continue }
-                let u = (Float(i) - Float(p.cells - 1) / 2) * cellSize
-                let v = (Float(j) - Float(p.cells - 1) / 2) * cellSize
+                let (u, v) = p.cellCentre(i, j)
                 insideRadius += 1
                 let cx = m.x + u * c - v * s, cy = m.y + u * s + v * c
                 guard hull.distance(to: SIMD2(cx, cy)) <= p.omega else { continue }
