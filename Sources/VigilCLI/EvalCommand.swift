@@ -6,7 +6,7 @@ extension FingerEvaluation.Source: ExpressibleByArgument {}
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Measure accuracy on labelled data.",
-                                                    subcommands: [EvalFacesCommand.self, EvalFingersCommand.self])
+                                                    subcommands: [EvalFacesCommand.self, EvalIdentificationCommand.self, EvalFingersCommand.self])
 }
 
 struct EvalFacesCommand: AsyncParsableCommand {
@@ -16,12 +16,15 @@ struct EvalFacesCommand: AsyncParsableCommand {
 
     @Argument(help: "Dataset folder(s); identities are sub-folder names.") var directories: [String]
     @Flag(help: "Print the report as JSON.") var json = false
+    @Flag(help: "Also report each recognizer alone (dlib, FaceNet) beside the fused score.") var components = false
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
             let pipeline = try FacePipeline(configuration: common.configuration())
-            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: common.threshold ?? ServiceConfiguration.defaultMatchThreshold)
+            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline,
+                                                      threshold: common.threshold ?? ServiceConfiguration.defaultMatchThreshold,
+                                                      components: components)
             if json {
                 try? Output.json(report)
             } else {
@@ -43,7 +46,51 @@ struct EvalFacesCommand: AsyncParsableCommand {
         lines.append("at the default threshold \(String(format: "%.3f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
         lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
         lines.append("score: \(r.score)")
+        for (name, c) in (r.components ?? [:]).sorted(by: { $0.key < $1.key }) {
+            lines.append(String(format: "%@: EER %@, TAR %@ at FAR 1%%, %@ at FAR 0.1%%; impostor mean %.4f, spread %.4f",
+                                name, pct(c.eer), pct(c.tarAtFar["0.01"] ?? 0), pct(c.tarAtFar["0.001"] ?? 0),
+                                c.impostorMean, c.impostorSpread))
+        }
         return lines.joined(separator: "\n")
+    }
+}
+
+struct EvalIdentificationCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "identification",
+        abstract: "Open-set 1:N face identification (FNIR at FPIR, rank-1/10) on folders of identities.",
+        discussion: """
+            Identities are ordered by the SHA-256 of their name; every other identity with more than K images \
+            is enrolled (first K images to the gallery, the rest mated probes), the others give non-mated \
+            probes; identities with K images or fewer are enrolled. Distractor folders add gallery identities.
+            """)
+
+    @Argument(help: "Dataset folder(s); identities are sub-folder names.") var directories: [String]
+    @Option(help: "Folder of extra gallery identities (repeatable).") var distractors: [String] = []
+    @Option(help: "Gallery photos per enrolled identity (K).") var galleryPerIdentity = 1
+    @Option(help: "Write a DET curve (FNIR against FPIR, log axes) to this SVG file.") var plot: String?
+    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let pipeline = try FacePipeline(configuration: common.configuration())
+            let r = try await IdentificationEvaluation.run(directories: directories, distractors: distractors,
+                                                           galleryPerIdentity: galleryPerIdentity, pipeline: pipeline, plotPath: plot)
+            if json {
+                try? Output.json(r)
+            } else {
+                func pct(_ x: Double) -> String { String(format: "%.2f%%", x * 100) }
+                print("gallery \(r.gallery) identities (\(r.galleryTemplates) templates, up to \(r.galleryPerIdentity) each), mated probes \(r.matedProbes), non-mated probes \(r.nonmatedProbes)")
+                print("FTE \(pct(r.fte)) (counted as errors)")
+                for key in r.fnirAtFpir.keys.sorted(by: >) {
+                    print("FNIR at FPIR \(key): \(pct(r.fnirAtFpir[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFpir[key] ?? 0)))")
+                }
+                print("rank-1 \(pct(r.rank1)), rank-10 \(pct(r.rank10))")
+                print(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
+                print("score: \(r.score)")
+            }
+        }
     }
 }
 

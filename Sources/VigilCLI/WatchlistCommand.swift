@@ -141,7 +141,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-category", abstract: "Create or change a category (a versioned event).")
         @Argument(help: "Category name (a-z, 0-9, _).") var name: String
         @Option(help: "What the category means.") var description: String
-        @Option(help: "Face threshold (cosine), e.g. 0.898.") var threshold: Float
+        @Option(help: "Face threshold (fused score), e.g. 0.845.") var threshold: Float
         @Option(help: "Officers who must confirm a hit (1 or 2).") var confirmations = 1
         @Option(help: "Action text shown to the officer.") var action: String
         @Flag(help: "A protective category (missing persons, victims).") var protective = false

@@ -15,6 +15,9 @@ struct Routes {
         let entries: Int?
         let faceTemplates: Int?
         let fingerTemplates: Int?
+        /// The recognizer screenings use, and stored templates of any other (not searched).
+        var faceModel: String?
+        var faceTemplatesOfOtherModels: Int?
     }
 
     struct AdjudicationRequest: Decodable {
@@ -50,7 +53,9 @@ struct Routes {
         }
         let status = service.watchlistStatus
         return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
-                                        faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates))
+                                        faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates,
+                                        faceModel: service.faceModelName,
+                                        faceTemplatesOfOtherModels: service.faceTemplatesOfOtherModels))
     }
 
     static func screeningID(_ context: BasicRequestContext) throws(VigilError) -> UUID {

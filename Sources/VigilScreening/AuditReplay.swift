@@ -71,33 +71,55 @@ extension ScreeningService {
             }
             fingers.append((position, CylinderTemplate(minutiae: minutiae)))
         }
-        let (evidence, _) = try await collectEvidence(face: probe.faceVector, fingers: fingers, in: snapshot, settings: context.settings)
-        let ids = try await entryIDs(Array(evidence.keys))
         let states = watchlist?.states ?? [:]
         let now = VigilJSON.parseDate(record.recordedAt) ?? Date()
-        let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
-
-        let replayed = ranked.map { (ids[$0.key], $0) }
-        let decision: ScreeningResult.Decision = ranked.isEmpty ? .noHit : .reviewRequired
+        // The subject with its fingers, then every other face on its own, as the screening ran.
+        let subject = try await rank(face: probe.faceVector, fingers: fingers, snapshot: snapshot, context: context,
+                                     states: states, now: now)
+        var others: [[(UUID?, RankedSubject)]] = []
+        for vector in probe.otherFaceVectors {
+            others.append(vector == nil ? [] : try await rank(face: vector, fingers: [], snapshot: snapshot, context: context,
+                                                              states: states, now: now))
+        }
+        let subjectUsable = probe.faceVector != nil || !fingers.isEmpty
+        let decision = ScreeningResult.Decision(subjectUsable: subjectUsable,
+                                                anyCandidate: !subject.isEmpty || others.contains { !$0.isEmpty })
+        let recordedOthers = (recorded.otherFaces ?? []).map(\.candidates)
         var problem: String?
         if decision != recorded.decision {
             problem = "decision \(recorded.decision.rawValue) became \(decision.rawValue)"
-        } else if replayed.map(\.0) != recorded.candidates.map(\.entryId) {
-            problem = "candidates differ"
+        } else if recordedOthers.count != others.count {
+            problem = "other faces differ"
         } else {
-            for (candidate, (_, subject)) in zip(recorded.candidates, replayed) where !Self.sameScores(candidate, subject) {
-                problem = "scores of entry \(candidate.entryId.uuidString) differ"
-                break
-            }
+            problem = Self.difference(recorded.candidates, subject)
+                ?? zip(recordedOthers, others).lazy.compactMap { Self.difference($0, $1) }.first
         }
         guard let problem else { return nil }
         if context.models != modelDigests || context.algorithm != ReplayContext.algorithm { return "model changed: \(problem)" }
         var erased: [UUID] = []
-        for id in recorded.candidates.map(\.entryId) {
+        for id in (recorded.candidates + (recorded.otherFaces ?? []).flatMap(\.candidates)).map(\.entryId) {
             do { _ = try await store.entry(id: id) } catch .entryNotFound { erased.append(id) } catch { throw storageFailure(error, "replay") }
         }
         if !erased.isEmpty { return "watchlist templates erased (entry \(erased[0].uuidString) removed): \(problem)" }
         return "result differs: \(problem)"
+    }
+
+    /// One face's (or the subject's) candidates re-ranked as the screening ranked them.
+    private func rank(face: [Float]?, fingers: [(FingerPosition, CylinderTemplate)], snapshot: WatchlistIndex,
+                      context: ReplayContext, states: [UUID: Fusion.EntryState], now: Date) async throws(VigilError) -> [(UUID?, RankedSubject)] {
+        let (evidence, _) = try await collectEvidence(face: face, fingers: fingers, in: snapshot, settings: context.settings)
+        let ids = try await entryIDs(Array(evidence.keys))
+        let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
+        return ranked.map { (ids[$0.key], $0) }
+    }
+
+    /// How recorded candidates differ from replayed ones, or nil when they agree.
+    private static func difference(_ recorded: [ScreeningResult.Candidate], _ replayed: [(UUID?, RankedSubject)]) -> String? {
+        guard replayed.map(\.0) == recorded.map(\.entryId) else { return "candidates differ" }
+        for (candidate, (_, subject)) in zip(recorded, replayed) where !sameScores(candidate, subject) {
+            return "scores of entry \(candidate.entryId.uuidString) differ"
+        }
+        return nil
     }
 
     private static func sameScores(_ c: ScreeningResult.Candidate, _ s: RankedSubject) -> Bool {

@@ -27,6 +27,17 @@ public struct FaceEvaluationReport: Sendable, Codable {
     public let defaultThreshold: Float
     public let msPerImage: Double
     public let score: String
+    /// Each recognizer alone and fused, on the same enrolled images (`--components`).
+    public let components: [String: ComponentSummary]?
+}
+
+/// One recognizer's figures inside a face evaluation, and the spread of its
+/// impostor scores (what `FaceTemplateModel` weighs the recognizers by).
+public struct ComponentSummary: Sendable, Codable {
+    public let eer: Double
+    public let tarAtFar: [String: Double]
+    public let impostorMean: Double
+    public let impostorSpread: Double
 }
 
 public enum FaceEvaluation {
@@ -34,37 +45,45 @@ public enum FaceEvaluation {
 
     struct Sample {
         let identity: String
-        let vector: [Float]?   // nil: failed to enrol
+        let face: DetectedFace?   // nil: failed to enrol
+        var vector: [Float]? { face?.template }
     }
 
     /// Runs the evaluation over one or more dataset folders; identities are the sub-folder names.
-    public static func run(directories: [String], pipeline: FacePipeline, threshold: Float) async throws(VigilError) -> FaceEvaluationReport {
+    public static func run(directories: [String], pipeline: FacePipeline, threshold: Float,
+                           components: Bool = false) async throws(VigilError) -> FaceEvaluationReport {
         let files = try listImages(directories)
         let started = ContinuousClock.now
-        let images = try files.map { file throws(VigilError) in try ImageFile.read(file.path) }
-        let samples = await withTaskGroup(of: (Int, Sample).self) { group in
-            for (number, file) in files.enumerated() {
-                group.addTask {
-                    let vector = await enrolmentDescriptor(images[number], pipeline: pipeline)
-                    return (number, Sample(identity: file.identity, vector: vector))
-                }
-            }
-            var ordered = [Sample?](repeating: nil, count: files.count)
-            for await (number, sample) in group { ordered[number] = sample }
-            return ordered.compactMap { $0 }
-        }
+        let faces = try await enrolAll(files.map(\.path), pipeline: pipeline)
+        let samples = zip(files, faces).map { Sample(identity: $0.identity, face: $1) }
         let elapsed = ContinuousClock.now - started
-        return report(samples, elapsed: elapsed, defaultThreshold: threshold)
+        return report(samples, elapsed: elapsed, defaultThreshold: threshold, components: components)
+    }
+
+    /// Each image's subject as an enrolment would take it (detection, quality
+    /// policy, template), in input order; nil where the image fails to enrol.
+    static func enrolAll(_ paths: [String], pipeline: FacePipeline) async throws(VigilError) -> [DetectedFace?] {
+        let images = try paths.map { path throws(VigilError) in try ImageFile.read(path) }
+        return await withTaskGroup(of: (Int, DetectedFace?).self) { group in
+            for (number, bytes) in images.enumerated() {
+                group.addTask { (number, await enrolledFace(bytes, pipeline: pipeline)) }
+            }
+            var ordered = [DetectedFace?](repeating: nil, count: images.count)
+            for await (number, face) in group { ordered[number] = face }
+            return ordered
+        }
     }
 
     /// Nil when the image fails to enrol, for whatever reason.
-    static func enrolmentDescriptor(_ bytes: [UInt8], pipeline: FacePipeline) async -> [Float]? {
-        guard let analysis = try? await pipeline.analyze(bytes, field: "image") else { return nil }
-        return try? pipeline.enrolmentVector(analysis, field: "image")
+    static func enrolledFace(_ bytes: [UInt8], pipeline: FacePipeline) async -> DetectedFace? {
+        guard let analysis = try? await pipeline.analyze(bytes, field: "image"),
+              (try? pipeline.enrolmentVector(analysis, field: "image")) != nil else { return nil }
+        return analysis.face
     }
 
-    static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float) -> FaceEvaluationReport {
-        let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(samples[$0].vector, samples[$1].vector) }
+    static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float, components: Bool = false) -> FaceEvaluationReport {
+        let vectors = samples.map(\.vector)
+        let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
         let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
         let failures = samples.filter { $0.vector == nil }.count
         return FaceEvaluationReport(
@@ -77,7 +96,26 @@ public enum FaceEvaluation {
             fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold),
             defaultThreshold: defaultThreshold,
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
-            score: "cosine similarity of L2-normalised 128-d dlib ResNet descriptors")
+            score: "weighted mean of the cosine similarities of dlib ResNet and FaceNet (\(FaceTemplateModel.current.name))",
+            components: components ? componentSummaries(samples) : nil)
+    }
+
+    static func componentSummaries(_ samples: [Sample]) -> [String: ComponentSummary] {
+        let views: [(String, (DetectedFace) -> [Float])] = [
+            ("dlib", \.descriptor), ("facenet", \.facenetDescriptor), ("fused", \.template),
+        ]
+        var out: [String: ComponentSummary] = [:]
+        for (name, view) in views {
+            let vectors = samples.map { $0.face.map(view) }
+            let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
+            let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
+            let enrolled = scores.impostor.filter(\.isFinite).map(Double.init)
+            let mean = enrolled.reduce(0, +) / Double(max(1, enrolled.count))
+            let variance = enrolled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, enrolled.count - 1))
+            out[name] = ComponentSummary(eer: summary.eer, tarAtFar: summary.tarAtFar,
+                                         impostorMean: mean, impostorSpread: variance.squareRoot())
+        }
+        return out
     }
 
     static func similarity(_ a: [Float]?, _ b: [Float]?) -> Float {

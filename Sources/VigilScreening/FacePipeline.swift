@@ -4,7 +4,7 @@ import VigilVision
 /// The face path shared by enrolment, screening and evaluation: analysis
 /// through the engine pool, then the quality policy and the descriptor.
 public final class FacePipeline: Sendable {
-    public static let descriptorDimension = 128
+    public static let descriptorDimension = FaceTemplateModel.current.dimension
 
     public let policy: FaceQualityPolicy
     private let analyzer: FaceAnalyzer
@@ -19,9 +19,10 @@ public final class FacePipeline: Sendable {
         }
     }
 
-    public func analyze(_ bytes: [UInt8], field: String, priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError) -> FaceAnalysis {
+    public func analyze(_ bytes: [UInt8], field: String, maxFaces: Int = 1,
+                        priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError) -> FaceAnalysis {
         do {
-            return try await analyzer.analyze(bytes, priority: priority)
+            return try await analyzer.analyze(bytes, maxFaces: maxFaces, priority: priority)
         } catch {
             throw VigilError(error, field: field)
         }
@@ -56,7 +57,7 @@ public final class FacePipeline: Sendable {
             throw VigilError(.qualityInsufficient, "\(field): \(shortfalls.map(\.rawValue).joined(separator: ", "))")
         }
         do {
-            return try UnitVector.normalized(face.descriptor, dimension: Self.descriptorDimension)
+            return try UnitVector.normalized(face.template, dimension: Self.descriptorDimension)
         } catch {
             throw VigilError(.internalError, "\(field): the face descriptor is not usable")
         }

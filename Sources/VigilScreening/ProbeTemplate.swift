@@ -6,22 +6,31 @@ import Foundation
 struct ProbeTemplate: Sendable, Codable, Equatable {
     var face: Data?
     var fingers: [String: Data]
+    /// The other faces searched, in the order of the result's `other_faces`
+    /// (nil: none; records from before multi-face screening have none).
+    var otherFaces: [Data?]?
 
-    init(face: [Float]?, fingers: [(FingerPosition, [UInt8])]) {
-        self.face = face.map { vector in
-            var data = Data(capacity: vector.count * 4)
-            for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-            return data
-        }
+    init(face: [Float]?, fingers: [(FingerPosition, [UInt8])], otherFaces: [[Float]?] = []) {
+        self.face = face.map(Self.encode)
         self.fingers = Dictionary(fingers.map { ($0.0.rawValue, Data($0.1)) }) { a, _ in a }
+        self.otherFaces = otherFaces.isEmpty ? nil : otherFaces.map { $0.map(Self.encode) }
     }
 
-    var isEmpty: Bool { face == nil && fingers.isEmpty }
+    var isEmpty: Bool { face == nil && fingers.isEmpty && (otherFaces ?? []).allSatisfy { $0 == nil } }
 
-    var faceVector: [Float]? {
-        guard let face, face.count % 4 == 0 else { return nil }
-        return face.withUnsafeBytes { raw in
-            (0..<face.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
+    var faceVector: [Float]? { face.flatMap(Self.decode) }
+    var otherFaceVectors: [[Float]?] { (otherFaces ?? []).map { $0.flatMap(Self.decode) } }
+
+    private static func encode(_ vector: [Float]) -> Data {
+        var data = Data(capacity: vector.count * 4)
+        for value in vector { withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
+        return data
+    }
+
+    private static func decode(_ data: Data) -> [Float]? {
+        guard data.count % 4 == 0 else { return nil }
+        return data.withUnsafeBytes { raw in
+            (0..<data.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }
         }
     }
 

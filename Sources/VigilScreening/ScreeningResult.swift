@@ -12,6 +12,12 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
         case noHit = "no_hit"
         case reviewRequired = "review_required"
         case recaptureRequired = "recapture_required"
+
+        /// The most serious outcome across the capture: any candidate needs
+        /// an officer; otherwise an unusable subject needs a recapture.
+        init(subjectUsable: Bool, anyCandidate: Bool) {
+            self = anyCandidate ? .reviewRequired : subjectUsable ? .noHit : .recaptureRequired
+        }
     }
 
     /// One candidate for an officer. A protective hit (missing person,
@@ -68,11 +74,23 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
         public let total: Double
     }
 
+    /// Another face in the capture (a child carried or led by the traveller,
+    /// a companion): searched on its own, face only.
+    public struct OtherFace: Sendable, Codable, Equatable {
+        public let face: FaceReport
+        public let candidates: [Candidate]
+    }
+
     public let id: UUID
+    /// The most serious across every face: `review_required` when any face
+    /// (the subject or another) has a candidate.
     public let decision: Decision
     public let recaptureReason: VigilError.Code.RawValue?
-    /// The face found, when a face image was sent.
+    /// The subject (the largest face inside the frame), when a face image was sent.
     public let face: FaceReport?
+    /// Every other face above the minimum size, largest first; absent when
+    /// the capture holds one face.
+    public let otherFaces: [OtherFace]?
     /// Finger positions that were searched.
     public let fingers: [FingerPosition]
     public let candidates: [Candidate]
@@ -101,11 +119,16 @@ public struct FaceReport: Sendable, Codable, Equatable {
     public let box: DetectedFace.Box?
     public let quality: Quality?
 
+    /// The subject of the capture.
     init(_ analysis: FaceAnalysis, policy: FaceQualityPolicy) {
-        found = analysis.face != nil
-        count = analysis.faceCount
-        box = analysis.face?.box
-        quality = analysis.face.map { face in
+        self.init(analysis.face, count: analysis.faceCount, policy: policy)
+    }
+
+    init(_ face: DetectedFace?, count: Int, policy: FaceQualityPolicy) {
+        found = face != nil
+        self.count = count
+        box = face?.box
+        quality = face.map { face in
             let shortfalls = policy.shortfalls(of: face.measures)
             return Quality(acceptable: shortfalls.isEmpty, faceSize: face.measures.faceSize,
                            interEyeDistance: face.measures.interEyeDistance, sharpness: face.measures.sharpness,

@@ -52,6 +52,14 @@ public final class ScreeningService: Sendable {
         index.withLock { ($0.version, $0.entryCount, $0.faces.count, $0.fingers.count) }
     }
 
+    /// Stored face templates made by another recognizer than the running
+    /// one: not searched, their entries need new photos (or a re-embedding
+    /// from kept source images).
+    public var faceTemplatesOfOtherModels: Int { index.withLock { $0.otherModelFaces } }
+
+    /// The recognizer (and fusion weight) this service's face templates come from.
+    public var faceModelName: String { FaceTemplateModel.current.name }
+
     public func storeCounts() async throws(VigilError) -> StoreCounts {
         do { return try await store.counts() } catch { throw VigilError(error) }
     }
@@ -78,13 +86,19 @@ public final class ScreeningService: Sendable {
         var report: FaceReport?
         var descriptor: [Float]?
         var recaptureReason: VigilError.Code?
+        // Everyone else in the capture: each is searched on its own face.
+        var others: [(report: FaceReport, template: [Float]?)] = []
         if let bytes {
-            let analysis = try await pipeline.analyze(bytes, field: "face")
+            let analysis = try await pipeline.analyze(bytes, field: "face", maxFaces: configuration.maxFacesPerCapture)
             report = FaceReport(analysis, policy: pipeline.policy)
             if let face = analysis.face, report?.quality?.acceptable == true {
-                descriptor = face.descriptor
+                descriptor = face.template
             } else {
                 recaptureReason = analysis.face == nil ? .noFaceFound : .qualityInsufficient
+            }
+            others = analysis.faces.dropFirst().map { face in
+                let other = FaceReport(face, count: analysis.faceCount, policy: pipeline.policy)
+                return (other, other.quality?.acceptable == true ? face.template : nil)
             }
         }
         let analysed = clock.now
@@ -96,12 +110,20 @@ public final class ScreeningService: Sendable {
         if usable {
             candidates = try await search(face: descriptor, fingers: probes, in: snapshot, settings: settings)
         }
+        var otherFaces: [ScreeningResult.OtherFace] = []
+        for other in others {
+            var found: [ScreeningResult.Candidate] = []
+            if let template = other.template { found = try await search(face: template, fingers: [], in: snapshot, settings: settings) }
+            otherFaces.append(.init(face: other.report, candidates: found))
+        }
         let searched = clock.now
 
-        let decision: ScreeningResult.Decision = !usable ? .recaptureRequired : candidates.isEmpty ? .noHit : .reviewRequired
+        let decision = ScreeningResult.Decision(subjectUsable: usable,
+                                                anyCandidate: !candidates.isEmpty || otherFaces.contains { !$0.candidates.isEmpty })
         let id = UUID()
         func result(_ timings: ScreeningResult.Timings?) -> ScreeningResult {
             ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
+                            otherFaces: otherFaces.isEmpty ? nil : otherFaces,
                             fingers: fingers.map(\.position), candidates: candidates, threshold: settings.lowestThreshold,
                             fusedThreshold: configuration.faceCalibration.evidence(settings.lowestThreshold),
                             watchlistVersion: snapshot.version, timingsMs: timings)
@@ -109,7 +131,8 @@ public final class ScreeningService: Sendable {
         // The stored record is the result without timings: they are about
         // this run, not about what was decided, and the write is still under way.
         let probe = ProbeTemplate(face: usable ? descriptor : nil,
-                                  fingers: usable ? zip(fingers, captured).map { ($0.position, $1.record) } : [])
+                                  fingers: usable ? zip(fingers, captured).map { ($0.position, $1.record) } : [],
+                                  otherFaces: others.map(\.template))
         try await record(result(nil), probe: probe, settings: settings)
         let recorded = clock.now
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),

@@ -1,5 +1,6 @@
 import VigilMatching
 import VigilStorage
+import VigilVision
 
 /// The in-memory watchlist a screening searches: the int8 face index and the
 /// version it reflects. Entry details are not held here: a screening reads
@@ -12,6 +13,9 @@ struct WatchlistIndex: Sendable {
     private(set) var fingers = FingerIndex()
     private(set) var entryCount = 0
     private(set) var version: Int64 = 0
+    /// Face templates of another recognizer than the running one: not
+    /// searched (their scores are not comparable), listed for re-enrolment.
+    private(set) var otherModelFaces = 0
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
 
@@ -27,6 +31,10 @@ struct WatchlistIndex: Sendable {
         var rows: [Int8Segment.Row] = []
         rows.reserveCapacity(contents.faceTemplates.count)
         for template in contents.faceTemplates {
+            guard template.model == FaceTemplateModel.current.name else {
+                otherModelFaces += 1
+                continue
+            }
             let vector: QuantizedVector
             if let bytes = template.quantized, let decoded = QuantizedVector(serialized: bytes, dimension: dimension) {
                 vector = decoded
@@ -62,7 +70,7 @@ struct WatchlistIndex: Sendable {
         faces.remove(templates: change.removedFaces)
         fingers.remove(templates: change.removedFingers)
         faces.add(quantized: change.addedFaces.compactMap { template in
-            guard let bytes = template.quantized,
+            guard template.model == FaceTemplateModel.current.name, let bytes = template.quantized,
                   let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { return nil }
             return Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
         })

@@ -1,5 +1,6 @@
 import Foundation
 import VigilStorage
+import VigilVision
 
 /// Start-up loading of the watchlist index, exposed for the benchmark: the
 /// same path `ScreeningService.init` takes (open, read entries and int8
@@ -32,7 +33,7 @@ public enum WatchlistLoading {
                 let batch = (done..<min(count, done + 10_000)).map { i in
                     let v = vectors(i)
                     return NewEntry(name: "synthetic \(i)", category: "discreet_check",
-                                    faces: [NewFaceTemplate(vector: v.vector, quantized: v.quantized)])
+                                    faces: [NewFaceTemplate(vector: v.vector, quantized: v.quantized, model: FaceTemplateModel.current.name)])
                 }
                 _ = try await store.enroll(batch)
                 done += batch.count

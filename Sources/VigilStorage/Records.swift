@@ -29,18 +29,23 @@ public struct StoredFaceTemplate: Sendable, Equatable {
     public let quantized: [UInt8]?
     /// SHA-256 of the Float32 template, hex.
     public var digest: String? = nil
+    /// The recognizer that made it (`FaceTemplateModel.name`).
+    public var model: String = ""
 }
 
 /// A face template to store: the unit Float32 vector and its int8 form.
 public struct NewFaceTemplate: Sendable {
     public let vector: [Float]
     public let quantized: [UInt8]
+    /// The recognizer that made it: only templates of one model are compared.
+    public let model: String
     /// The photo it came from, when the deployment keeps source images.
     public let sourceImage: [UInt8]?
 
-    public init(vector: [Float], quantized: [UInt8], sourceImage: [UInt8]? = nil) {
+    public init(vector: [Float], quantized: [UInt8], model: String, sourceImage: [UInt8]? = nil) {
         self.vector = vector
         self.quantized = quantized
+        self.model = model
         self.sourceImage = sourceImage
     }
 }

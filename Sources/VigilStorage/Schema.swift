@@ -172,6 +172,13 @@ enum Schema {
                 try db.create(index: "\(table)_unsealed", on: table, columns: ["id"], condition: Column("key_id") == nil)
             }
         }
+        migrator.registerMigration("v9: face template model") { db in
+            // The recognizer that made each face template: templates of different models
+            // are not comparable. Every row before v9 came from dlib's ResNet alone.
+            try db.alter(table: "face_template") { t in
+                t.add(column: "model", .text).notNull().defaults(to: "dlib-resnet-v1")
+            }
+        }
         return migrator
     }
 }

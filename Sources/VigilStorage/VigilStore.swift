@@ -90,11 +90,13 @@ public final class VigilStore: Sendable {
             let blob = VectorBlob.encode(face.vector)
             let digest = TemplateDigest.hex(blob)
             try db.execute(sql: """
-                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id) VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id, model)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key, try seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
                                  try seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
-                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID])
-            change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized, digest: digest))
+                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model])
+            change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized,
+                                                        digest: digest, model: face.model))
         }
         for finger in fingers {
             let digest = TemplateDigest.hex(finger.record)
@@ -162,11 +164,11 @@ public final class VigilStore: Sendable {
                                               arguments: [version]) ?? 0
             var templates: [StoredFaceTemplate] = []
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, entry_key, quantized, digest, key_id FROM face_template WHERE added_version <= ? ORDER BY id
+                SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE added_version <= ? ORDER BY id
                 """, arguments: [version])
             while let row = try cursor.next() {
                 let quantized = try Self.unseal(row[2], .faceQuantized, digest: row[3], keyID: row[4], keys: keys)
-                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3]))
+                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3], model: row[5]))
             }
             var fingers: [StoredFingerTemplate] = []
             let fingerRows = try Row.fetchCursor(db, sql: """

@@ -1,10 +1,12 @@
-/// What the face pipeline found in one image. `face` is nil when no face was
-/// detected; otherwise it describes the subject, the largest face.
+/// What the face pipeline found in one image: how many faces, and those it
+/// was asked to describe, the subject (the largest face inside the frame) first.
 public struct FaceAnalysis: Sendable {
     public let imageWidth: Int
     public let imageHeight: Int
     public let faceCount: Int
-    public let face: DetectedFace?
+    public let faces: [DetectedFace]
+    /// The subject; nil when no face was detected.
+    public var face: DetectedFace? { faces.first }
 }
 
 public struct DetectedFace: Sendable {
@@ -18,8 +20,14 @@ public struct DetectedFace: Sendable {
     public let box: Box
     public let landmarks: [Point]
     public let measures: FaceMeasures
+    /// Detector confidence, 0...1.
+    public let detectionScore: Float
     /// 128 floats, L2-normalised (dlib ResNet metric embedding).
     public let descriptor: [Float]
+    /// 512 floats, L2-normalised (FaceNet Inception-ResNet-v1 embedding).
+    public let facenetDescriptor: [Float]
+    /// The template Vigil stores and searches (see `FaceTemplateModel`).
+    public var template: [Float] { FaceTemplateModel.current.template(dlib: descriptor, facenet: facenetDescriptor) }
 }
 
 /// Raw quality measures of a detected face; see `FaceQualityPolicy` for the

@@ -10,15 +10,21 @@ public final class FaceAnalyzer: Sendable {
     public struct Limits: Sendable, Equatable {
         /// Images declaring more pixels are rejected before decoding.
         public var maxPixels: UInt64 = 40_000_000
-        /// Longer side of the copy the detector scans.
+        /// Longer side of the copy the HOG detector scans.
         public var detectionMaxSide: Int32 = 1024
+        /// Faces whose box side is smaller are counted but not described: too
+        /// small to meet the quality minimums (an inter-eye distance of 20 px
+        /// comes with a box of about 50 px), so describing them only costs time.
+        public var minimumFaceSide: Int32 = 40
         public init() {}
     }
 
     /// The model files the engine loads, relative to the models directory.
     public static let requiredModels = [
+        "face_detection_front_128x128.onnx",
         "shape_predictor_5_face_landmarks.dat",
         "dlib_face_recognition_resnet_model_v1.dat",
+        "facenet_inception_resnet_v1_casia.pb",
     ]
 
     public let limits: Limits
@@ -64,15 +70,16 @@ public final class FaceAnalyzer: Sendable {
         self.pool = Mutex(Pool(idle: Array(workers.indices)))
     }
 
-    public func analyze(_ bytes: [UInt8], priority: Priority = .interactive) async throws(VisionError) -> FaceAnalysis {
+    /// Analyses one image: the subject only, or up to `maxFaces` faces (a
+    /// screening looks at everyone in the capture).
+    public func analyze(_ bytes: [UInt8], maxFaces: Int = 1, priority: Priority = .interactive) async throws(VisionError) -> FaceAnalysis {
         let index = await acquire(priority)
         defer { release(index) }
         let worker = workers[index]
         let limits = self.limits
         let result = await withCheckedContinuation { (done: CheckedContinuation<Result<FaceAnalysis, VisionError>, Never>) in
             worker.queue.async {
-                done.resume(returning: worker.engine.analyze(bytes, maxPixels: limits.maxPixels,
-                                                             detectionMaxSide: limits.detectionMaxSide))
+                done.resume(returning: worker.engine.analyze(bytes, limits: limits, maxFaces: maxFaces))
             }
         }
         return try result.get()

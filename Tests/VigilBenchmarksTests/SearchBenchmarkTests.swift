@@ -16,7 +16,10 @@ struct SearchBenchmarkTests {
         options.databasePath = layout == .int8 ? temporaryDatabasePath("vigil-bench") : nil
         let report = try await SearchBenchmark.run(options)
         #expect(report.rank1Agreement == 1)
-        #expect(report.bytesPerTemplate == (layout == .int8 ? 148 : 528))
+        // int8: one byte per dimension plus scale and identifiers; f32: four per dimension plus identifiers.
+        let d: Int = options.dimension
+        let expectedBytes = Double(layout == .int8 ? d + 20 : d * 4 + 16)
+        #expect(report.bytesPerTemplate == expectedBytes)
         #expect(report.bandwidthGbPerS > 0 && report.vectorsPerS > 0 && report.baselineVectorsPerS > 0)
         #expect(abs(report.fractionOfBandwidth - report.gbPerS / report.bandwidthGbPerS) < 1e-9)
         #expect(report.latencyMsP99 >= report.latencyMsP50)

@@ -5,24 +5,32 @@ import VigilTestSupport
 
 @Suite("Screening against a watchlist of real faces", .enabled(if: TestData.shouldRunDataTests))
 struct ScreeningScenarioTests {
-    @Test("mated lfw10 photos hit their person at rank 1; unenrolled johns mostly get no hit")
+    @Test("mated lfw10 photos hit their person at rank 1 and never anyone else; unenrolled johns mostly get no hit")
     func lfw10AndJohns() async throws {
         let service = try await makeService()
         let ids = try await enrollFirstPhotos(service)
         #expect(ids.count == 10)
 
-        var mated = 0
+        // The shipped threshold holds the false-match rate of the hardest population
+        // measured (pakistan-politicians) at 1%; Western faces pay for it with false
+        // non-matches: FNMR 5.5% on lfw10 + johns there (docs/faces.md). So most mated
+        // photos hit, and none may put another person first.
+        var mated = 0, hits = 0
         for person in try TestData.identities("lfw10") {
             for file in person.files.dropFirst() {
                 let result = try await service.screen(face: try TestData.bytes(file))
-                #expect(result.decision == .reviewRequired, "\(file): \(result.decision)")
-                #expect(result.candidates.first?.entryId == ids[person.identity], "\(file): wrong rank-1")
-                #expect(result.candidates.first?.rank == 1)
+                #expect(result.decision != .recaptureRequired, "\(file): \(result.decision)")
+                if let first = result.candidates.first {
+                    #expect(first.entryId == ids[person.identity], "\(file): wrong rank-1")
+                    #expect(first.rank == 1 && result.decision == .reviewRequired)
+                    hits += 1
+                }
                 #expect(result.watchlistVersion == 10)
                 mated += 1
             }
         }
         #expect(mated == 90)
+        #expect(hits >= 81, "only \(hits) of 90 mated photos hit")
 
         var noHit = 0, screened = 0
         for person in try TestData.identities("johns") {
@@ -92,6 +100,16 @@ struct ScreeningScenarioTests {
         let legacy = try await makeService(database: path)
         #expect(legacy.watchlistStatus.faceTemplates == 10)
         #expect(try await legacy.screen(face: probe).candidates == before.candidates)
+
+        // Templates another recognizer made (every row before schema v9 is dlib's alone)
+        // are not comparable: never searched, counted for re-enrolment.
+        try await DatabaseQueue(path: path, configuration: configuration).write { db in
+            try db.execute(sql: "UPDATE face_template SET model = 'dlib-resnet-v1'")
+        }
+        let otherModel = try await makeService(database: path)
+        #expect(otherModel.watchlistStatus.faceTemplates == 0)
+        #expect(otherModel.faceTemplatesOfOtherModels == 10)
+        #expect(try await otherModel.screen(face: probe).candidates.isEmpty)
     }
 
     @Test("the stored screening record is the result without timings")

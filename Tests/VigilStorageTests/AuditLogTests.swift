@@ -18,7 +18,7 @@ struct AuditFixture {
         let actor = AuditActor(id: "token-7", role: "post", post: "BORDER-1")
         try await AuditActor.$current.withValue(actor) {
             for n in 0..<4 {
-                let face = NewFaceTemplate(vector: (0..<128).map { Float(($0 + n) % 7) }, quantized: [1])
+                let face = NewFaceTemplate(vector: (0..<128).map { Float(($0 + n) % 7) }, quantized: [1], model: "test-model")
                 _ = try await store.enroll([NewEntry(name: "P\(n)", category: "wanted_other", faces: [face])])
             }
             for n in 0..<8 {

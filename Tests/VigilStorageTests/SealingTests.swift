@@ -12,7 +12,7 @@ struct SealingTests {
 
     func entry() -> NewEntry {
         NewEntry(name: "Sealed Person", category: "wanted_other",
-                 faces: [NewFaceTemplate(vector: vector, quantized: (0..<140).map { UInt8($0) }, sourceImage: image)],
+                 faces: [NewFaceTemplate(vector: vector, quantized: (0..<140).map { UInt8($0) }, model: "test-model", sourceImage: image)],
                  fingers: [NewFingerTemplate(position: 2, record: record, cylinders: (0..<96).map { UInt8(255 - $0) }, sourceImage: image)])
     }
 
@@ -48,7 +48,7 @@ struct SealingTests {
         let path = temporaryDatabasePath()
         let store = try await openStore(path)
         _ = try await store.enroll([entry(), NewEntry(name: "Other", category: "wanted_other",
-                                                      faces: [NewFaceTemplate(vector: vector.reversed(), quantized: [9])])])
+                                                      faces: [NewFaceTemplate(vector: vector.reversed(), quantized: [9], model: "test-model")])])
         try await store.write { db in
             try db.execute(sql: "UPDATE face_template SET quantized = (SELECT quantized FROM face_template WHERE id = 1) WHERE id = 2")
         }

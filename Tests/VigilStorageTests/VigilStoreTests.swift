@@ -9,7 +9,7 @@ import VigilTestSupport
 struct VigilStoreTests {
     let vector: [Float] = (0..<128).map { Float($0) / 128 }
 
-    func face(_ v: [Float]) -> NewFaceTemplate { NewFaceTemplate(vector: v, quantized: [1, 2, 3, UInt8(v.count % 256)]) }
+    func face(_ v: [Float]) -> NewFaceTemplate { NewFaceTemplate(vector: v, quantized: [1, 2, 3, UInt8(v.count % 256)], model: "test-model") }
 
     @Test("runs in WAL mode with the schema migrated")
     func walMode() async throws {

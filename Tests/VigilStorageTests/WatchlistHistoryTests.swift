@@ -7,7 +7,7 @@ import VigilTestSupport
 @Suite("Watchlist changes as versioned events")
 struct WatchlistHistoryTests {
     func face(_ seed: Float) -> NewFaceTemplate {
-        NewFaceTemplate(vector: (0..<128).map { sin(Float($0) * seed) }, quantized: [UInt8(seed * 10), 1, 2])
+        NewFaceTemplate(vector: (0..<128).map { sin(Float($0) * seed) }, quantized: [UInt8(seed * 10), 1, 2], model: "test-model")
     }
 
     func finger() -> NewFingerTemplate { NewFingerTemplate(position: 2, record: [70, 77, 82, 0, 9], cylinders: [1, 2, 3]) }
@@ -123,7 +123,7 @@ struct WatchlistHistoryTests {
     @Test("kept source images live and die with their templates")
     func sourceImages() async throws {
         let store = try await openStore()
-        let kept = NewFaceTemplate(vector: face(1).vector, quantized: [1], sourceImage: [0xFF, 0xD8, 0xFF])
+        let kept = NewFaceTemplate(vector: face(1).vector, quantized: [1], model: "test-model", sourceImage: [0xFF, 0xD8, 0xFF])
         let entry = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [kept, face(2)])])[0]
         func images() async throws -> Int {
             try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM face_template WHERE source_image IS NOT NULL") ?? 0 }

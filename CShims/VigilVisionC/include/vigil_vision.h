@@ -61,8 +61,9 @@ const char *vv_status_name(vv_status status);
 
 typedef struct vv_face_engine vv_face_engine;
 
-/* Loads shape_predictor_5_face_landmarks.dat and
- * dlib_face_recognition_resnet_model_v1.dat from models_dir.
+/* Loads from models_dir: face_detection_front_128x128.onnx (BlazeFace),
+ * shape_predictor_5_face_landmarks.dat, dlib_face_recognition_resnet_model_v1.dat and
+ * facenet_inception_resnet_v1_casia.pb.
  * On failure *out is NULL and message (if not NULL) holds a NUL-terminated reason. */
 vv_status vv_face_engine_create(const char *models_dir, vv_face_engine **out,
                                 char *message, size_t message_capacity);
@@ -70,33 +71,45 @@ vv_status vv_face_engine_create(const char *models_dir, vv_face_engine **out,
 /* Releases an engine from vv_face_engine_create. NULL is allowed. */
 void vv_face_engine_free(vv_face_engine *engine);
 
+#define VV_DESCRIPTOR_DIM 128
+#define VV_FACENET_DIM 512
+#define VV_LANDMARK_COUNT 5
+#define VV_MAX_FACES 8
+
 typedef struct vv_face_options {
     uint64_t max_pixels;          /* reject larger images before decoding; 0 = 40 megapixels */
-    int32_t detection_max_side;   /* longer side of the detection image; 0 = 1024 */
+    int32_t detection_max_side;   /* longer side of the copy the HOG detector scans; 0 = 1024 */
+    int32_t max_faces;            /* faces to describe, subject first; 0 = 1, at most VV_MAX_FACES */
+    int32_t min_face_side;        /* faces after the subject whose box is smaller are counted, not described */
 } vv_face_options;
-
-#define VV_DESCRIPTOR_DIM 128
-#define VV_LANDMARK_COUNT 5
 
 typedef struct vv_point {
     float x;
     float y;
 } vv_point;
 
-typedef struct vv_face_analysis {
-    int32_t image_width;
-    int32_t image_height;
-    int32_t face_count;           /* 0 = no face; the fields below are then zero */
-    int32_t box_x, box_y, box_width, box_height; /* the subject: the face with most area inside the frame */
+typedef struct vv_face {
+    int32_t box_x, box_y, box_width, box_height;
+    float detection_score;        /* 0..1 */
     vv_point landmarks[VV_LANDMARK_COUNT];       /* dlib 5-point order, image coordinates */
     float inter_eye_distance;     /* pixels between the two eye centres */
     float sharpness;              /* variance of the Laplacian on the aligned 150x150 grey chip */
     float brightness;             /* mean grey level of the aligned chip, 0..255 */
-    float descriptor[VV_DESCRIPTOR_DIM];         /* L2-normalised */
+    float descriptor[VV_DESCRIPTOR_DIM];         /* dlib ResNet, L2-normalised */
+    float facenet[VV_FACENET_DIM];               /* FaceNet, L2-normalised */
+} vv_face;
+
+typedef struct vv_face_analysis {
+    int32_t image_width;
+    int32_t image_height;
+    int32_t face_count;           /* faces detected; 0 = no face */
+    int32_t described_count;      /* faces described in `faces`, the subject first */
+    vv_face faces[VV_MAX_FACES];  /* ordered by area inside the frame, largest first */
 } vv_face_analysis;
 
-/* Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP), finds faces, and for
- * the largest one computes landmarks, quality measures and the descriptor. */
+/* Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP), finds faces, and for the
+ * largest (up to options->max_faces) computes landmarks, quality measures and both
+ * descriptors. */
 vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *bytes, size_t length,
                           const vv_face_options *options, vv_face_analysis *out,
                           char *message, size_t message_capacity);

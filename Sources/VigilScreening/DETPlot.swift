@@ -1,0 +1,52 @@
+import Foundation
+import VigilMetrics
+
+/// A detection-error-tradeoff curve as a standalone SVG: FNIR against FPIR,
+/// both on log axes (the NIST FRTE 1:N presentation), with the FPIR 1% and
+/// 0.1% operating points marked.
+enum DETPlot {
+    static func svg(_ result: OpenSetIdentification, title: String) -> String {
+        let width = 640.0, height = 480.0, left = 70.0, right = 20.0, top = 40.0, bottom = 60.0
+        let xDecades = (-4.0, 0.0), yDecades = (-3.0, 0.0)
+        func x(_ rate: Double) -> Double {
+            let d = min(max(log10(max(rate, 1e-12)), xDecades.0), xDecades.1)
+            return left + (d - xDecades.0) / (xDecades.1 - xDecades.0) * (width - left - right)
+        }
+        func y(_ rate: Double) -> Double {
+            let d = min(max(log10(max(rate, 1e-12)), yDecades.0), yDecades.1)
+            return top + (yDecades.1 - d) / (yDecades.1 - yDecades.0) * (height - top - bottom)
+        }
+        var parts = [
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">",
+            "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>",
+            "<text x=\"\(left)\" y=\"24\" font-size=\"14\">\(escape(title))</text>",
+        ]
+        for decade in Int(xDecades.0)...Int(xDecades.1) {
+            let px = x(pow(10, Double(decade)))
+            parts.append("<line x1=\"\(px)\" y1=\"\(top)\" x2=\"\(px)\" y2=\"\(height - bottom)\" stroke=\"#ddd\"/>")
+            parts.append("<text x=\"\(px)\" y=\"\(height - bottom + 16)\" text-anchor=\"middle\">1e\(decade)</text>")
+        }
+        for decade in Int(yDecades.0)...Int(yDecades.1) {
+            let py = y(pow(10, Double(decade)))
+            parts.append("<line x1=\"\(left)\" y1=\"\(py)\" x2=\"\(width - right)\" y2=\"\(py)\" stroke=\"#ddd\"/>")
+            parts.append("<text x=\"\(left - 8)\" y=\"\(py + 4)\" text-anchor=\"end\">1e\(decade)</text>")
+        }
+        parts.append("<text x=\"\((left + width - right) / 2)\" y=\"\(height - 16)\" text-anchor=\"middle\">FPIR (non-mated searches returning a candidate)</text>")
+        parts.append("<text transform=\"translate(18 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">FNIR (mated searches missing their mate)</text>")
+        let points = result.detPoints().filter { $0.fpir > 0 }
+        let path = points.map { String(format: "%.1f,%.1f", x($0.fpir), y($0.fnir)) }.joined(separator: " ")
+        parts.append("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"\(path)\"/>")
+        for target in OpenSetIdentification.fpirTargets {
+            let fnir = result.fnir(at: result.threshold(atFPIR: target.rate))
+            parts.append("<circle cx=\"\(x(target.rate))\" cy=\"\(y(fnir))\" r=\"4\" fill=\"#c0392b\"/>")
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">FPIR %@: FNIR %.1f%%</text>",
+                                x(target.rate) + 6, y(fnir) - 6, target.key, fnir * 100))
+        }
+        parts.append("</svg>")
+        return parts.joined(separator: "\n") + "\n"
+    }
+
+    static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+}
