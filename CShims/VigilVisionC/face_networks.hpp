@@ -35,3 +35,16 @@ using face_descriptor_net = loss_metric<fc_no_bias<128, avg_pool_everything<
     max_pool<3, 3, 2, 2, relu<affine<con<32, 7, 7, 2, 2, input_rgb_image_sized<150>>>>>>>>>>>>>;
 
 }  // namespace vigil::nets
+
+namespace vigil::nets {
+
+// dlib's MMOD CNN face detector (mmod_human_face_detector.dat, from dlib's
+// dnn_mmod_face_detection_ex): 5x5 convolutions downsampling by 8, a 9x9
+// detection filter, on an image pyramid.
+template <long N, typename Subnet> using con5d = con<N, 5, 5, 2, 2, Subnet>;
+template <long N, typename Subnet> using con5 = con<N, 5, 5, 1, 1, Subnet>;
+template <typename Subnet> using downsampler = relu<affine<con5d<32, relu<affine<con5d<32, relu<affine<con5d<16, Subnet>>>>>>>>>;
+template <typename Subnet> using rcon5 = relu<affine<con5<45, Subnet>>>;
+using mmod_face_detector = loss_mmod<con<1, 9, 9, 1, 1, rcon5<rcon5<rcon5<downsampler<input_rgb_image_pyramid<pyramid_down<6>>>>>>>>;
+
+}  // namespace vigil::nets

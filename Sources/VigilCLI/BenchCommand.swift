@@ -74,7 +74,7 @@ struct BenchScreenCommand: AsyncParsableCommand {
         options.images = images
         options.repeats = repeats
         options.padding = gallery
-        options.configuration = common.configuration()
+        options.configuration = try common.configuration()
         try await Output.run(json: json) { () async throws(VigilError) in
             let r = try await ScreenBenchmark.run(options) { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
             if json {
@@ -129,7 +129,7 @@ struct BenchImportCommand: AsyncParsableCommand {
             options.images = images
             options.entries = entries
             options.screeningRate = screeningRate
-            options.configuration = common.configuration()
+            options.configuration = try common.configuration()
             let r = try await ImportBenchmark.run(options) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
             if json { try? Output.json(r); return }
             print(String(format: "imported %d of %d entries in %.1f s (%.1f entries/s) with %d engines", r.imported, r.entries,

@@ -8,13 +8,18 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .customLong("models-dir"), help: "Folder holding the model files (Models/fetch-models.sh fills it).")
     var modelsDirectory = "Models"
 
-    @Option(help: "Face threshold (cosine) replacing every category's own; by default each category's applies.")
+    @Option(help: "Face threshold (fused score) replacing every category's own; by default each category's applies.")
     var threshold: Float?
 
-    func configuration(database: String? = nil) -> ServiceConfiguration {
+    @Option(name: .customLong("face-calibration"),
+            help: "A face calibration written by 'vigil calibrate faces' (JSON) instead of the shipped one.")
+    var faceCalibration: String?
+
+    func configuration(database: String? = nil) throws(VigilError) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = modelsDirectory
         configuration.thresholdOverride = threshold
+        if let faceCalibration { configuration.faceCalibration = try FaceCalibration.load(path: faceCalibration) }
         if let database { configuration.databasePath = database }
         return configuration
     }

@@ -20,7 +20,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            var configuration = common.configuration(database: db)
+            var configuration = try common.configuration(database: db)
             configuration.importBatchSize = max(1, batchSize)
             let service = try await ScreeningService(configuration: configuration)
             let display = ProgressDisplay()

@@ -28,15 +28,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("rate-limit"), help: "Requests per second per token (0: no limit).") var rateLimit = 50.0
     @Option(name: .customLong("max-concurrent-screenings"), help: "Screenings in progress at once; more get 503.")
     var maxConcurrentScreenings = 32
-    @Flag(name: .customLong("keep-source-images"), help: "Keep enrolment images beside their templates (off by default).")
+    @Flag(name: .customLong("keep-source-images"), help: "Keep finger images too beside their templates (off by default).")
     var keepSourceImages = false
+    @Flag(name: .customLong("no-face-reference-photos"),
+          help: "Do not keep the sealed reference photo of each face sample (kept by default: re-enrolment after a model change needs it).")
+    var noFaceReferencePhotos = false
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: false, logLevel: .info) { () async throws(VigilError) in
-            var configuration = common.configuration(database: db)
+            var configuration = try common.configuration(database: db)
             configuration.importRoot = importRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             configuration.keepSourceImages = keepSourceImages
+            configuration.keepFaceReferencePhotos = !noFaceReferencePhotos
             configuration.screeningRetentionDays = screeningRetentionDays > 0 ? screeningRetentionDays : nil
             configuration.checkpointEvery = checkpointEvery
             let service = try await ScreeningService(configuration: configuration)

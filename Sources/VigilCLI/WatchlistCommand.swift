@@ -6,7 +6,7 @@ struct WatchlistCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlist", abstract: "Administer the watchlist: entries, samples, categories, history, duplicates.",
         subcommands: [List.self, Show.self, Update.self, Remove.self, AddSample.self, RemoveSample.self, Categories.self,
-                      SetCategory.self, Version.self, History.self, Duplicates.self, Purge.self])
+                      SetCategory.self, Version.self, History.self, Duplicates.self, Purge.self, Reembed.self])
 
     /// Options every watchlist subcommand shares.
     struct Shared: ParsableArguments {
@@ -124,14 +124,26 @@ struct WatchlistCommand: AsyncParsableCommand {
     }
 
     struct Categories: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List categories with their thresholds, confirmations and actions.")
+        static let configuration = CommandConfiguration(
+            abstract: "List categories with their target FPIR, the threshold in force at the watchlist's size, confirmations and actions.")
         @OptionGroup var shared: Shared
 
+        struct View: Encodable {
+            let categories: [WatchlistCategory]
+            let faceOperatingPoints: [FaceOperatingPoint]
+        }
+
         func run() async throws {
-            try await shared.run({ service in ["categories": service.categories()] }, text: { value in
-                (value["categories"] ?? []).map {
-                    String(format: "%@  threshold %.3f  %d officer(s)%@\n    %@", $0.name, $0.matchThreshold, $0.confirmations,
-                           $0.protective ? "  PROTECTIVE" : "", $0.action)
+            try await shared.run({ service in View(categories: service.categories(), faceOperatingPoints: service.faceOperatingPoints()) },
+                                 text: { value in
+                value.categories.map { category in
+                    let point = value.faceOperatingPoints.first { $0.category == category.name }
+                    let target = category.targetFpir.map { String(format: "target FPIR %g", $0) } ?? String(format: "raw threshold %.3f", category.matchThreshold)
+                    var line = String(format: "%@  %@: face threshold %.4f, expected FPIR %.4f  %d officer(s)%@\n    %@", category.name, target,
+                                      point?.threshold ?? category.matchThreshold, point?.expectedFpir ?? 0, category.confirmations,
+                                      category.protective ? "  PROTECTIVE" : "", category.action)
+                    if let advice = point?.recommendation { line += "\n    NOTE: " + advice }
+                    return line
                 }.joined(separator: "\n")
             })
         }
@@ -141,7 +153,10 @@ struct WatchlistCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-category", abstract: "Create or change a category (a versioned event).")
         @Argument(help: "Category name (a-z, 0-9, _).") var name: String
         @Option(help: "What the category means.") var description: String
-        @Option(help: "Face threshold (fused score), e.g. 0.845.") var threshold: Float
+        @Option(help: "Share of travellers not on the list who may be shown a candidate of this category per search, e.g. 0.01.")
+        var targetFpir: Double?
+        @Option(help: "Raw face threshold (fused score) for experiments, used only without --target-fpir.")
+        var threshold: Float = ServiceConfiguration.defaultMatchThreshold
         @Option(help: "Officers who must confirm a hit (1 or 2).") var confirmations = 1
         @Option(help: "Action text shown to the officer.") var action: String
         @Flag(help: "A protective category (missing persons, victims).") var protective = false
@@ -150,8 +165,31 @@ struct WatchlistCommand: AsyncParsableCommand {
         func run() async throws {
             try await shared.run({ service throws(VigilError) in
                 ["version": try await service.setCategory(WatchlistCategory(name: name, description: description, protective: protective,
-                                                                              matchThreshold: threshold, confirmations: confirmations, action: action))]
+                                                                              matchThreshold: threshold, targetFpir: targetFpir,
+                                                                              confirmations: confirmations, action: action))]
             }, text: { "category \(name) set; watchlist version \($0["version"] ?? 0)" })
+        }
+    }
+
+    struct Reembed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Rebuild face templates of another recognizer from their sealed reference photos; list entries without one.")
+        @OptionGroup var shared: Shared
+
+        func run() async throws {
+            try await shared.run({ service throws(VigilError) in
+                try await service.reembedFaces { done, total in
+                    if total > 0 { FileHandle.standardError.write(Data("\rre-embedding \(done)/\(total)".utf8)) }
+                }
+            }, text: { report in
+                var lines = ["\nrebuilt \(report.rebuilt) face templates with \(report.model)"]
+                if !report.needReenrolment.isEmpty {
+                    lines.append("\(report.needReenrolment.count) entries have no reference photo and need new photos:")
+                    lines += report.needReenrolment.map { "  \($0.uuidString)" }
+                }
+                lines += report.failed.map { "failed: \($0.entryId.uuidString): \($0.reason)" }
+                return lines.joined(separator: "\n")
+            })
         }
     }
 

@@ -18,6 +18,8 @@ struct Routes {
         /// The recognizer screenings use, and stored templates of any other (not searched).
         var faceModel: String?
         var faceTemplatesOfOtherModels: Int?
+        /// Per category: threshold in force, expected FPIR, and advice when face alone is not enough.
+        var faceOperatingPoints: [FaceOperatingPoint]?
     }
 
     struct AdjudicationRequest: Decodable {
@@ -55,7 +57,8 @@ struct Routes {
         return JSONResponse.make(Health(status: "ok", watchlistVersion: status.version, entries: status.entries,
                                         faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates,
                                         faceModel: service.faceModelName,
-                                        faceTemplatesOfOtherModels: service.faceTemplatesOfOtherModels))
+                                        faceTemplatesOfOtherModels: service.faceTemplatesOfOtherModels,
+                                        faceOperatingPoints: service.faceOperatingPoints()))
     }
 
     static func screeningID(_ context: BasicRequestContext) throws(VigilError) -> UUID {

@@ -32,7 +32,9 @@ struct WatchlistRoutes {
             let sample = context.parameters.get("sample") ?? ""
             return JSONResponse.make(try await service.removeSample(id: try Self.entryID(context), sample: sample))
         }
-        router.get("/v1/watchlist/categories") { _, _ in JSONResponse.make(["categories": service.categories()]) }
+        router.get("/v1/watchlist/categories") { _, _ in
+            JSONResponse.make(CategoriesView(categories: service.categories(), faceOperatingPoints: service.faceOperatingPoints()))
+        }
         router.put("/v1/watchlist/categories/:name") { request, context in
             var category = try await JSONBody.decode(WatchlistCategory.self, from: request, maxBytes: configuration.maxJSONBytes,
                                                      allowedKeys: WatchlistCategory.fieldNames, defaultsFrom: ["name": context.parameters.get("name") ?? ""])
@@ -76,4 +78,10 @@ struct WatchlistRoutes {
         }
         return id
     }
+}
+
+/// The categories and the face operating point each has at the watchlist's size.
+struct CategoriesView: Encodable {
+    let categories: [WatchlistCategory]
+    let faceOperatingPoints: [FaceOperatingPoint]
 }

@@ -9,6 +9,9 @@ import Foundation
 public struct ScoreCalibration: Sendable, Equatable, Codable {
     public let mean: Double
     public let deviation: Double
+    /// When set, a measured calibration replaces the Gaussian model (face
+    /// scores: a conservative table fitted per population by `vigil calibrate`).
+    public var measured: PooledCalibration?
     /// Evidence is capped so that no single comparison can claim more than
     /// an FMR of 1e-12, however far out its score lies.
     public static let maximumEvidence = 12.0
@@ -19,8 +22,19 @@ public struct ScoreCalibration: Sendable, Equatable, Codable {
         mean = score1 - z1 * deviation
     }
 
+    /// A calibration from measured impostor tails; mean and deviation are
+    /// the Gaussian through its FMR 1% and 0.1% points, kept for reference.
+    public init(measured: PooledCalibration) {
+        self.init(score1: measured.score(atFalseMatchRate: 0.01), falseMatchRate1: 0.01,
+                  score2: measured.score(atFalseMatchRate: 0.001), falseMatchRate2: 0.001)
+        self.measured = measured
+    }
+
     /// −log10 FMR(score), in 0...maximumEvidence.
     public func evidence(_ score: Float) -> Double {
+        if let measured {
+            return min(Self.maximumEvidence, max(0, -log10(max(1e-300, measured.falseMatchRate(at: Double(score))))))
+        }
         let z = (Double(score) - mean) / deviation
         let tail = 0.5 * erfc(z / 2.0.squareRoot())
         guard tail > 0 else { return Self.maximumEvidence }
@@ -29,7 +43,8 @@ public struct ScoreCalibration: Sendable, Equatable, Codable {
 
     /// The score whose estimated FMR is `rate`.
     public func score(atFalseMatchRate rate: Double) -> Float {
-        Float(mean + Self.quantile(rate) * deviation)
+        if let measured { return Float(measured.score(atFalseMatchRate: rate)) }
+        return Float(mean + Self.quantile(rate) * deviation)
     }
 
     /// z with P(Z ≥ z) = p for a standard normal, by bisection on erfc.

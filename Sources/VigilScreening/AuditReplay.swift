@@ -163,7 +163,7 @@ struct ReplayWatchlist {
                     switch event.action {
                     case .remove, .expire: states[id] = nil
                     case .category: break
-                    case .add, .update, .addSample, .removeSample:
+                    case .add, .update, .addSample, .removeSample, .reembed:
                         if let category = event.details?.category {
                             states[id] = Fusion.EntryState(category: category, expiresAt: event.details?.expiresAt)
                         }

@@ -120,9 +120,7 @@ public enum FaceEvaluation {
 
     static func similarity(_ a: [Float]?, _ b: [Float]?) -> Float {
         guard let a, let b else { return -.infinity }
-        var sum: Float = 0
-        for d in a.indices { sum += a[d] * b[d] }
-        return sum
+        return FloatKernel.dot(a, b)
     }
 
     public static func listImages(_ directories: [String]) throws(VigilError) -> [(identity: String, path: String)] {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import VigilMatching
 import VigilMetrics
 import VigilVision
 
@@ -143,17 +144,7 @@ struct GalleryMatrix {
         rows.withUnsafeBufferPointer { r in
             probe.withUnsafeBufferPointer { p in
                 for (row, identity) in owner.enumerated() {
-                    var acc = SIMD16<Float>()
-                    var d = 0
-                    let base = row * dimension
-                    while d + 16 <= dimension {
-                        let a = UnsafeRawPointer(r.baseAddress! + base + d).loadUnaligned(as: SIMD16<Float>.self)
-                        let b = UnsafeRawPointer(p.baseAddress! + d).loadUnaligned(as: SIMD16<Float>.self)
-                        acc.addProduct(a, b)
-                        d += 16
-                    }
-                    var score = (acc.lowHalf + acc.highHalf).sum()
-                    while d < dimension { score += r[base + d] * p[d]; d += 1 }
+                    let score = FloatKernel.dot(r.baseAddress! + row * dimension, p.baseAddress!, dimension)
                     best[identity] = max(best[identity], score)
                 }
             }

@@ -14,9 +14,35 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     public var maxCandidates: Int
     /// Used only when no category exists.
     public var defaultThreshold: Float
+    /// Face templates a search compares the probe with (the current model's
+    /// templates in the index): what turns a category's target FPIR into a
+    /// per-comparison threshold. Nil in records from before targets existed.
+    public var faceTemplates: Int?
 
-    /// The face threshold in force for a category.
-    func threshold(of category: WatchlistCategory) -> Float { thresholdOverride ?? category.matchThreshold }
+    /// The face threshold in force for a category: the override, else the
+    /// threshold that holds its target FPIR at the watchlist's size, else its
+    /// raw threshold.
+    func threshold(of category: WatchlistCategory) -> Float {
+        if let thresholdOverride { return thresholdOverride }
+        guard let fpir = category.targetFpir else { return category.matchThreshold }
+        return faceCalibration.score(atFalseMatchRate: Self.perComparisonRate(fpir: fpir, comparisons: faceTemplates ?? 1))
+    }
+
+    /// The per-comparison FMR f with 1 − (1 − f)^N = FPIR: a traveller not
+    /// on the list is compared with N templates, each a chance of a false
+    /// match. Taking N as the whole face watchlist (not just the category's
+    /// templates) can only make a category's FPIR lower than its target.
+    static func perComparisonRate(fpir: Double, comparisons: Int) -> Double {
+        let n = Double(max(1, comparisons))
+        return -expm1(log1p(-min(max(fpir, 1e-12), 1 - 1e-12)) / n)
+    }
+
+    /// The FPIR a per-comparison threshold gives at the watchlist's size.
+    func expectedFpir(at threshold: Float) -> Double {
+        let f = faceCalibration.measured?.falseMatchRate(at: Double(threshold))
+            ?? pow(10, -faceCalibration.evidence(threshold))
+        return -expm1(Double(max(1, faceTemplates ?? 1)) * log1p(-min(f, 1 - 1e-12)))
+    }
 
     /// The lowest threshold of any category: nothing weaker can be a candidate.
     var lowestThreshold: Float { categories.values.map(threshold).min() ?? thresholdOverride ?? defaultThreshold }

@@ -98,6 +98,9 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
     /// (−log10 FMR) is `fused_threshold`. Each candidate names its own.
     public let threshold: Float
     public let fusedThreshold: Double
+    /// Each category's face threshold and the FPIR it gives at the
+    /// watchlist's size, when a face was searched.
+    public let faceOperatingPoints: [FaceOperatingPoint]?
     public let watchlistVersion: Int64
     /// Set in responses; absent from the stored record.
     public let timingsMs: Timings?

@@ -114,9 +114,11 @@ extension ScreeningService {
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
             throw VigilError(.invalidField, "category names are 1 to 64 characters of a-z, 0-9 and _")
         }
-        guard (0...1).contains(category.matchThreshold), [1, 2].contains(category.confirmations),
+        guard (0...1).contains(category.matchThreshold), category.targetFpir.map({ $0 > 0 && $0 < 1 }) ?? true,
+              [1, 2].contains(category.confirmations),
               !category.action.isEmpty, category.action.count <= EntryValidation.maxLongText else {
-            throw VigilError(.invalidField, "a category needs a threshold in 0...1, 1 or 2 confirmations and an action text")
+            throw VigilError(.invalidField,
+                             "a category needs a threshold in 0...1, a target FPIR above 0 and below 1 if any, 1 or 2 confirmations and an action text")
         }
         do {
             return try await store.setCategory(category) { [self] change in

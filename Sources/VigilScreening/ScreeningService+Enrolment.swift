@@ -46,7 +46,7 @@ extension ScreeningService {
         for (number, analysis) in analyses.enumerated() {
             let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
             templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized, model: FaceTemplateModel.current.name,
-                                             sourceImage: keep ? faces[number] : nil))
+                                             sourceImage: keep || configuration.keepFaceReferencePhotos ? faces[number] : nil))
         }
         return (templates, fingerTemplates, analyses.map { FaceReport($0, policy: pipeline.policy) })
     }

@@ -55,7 +55,7 @@ public final class ScreeningService: Sendable {
     /// Stored face templates made by another recognizer than the running
     /// one: not searched, their entries need new photos (or a re-embedding
     /// from kept source images).
-    public var faceTemplatesOfOtherModels: Int { index.withLock { $0.otherModelFaces } }
+    public var faceTemplatesOfOtherModels: Int { index.withLock { $0.otherModelFaces.count } }
 
     /// The recognizer (and fusion weight) this service's face templates come from.
     public var faceModelName: String { FaceTemplateModel.current.name }
@@ -126,6 +126,7 @@ public final class ScreeningService: Sendable {
                             otherFaces: otherFaces.isEmpty ? nil : otherFaces,
                             fingers: fingers.map(\.position), candidates: candidates, threshold: settings.lowestThreshold,
                             fusedThreshold: configuration.faceCalibration.evidence(settings.lowestThreshold),
+                            faceOperatingPoints: descriptor != nil || others.contains { $0.template != nil } ? settings.faceOperatingPoints() : nil,
                             watchlistVersion: snapshot.version, timingsMs: timings)
         }
         // The stored record is the result without timings: they are about
@@ -147,7 +148,7 @@ public final class ScreeningService: Sendable {
         MatchSettings(thresholdOverride: configuration.thresholdOverride, categories: snapshot.categories,
                       faceCalibration: configuration.faceCalibration, fingerCalibration: configuration.fingerCalibration,
                       evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
-                      defaultThreshold: configuration.matchThreshold)
+                      defaultThreshold: configuration.matchThreshold, faceTemplates: snapshot.faces.count)
     }
 
     /// Per-subject scores from every modality down to the evidence floor;

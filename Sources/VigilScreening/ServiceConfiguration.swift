@@ -22,16 +22,15 @@ public struct ServiceConfiguration: Sendable {
     /// Threads of the 1:N scan (one query uses all of them).
     public var scanThreads = ProcessInfo.processInfo.activeProcessorCount
 
-    /// The operating point at a false-match rate of 1% per comparison of the
-    /// fused face score, conservative across populations: the highest of the
-    /// FMR-1% thresholds measured per data set (`make eval`; docs/faces.md):
-    /// pakistan-politicians 0.8447, lfw-a-j 0.8131, lfw10 + johns 0.8071. A threshold
+    /// The fused face score at a false-match rate of 1% per comparison in
+    /// the shipped calibration, conservative across populations (the highest
+    /// threshold any measured population needs; docs/faces.md). A threshold
     /// fitted on Western faces alone lets South Asian faces through at
-    /// several times the stated rate. Every candidate goes to an officer;
-    /// deployments with large watchlists should raise it (see docs/faces.md).
-    public static let defaultMatchThreshold: Float = 0.845
-    /// The FMR 0.1% point, chosen the same way (pakistan-politicians 0.8699).
-    public static let strictMatchThreshold: Float = 0.870
+    /// several times the stated rate. Categories normally set a target FPIR
+    /// per search instead; this raw threshold serves experiments.
+    public static let defaultMatchThreshold = Float(ShippedFaceCalibration.pooled.score(atFalseMatchRate: 0.01))
+    /// The FMR 0.1% point of the same calibration.
+    public static let strictMatchThreshold = Float(ShippedFaceCalibration.pooled.score(atFalseMatchRate: 0.001))
     /// Screening records older than this are deleted (nil keeps them).
     public var screeningRetentionDays: Int? = 365
     /// Where `POST /v1/watchlist/imports` may read manifests and samples; nil disables it.
@@ -39,6 +38,11 @@ public struct ServiceConfiguration: Sendable {
     /// Keep each sample's source image beside its template (off by default:
     /// templates are enough to match; images are the most sensitive data).
     public var keepSourceImages = false
+    /// Keep each face sample's photo, sealed (AES-GCM) and erased with its
+    /// template: on by default, because it is what re-enrols the watchlist
+    /// when the recognizer changes (templates of different models are not
+    /// comparable) and what an officer compares a candidate with.
+    public var keepFaceReferencePhotos = true
     /// The time expiry and retention are judged by (a fixed clock in tests).
     public var clock: @Sendable () -> Date = { Date() }
     /// Data and audit keys; nil loads (or creates) them beside the database.
@@ -51,10 +55,10 @@ public struct ServiceConfiguration: Sendable {
     public var importBatchSize = 50
 
     /// Score → evidence (−log10 FMR) per modality, from measured operating
-    /// points. Face: the conservative operating points above (FMR 1% at 0.8447,
-    /// 0.1% at 0.8699). Fingers: `vigil eval fingers` on all four FVC2002 databases
+    /// points. Face: the shipped calibration, fitted per population by
+    /// `vigil calibrate faces` (`--face-calibration FILE` loads another). Fingers: `vigil eval fingers` on all four FVC2002 databases
     /// pooled (320 prints, 49,920 impostor pairs; FMR 1% at 0.01996, 0.1% at 0.02726).
-    public var faceCalibration = ScoreCalibration(score1: 0.8447, falseMatchRate1: 0.01, score2: 0.8699, falseMatchRate2: 0.001)
+    public var faceCalibration = ScoreCalibration(measured: ShippedFaceCalibration.pooled)
     public var fingerCalibration = ScoreCalibration(score1: 0.01996, falseMatchRate1: 0.01, score2: 0.02726, falseMatchRate2: 0.001)
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1

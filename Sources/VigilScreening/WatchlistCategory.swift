@@ -16,13 +16,15 @@ extension WatchlistCategory {
     /// The categories a new database starts with, modelled on border
     /// watchlists. Administrators may change them (`vigil watchlist
     /// categories set`); the database then keeps their settings.
-    /// Thresholds are the measured face operating points (README,
-    /// "Accuracy"): FMR 1% for most, where a missed person costs more than an
-    /// officer's review; FMR 0.1% for discreet checks, where a false hit
-    /// exposes an innocent traveller to covert recording. Arrest needs two officers.
+    /// Each sets a target FPIR per search (docs/faces.md): 1% for most (at
+    /// most one traveller in a hundred not on the list is shown a candidate
+    /// of the category), where a missed person costs more than an officer's
+    /// review; 0.1% for discreet checks, where a false hit exposes an
+    /// innocent traveller to covert recording. Arrest needs two officers.
+    /// The raw thresholds apply only if an administrator removes the target.
     public static func defaults(threshold: Float = ServiceConfiguration.defaultMatchThreshold) -> [WatchlistCategory] {
         let strict = ServiceConfiguration.strictMatchThreshold
-        return [
+        return withTargets([
             WatchlistCategory(name: "wanted_trafficking", description: "Suspected trafficker sought for arrest", protective: false,
                               matchThreshold: threshold, confirmations: 2,
                               action: "Possible match with a person sought for trafficking. Verify identity; if two officers confirm, follow the arrest procedure."),
@@ -41,6 +43,14 @@ extension WatchlistCategory {
             WatchlistCategory(name: "discreet_check", description: "Discreet check: record the encounter without alerting the traveller", protective: false,
                               matchThreshold: max(threshold, strict), confirmations: 1,
                               action: "Possible match with a discreet-check alert. Do not alert the traveller; record the encounter and inform the issuing authority."),
-        ]
+        ])
+    }
+
+    private static func withTargets(_ categories: [WatchlistCategory]) -> [WatchlistCategory] {
+        categories.map { category in
+            var targeted = category
+            targeted.targetFpir = category.name == "discreet_check" ? 0.001 : 0.01
+            return targeted
+        }
     }
 }

@@ -15,7 +15,7 @@ struct WatchlistIndex: Sendable {
     private(set) var version: Int64 = 0
     /// Face templates of another recognizer than the running one: not
     /// searched (their scores are not comparable), listed for re-enrolment.
-    private(set) var otherModelFaces = 0
+    private(set) var otherModelFaces: Set<Int64> = []
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
 
@@ -32,7 +32,7 @@ struct WatchlistIndex: Sendable {
         rows.reserveCapacity(contents.faceTemplates.count)
         for template in contents.faceTemplates {
             guard template.model == FaceTemplateModel.current.name else {
-                otherModelFaces += 1
+                otherModelFaces.insert(template.id)
                 continue
             }
             let vector: QuantizedVector
@@ -68,6 +68,7 @@ struct WatchlistIndex: Sendable {
     mutating func apply(_ change: WatchlistChange) {
         entryCount += change.entryDelta
         faces.remove(templates: change.removedFaces)
+        otherModelFaces.subtract(change.removedFaces)
         fingers.remove(templates: change.removedFingers)
         faces.add(quantized: change.addedFaces.compactMap { template in
             guard template.model == FaceTemplateModel.current.name, let bytes = template.quantized,

@@ -179,6 +179,12 @@ enum Schema {
                 t.add(column: "model", .text).notNull().defaults(to: "dlib-resnet-v1")
             }
         }
+        migrator.registerMigration("v10: category target FPIR") { db in
+            // Categories set how many innocent travellers per search may see a candidate;
+            // the cosine thresholds stored before belong to the previous recognizer.
+            try db.alter(table: "category") { t in t.add(column: "target_fpir", .double) }
+            try db.execute(sql: "UPDATE category SET target_fpir = CASE name WHEN 'discreet_check' THEN 0.001 ELSE 0.01 END")
+        }
         return migrator
     }
 }

@@ -12,10 +12,10 @@ extension VigilStore {
         try await write { db in
             for category in defaults {
                 try db.execute(sql: """
-                    INSERT OR IGNORE INTO category (name, description, protective, match_threshold, confirmations, action)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT OR IGNORE INTO category (name, description, protective, match_threshold, confirmations, action, target_fpir)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [category.name, category.description, category.protective, Double(category.matchThreshold),
-                                     category.confirmations, category.action])
+                                     category.confirmations, category.action, category.targetFpir])
             }
         }
     }
@@ -29,11 +29,13 @@ extension VigilStore {
             details.settings = category
             let version = try Self.appendEvent(.category, subject: category.name, details: details, at: date, db)
             try db.execute(sql: """
-                INSERT INTO category (name, description, protective, match_threshold, confirmations, action) VALUES (?, ?, ?, ?, ?, ?)
+                INSERT INTO category (name, description, protective, match_threshold, confirmations, action, target_fpir)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(name) DO UPDATE SET description = excluded.description, protective = excluded.protective,
-                  match_threshold = excluded.match_threshold, confirmations = excluded.confirmations, action = excluded.action
+                  match_threshold = excluded.match_threshold, confirmations = excluded.confirmations, action = excluded.action,
+                  target_fpir = excluded.target_fpir
                 """, arguments: [category.name, category.description, category.protective, Double(category.matchThreshold),
-                                 category.confirmations, category.action])
+                                 category.confirmations, category.action, category.targetFpir])
             var change = WatchlistChange()
             change.version = version
             return (version, change)
@@ -41,11 +43,13 @@ extension VigilStore {
     }
 
     static func categories(_ db: Database) throws -> [WatchlistCategory] {
-        try Row.fetchAll(db, sql: "SELECT name, description, protective, match_threshold, confirmations, action FROM category ORDER BY rowid")
+        try Row.fetchAll(db, sql: """
+            SELECT name, description, protective, match_threshold, confirmations, action, target_fpir FROM category ORDER BY rowid
+            """)
             .map { row in
                 let threshold: Double = row[3]
                 return WatchlistCategory(name: row[0], description: row[1], protective: row[2], matchThreshold: Float(threshold),
-                                         confirmations: row[4], action: row[5])
+                                         targetFpir: row[6], confirmations: row[4], action: row[5])
             }
     }
 }

@@ -7,15 +7,23 @@ public struct WatchlistCategory: Sendable, Equatable, Codable {
     public var name: String
     public var description: String
     public var protective: Bool
-    /// Minimum face score (cosine) for a candidate in this category; fused
-    /// scores need the evidence this threshold implies.
+    /// Minimum face score for a candidate in this category when it sets no
+    /// `targetFpir` (experiments); fused scores need the evidence the
+    /// threshold in force implies.
     public var matchThreshold: Float
+    /// The share of travellers not on the watchlist that may be shown a
+    /// candidate of this category per search (e.g. 0.01). The service turns
+    /// it into a per-comparison threshold from the face calibration and the
+    /// number of face templates searched, recomputed as the watchlist grows.
+    public var targetFpir: Double?
     /// Officers who must confirm a hit (1, or 2 for the two-person rule).
     public var confirmations: Int
     /// What the officer is asked to do once a human has confirmed the match.
     public var action: String
 
-    public init(name: String, description: String, protective: Bool, matchThreshold: Float, confirmations: Int, action: String) {
+    public init(name: String, description: String, protective: Bool, matchThreshold: Float, targetFpir: Double? = nil,
+                confirmations: Int, action: String) {
+        self.targetFpir = targetFpir
         self.name = name
         self.description = description
         self.protective = protective

@@ -29,6 +29,8 @@ public enum WatchlistAction: String, Sendable, Codable, CaseIterable {
     case removeSample = "remove_sample"
     case remove, expire
     case category
+    /// A face template rebuilt by another recognizer from its reference photo.
+    case reembed
 }
 
 /// A template named in an event: enough to prove what was added or erased

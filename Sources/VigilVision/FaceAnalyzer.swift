@@ -22,6 +22,7 @@ public final class FaceAnalyzer: Sendable {
     /// The model files the engine loads, relative to the models directory.
     public static let requiredModels = [
         "face_detection_front_128x128.onnx",
+        "mmod_human_face_detector.dat",
         "shape_predictor_5_face_landmarks.dat",
         "dlib_face_recognition_resnet_model_v1.dat",
         "facenet_inception_resnet_v1_casia.pb",

@@ -42,12 +42,15 @@ struct AuditReplayTests {
             return results
         }
         let before = try await screenSome()
-        #expect(before.filter { $0.decision == .reviewRequired }.count >= 7)
+        // Most hit: at FPIR 1% with six face templates each comparison must reach FMR 0.17%,
+        // whose threshold misses some genuine photos (docs/faces.md).
+        #expect(before.filter { $0.decision == .reviewRequired }.count >= 5)
         var patch = EntryPatch()
         patch.category = "refuse_entry"
         _ = try await service.update(id: ids[1], patch)
         var category = try #require(service.categories().first { $0.name == "wanted_trafficking" })
         category.matchThreshold = 0.95
+        category.targetFpir = nil   // the raw threshold applies only without a target
         _ = try await service.setCategory(category)
         let after = try await screenSome()
         #expect(after.map(\.watchlistVersion).allSatisfy { $0 == 9 })

@@ -11,10 +11,12 @@ struct ScreeningScenarioTests {
         let ids = try await enrollFirstPhotos(service)
         #expect(ids.count == 10)
 
-        // The shipped threshold holds the false-match rate of the hardest population
-        // measured (pakistan-politicians) at 1%; Western faces pay for it with false
-        // non-matches: FNMR 5.5% on lfw10 + johns there (docs/faces.md). So most mated
-        // photos hit, and none may put another person first.
+        // The category's threshold holds FPIR 1% for ten templates, set by the hardest
+        // population measured (pakistan-politicians); the service states the highest
+        // FNMR any calibration population has there. Western faces must do at least as
+        // well, and no mated photo may put another person first.
+        let point = try #require(service.faceOperatingPoints().first { $0.category == "wanted_trafficking" })
+        let worstFnmr = try #require(point.worstFnmr)
         var mated = 0, hits = 0
         for person in try TestData.identities("lfw10") {
             for file in person.files.dropFirst() {
@@ -30,7 +32,7 @@ struct ScreeningScenarioTests {
             }
         }
         #expect(mated == 90)
-        #expect(hits >= 81, "only \(hits) of 90 mated photos hit")
+        #expect(Double(hits) >= 90 * (1 - worstFnmr), "only \(hits) of 90 mated photos hit; the stated worst FNMR is \(worstFnmr)")
 
         var noHit = 0, screened = 0
         for person in try TestData.identities("johns") {

@@ -51,6 +51,25 @@ struct WatchlistAdministrationTests {
         #expect(events.map(\.action.rawValue) == ["add", "update", "add_sample", "remove_sample", "remove"])
     }
 
+    @Test("a category's target FPIR sets its threshold from the calibration and the watchlist's size")
+    func targetFpir() async throws {
+        let service = try await makeService()
+        func point() throws -> FaceOperatingPoint { try #require(service.faceOperatingPoints().first { $0.category == "wanted_other" }) }
+        let empty = try point()
+        #expect(empty.targetFpir == 0.01)
+        #expect(abs(empty.expectedFpir - 0.01) < 1e-4)
+        for n in 0..<5 { _ = try await service.enroll(name: "P\(n)", category: "wanted_other", faces: [try photo(n, 0)]) }
+        let five = try point()
+        // More templates, more chances per search: each comparison must be stricter.
+        #expect(five.threshold > empty.threshold)
+        #expect(abs(five.expectedFpir - 0.01) < 1e-4, "\(five)")
+        let discreet = try #require(service.faceOperatingPoints().first { $0.category == "discreet_check" })
+        #expect(discreet.threshold > five.threshold && abs(discreet.expectedFpir - 0.001) < 1e-5)
+        // Every face screening reports the operating points it applied.
+        let result = try await service.screen(face: try photo(0, 1))
+        #expect(result.faceOperatingPoints?.first { $0.category == "wanted_other" } == five)
+    }
+
     @Test("each category applies its own threshold, and a category change is itself a versioned event")
     func categoryThresholds() async throws {
         let service = try await makeService()
@@ -59,6 +78,7 @@ struct WatchlistAdministrationTests {
         let score = try #require(try await service.screen(face: probe).candidates.first?.score)
         var category = try #require(service.categories().first { $0.name == "wanted_other" })
         category.matchThreshold = min(1, score + 0.01)
+        category.targetFpir = nil   // the raw threshold applies only without a target
         let version = try await service.setCategory(category)
         #expect(version == 2 && service.watchlistStatus.version == 2)
         #expect(try await service.screen(face: probe).decision == .noHit)

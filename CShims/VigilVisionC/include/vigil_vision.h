@@ -61,7 +61,7 @@ const char *vv_status_name(vv_status status);
 
 typedef struct vv_face_engine vv_face_engine;
 
-/* Loads from models_dir: face_detection_front_128x128.onnx (BlazeFace),
+/* Loads from models_dir: face_detection_front_128x128.onnx (BlazeFace), mmod_human_face_detector.dat,
  * shape_predictor_5_face_landmarks.dat, dlib_face_recognition_resnet_model_v1.dat and
  * facenet_inception_resnet_v1_casia.pb.
  * On failure *out is NULL and message (if not NULL) holds a NUL-terminated reason. */
