@@ -30,15 +30,27 @@ struct ScreenCommand: AsyncParsableCommand {
             let shortfalls = result.face?.quality?.shortfalls.map(\.rawValue).joined(separator: ", ") ?? ""
             lines.append("recapture: \(reason)\(shortfalls.isEmpty ? "" : " (\(shortfalls))")")
         }
-        for candidate in result.candidates {
+        lines += describe(result.candidates, indent: "  ")
+        for (number, other) in (result.otherFaces ?? []).enumerated() {
+            let box = other.face.box.map { "at \($0.x),\($0.y) \($0.width)x\($0.height)" } ?? ""
+            let usable = other.face.quality?.acceptable == true ? "" : " (not usable: too small or unclear)"
+            lines.append("other face \(number + 1) \(box)\(usable): \(other.candidates.isEmpty ? "no hit" : "candidates")")
+            lines += describe(other.candidates, indent: "    ")
+        }
+        if result.decision == .reviewRequired { lines.append("Candidates are for an officer to examine; none is a verdict.") }
+        return lines.joined(separator: "\n")
+    }
+
+    static func describe(_ candidates: [ScreeningResult.Candidate], indent: String) -> [String] {
+        candidates.flatMap { candidate in
             let face = candidate.score.map { String(format: "face %.4f", $0) } ?? "face -"
             let fingers = candidate.fingerScores.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
-            lines.append(String(format: "  #%d  evidence %.2f  (%@)  %@  %@  %@", candidate.rank, candidate.fusedScore,
-                                ([face] + fingers).joined(separator: ", "), candidate.category,
-                                candidate.entryId.uuidString, candidate.name ?? "(protective: identity withheld)"))
-            lines.append("      \(candidate.action)\(candidate.confirmationsRequired > 1 ? " Two officers must confirm." : "")")
+            return [
+                String(format: "%@#%d  evidence %.2f  (%@)  %@  %@  %@", indent, candidate.rank, candidate.fusedScore,
+                       ([face] + fingers).joined(separator: ", "), candidate.category,
+                       candidate.entryId.uuidString, candidate.name ?? "(protective: identity withheld)"),
+                "\(indent)    \(candidate.action)\(candidate.confirmationsRequired > 1 ? " Two officers must confirm." : "")",
+            ]
         }
-        if !result.candidates.isEmpty { lines.append("Candidates are for an officer to examine; none is a verdict.") }
-        return lines.joined(separator: "\n")
     }
 }
