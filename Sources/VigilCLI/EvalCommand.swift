@@ -17,14 +17,16 @@ struct EvalFacesCommand: AsyncParsableCommand {
     @Argument(help: "Dataset folder(s); identities are sub-folder names.") var directories: [String]
     @Flag(help: "Print the report as JSON.") var json = false
     @Flag(help: "Also report each recognizer alone (dlib, FaceNet) beside the fused score.") var components = false
+    @Option(help: "Write a DET curve (FNMR against FMR, log axes) to this SVG file.") var plot: String?
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            let pipeline = try FacePipeline(configuration: common.configuration())
+            let configuration = try common.configuration()
+            let pipeline = try FacePipeline(configuration: configuration)
             let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline,
-                                                      threshold: common.threshold ?? ServiceConfiguration.defaultMatchThreshold,
-                                                      components: components)
+                                                      threshold: common.threshold ?? configuration.faceCalibration.score(atFalseMatchRate: 0.01),
+                                                      calibration: configuration.faceCalibration, components: components, plotPath: plot)
             if json {
                 try? Output.json(report)
             } else {
@@ -43,7 +45,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
         for key in r.tarAtFar.keys.sorted(by: >) {   // "0.01", then "0.001"
             lines.append("TAR at FAR \(key): \(pct(r.tarAtFar[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFar[key] ?? 0)))")
         }
-        lines.append("at the default threshold \(String(format: "%.3f", r.defaultThreshold)): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
+        lines.append("at the default threshold \(String(format: "%.4f", r.defaultThreshold)) (stated FMR \(pct(r.defaultTargetFmr))): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
         lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
         lines.append("score: \(r.score)")
         for (name, c) in (r.components ?? [:]).sorted(by: { $0.key < $1.key }) {

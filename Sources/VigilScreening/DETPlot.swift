@@ -1,11 +1,43 @@
 import Foundation
 import VigilMetrics
 
-/// A detection-error-tradeoff curve as a standalone SVG: FNIR against FPIR,
-/// both on log axes (the NIST FRTE 1:N presentation), with the FPIR 1% and
-/// 0.1% operating points marked.
+/// A detection-error-tradeoff curve as a standalone SVG: a miss rate against
+/// a false-alarm rate, both on log axes (the NIST FRTE presentation), with
+/// the 1% and 0.1% false-alarm operating points marked.
 enum DETPlot {
+    struct Curve {
+        /// (false alarms, misses), false alarms ascending.
+        let points: [(x: Double, y: Double)]
+        /// The miss rate at each marked false-alarm rate.
+        let marks: [(key: String, x: Double, y: Double)]
+        let xLabel: String
+        let yLabel: String
+    }
+
     static func svg(_ result: OpenSetIdentification, title: String) -> String {
+        let marks = OpenSetIdentification.fpirTargets.map { target in
+            (target.key, target.rate, result.fnir(at: result.threshold(atFPIR: target.rate)))
+        }
+        return svg(Curve(points: result.detPoints().map { ($0.fpir, $0.fnir) }, marks: marks,
+                         xLabel: "FPIR (non-mated searches returning a candidate)", yLabel: "FNIR (mated searches missing their mate)"),
+                   title: title)
+    }
+
+    static func svg(_ rates: VerificationErrorRates, title: String) -> String {
+        // One point per distinct impostor score is plenty: thin the curve to about 2,000 points.
+        let thresholds = Array(Set(rates.impostor)).sorted()
+        let step = max(1, thresholds.count / 2000)
+        let points = stride(from: 0, to: thresholds.count, by: step).map { i in
+            (rates.falseMatchRate(at: thresholds[i]), rates.falseNonMatchRate(at: thresholds[i]))
+        }.reversed()
+        let marks = VerificationSummary.farTargets.map { target in
+            (target.key, target.rate, rates.operatingPoint(atFalseMatchRate: target.rate).falseNonMatchRate)
+        }
+        return svg(Curve(points: Array(points), marks: marks, xLabel: "FMR (impostor pairs accepted)", yLabel: "FNMR (genuine pairs rejected)"),
+                   title: title)
+    }
+
+    static func svg(_ curve: Curve, title: String) -> String {
         let width = 640.0, height = 480.0, left = 70.0, right = 20.0, top = 40.0, bottom = 60.0
         let xDecades = (-4.0, 0.0), yDecades = (-3.0, 0.0)
         func x(_ rate: Double) -> Double {
@@ -31,16 +63,14 @@ enum DETPlot {
             parts.append("<line x1=\"\(left)\" y1=\"\(py)\" x2=\"\(width - right)\" y2=\"\(py)\" stroke=\"#ddd\"/>")
             parts.append("<text x=\"\(left - 8)\" y=\"\(py + 4)\" text-anchor=\"end\">1e\(decade)</text>")
         }
-        parts.append("<text x=\"\((left + width - right) / 2)\" y=\"\(height - 16)\" text-anchor=\"middle\">FPIR (non-mated searches returning a candidate)</text>")
-        parts.append("<text transform=\"translate(18 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">FNIR (mated searches missing their mate)</text>")
-        let points = result.detPoints().filter { $0.fpir > 0 }
-        let path = points.map { String(format: "%.1f,%.1f", x($0.fpir), y($0.fnir)) }.joined(separator: " ")
+        parts.append("<text x=\"\((left + width - right) / 2)\" y=\"\(height - 16)\" text-anchor=\"middle\">\(escape(curve.xLabel))</text>")
+        parts.append("<text transform=\"translate(18 \((top + height - bottom) / 2)) rotate(-90)\" text-anchor=\"middle\">\(escape(curve.yLabel))</text>")
+        let path = curve.points.filter { $0.x > 0 }.map { String(format: "%.1f,%.1f", x($0.x), y($0.y)) }.joined(separator: " ")
         parts.append("<polyline fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\" points=\"\(path)\"/>")
-        for target in OpenSetIdentification.fpirTargets {
-            let fnir = result.fnir(at: result.threshold(atFPIR: target.rate))
-            parts.append("<circle cx=\"\(x(target.rate))\" cy=\"\(y(fnir))\" r=\"4\" fill=\"#c0392b\"/>")
-            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">FPIR %@: FNIR %.1f%%</text>",
-                                x(target.rate) + 6, y(fnir) - 6, target.key, fnir * 100))
+        for mark in curve.marks {
+            parts.append("<circle cx=\"\(x(mark.x))\" cy=\"\(y(mark.y))\" r=\"4\" fill=\"#c0392b\"/>")
+            parts.append(String(format: "<text x=\"%.1f\" y=\"%.1f\">at %@: %.1f%% missed</text>",
+                                x(mark.x) + 6, y(mark.y) - 6, mark.key, mark.y * 100))
         }
         parts.append("</svg>")
         return parts.joined(separator: "\n") + "\n"

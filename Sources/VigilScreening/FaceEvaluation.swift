@@ -25,6 +25,9 @@ public struct FaceEvaluationReport: Sendable, Codable {
     public let fmrAtDefaultThreshold: Double
     public let fnmrAtDefaultThreshold: Double
     public let defaultThreshold: Float
+    /// The FMR the shipped calibration states at the default threshold (the
+    /// measured `fmr_at_default_threshold` should not exceed twice this).
+    public let defaultTargetFmr: Double
     public let msPerImage: Double
     public let score: String
     /// Each recognizer alone and fused, on the same enrolled images (`--components`).
@@ -51,13 +54,24 @@ public enum FaceEvaluation {
 
     /// Runs the evaluation over one or more dataset folders; identities are the sub-folder names.
     public static func run(directories: [String], pipeline: FacePipeline, threshold: Float,
-                           components: Bool = false) async throws(VigilError) -> FaceEvaluationReport {
+                           calibration: ScoreCalibration = ServiceConfiguration().faceCalibration,
+                           components: Bool = false, plotPath: String? = nil) async throws(VigilError) -> FaceEvaluationReport {
         let files = try listImages(directories)
         let started = ContinuousClock.now
         let faces = try await enrolAll(files.map(\.path), pipeline: pipeline)
         let samples = zip(files, faces).map { Sample(identity: $0.identity, face: $1) }
         let elapsed = ContinuousClock.now - started
-        return report(samples, elapsed: elapsed, defaultThreshold: threshold, components: components)
+        let result = report(samples, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration, components: components)
+        if let plotPath {
+            let vectors = samples.map(\.vector)
+            let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
+            let svg = DETPlot.svg(VerificationErrorRates(genuine: scores.genuine, impostor: scores.impostor),
+                                  title: "Verification: \(directories.map { ($0 as NSString).lastPathComponent }.joined(separator: " + "))")
+            guard FileManager.default.createFile(atPath: plotPath, contents: Data(svg.utf8)) else {
+                throw VigilError(.invalidField, "cannot write \(plotPath)")
+            }
+        }
+        return result
     }
 
     /// Each image's subject as an enrolment would take it (detection, quality
@@ -81,7 +95,8 @@ public enum FaceEvaluation {
         return analysis.face
     }
 
-    static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float, components: Bool = false) -> FaceEvaluationReport {
+    static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float,
+                       calibration: ScoreCalibration = ServiceConfiguration().faceCalibration, components: Bool = false) -> FaceEvaluationReport {
         let vectors = samples.map(\.vector)
         let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
         let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
@@ -95,6 +110,8 @@ public enum FaceEvaluation {
             fmrAtDefaultThreshold: summary.rates.falseMatchRate(at: defaultThreshold),
             fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold),
             defaultThreshold: defaultThreshold,
+            defaultTargetFmr: calibration.measured?.falseMatchRate(at: Double(defaultThreshold))
+                ?? pow(10, -calibration.evidence(defaultThreshold)),
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
             score: "weighted mean of the cosine similarities of dlib ResNet and FaceNet (\(FaceTemplateModel.current.name))",
             components: components ? componentSummaries(samples) : nil)

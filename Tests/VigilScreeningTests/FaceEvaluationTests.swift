@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilScreening
 import VigilTestSupport
@@ -9,8 +10,10 @@ struct FaceEvaluationTests {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = TestData.modelsDirectory
         let pipeline = try FacePipeline(configuration: configuration)
+        let plot = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-det-\(UUID().uuidString).svg").path
+        defer { try? FileManager.default.removeItem(atPath: plot) }
         let report = try await FaceEvaluation.run(directories: [TestData.url("faces/lfw10").path], pipeline: pipeline,
-                                                  threshold: configuration.matchThreshold)
+                                                  threshold: configuration.matchThreshold, components: true, plotPath: plot)
         #expect(report.images == 100 && report.identities == 10)
         #expect(report.genuine == 450 && report.impostor == 4500)
         #expect(report.fteCount == 0)
@@ -18,6 +21,33 @@ struct FaceEvaluationTests {
         #expect(report.eer < 0.05)
         #expect((report.tarAtFar["0.01"] ?? 0) > 0.9)
         #expect((report.thresholdAtFar["0.001"] ?? 0) >= (report.thresholdAtFar["0.01"] ?? 1))
+        // The shipped calibration states FMR 1% at the default threshold; no population may exceed twice that.
+        #expect(abs(report.defaultTargetFmr - 0.01) < 1e-3)
+        #expect(report.fmrAtDefaultThreshold <= 2 * report.defaultTargetFmr)
+        let components = try #require(report.components)
+        #expect(Set(components.keys) == ["dlib", "facenet", "fused"])
+        #expect(components["fused"]?.eer == report.eer)
+        let svg = try String(contentsOfFile: plot, encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
+    }
+
+    @Test("open-set identification: the documented split, every probe counted, mates found")
+    func identification() async throws {
+        var configuration = ServiceConfiguration()
+        configuration.modelsDirectory = TestData.modelsDirectory
+        let pipeline = try FacePipeline(configuration: configuration)
+        let report = try await IdentificationEvaluation.run(directories: [TestData.url("faces/lfw10").path],
+                                                            distractors: [TestData.url("faces/johns").path],
+                                                            galleryPerIdentity: 2, pipeline: pipeline)
+        // Ten identities of ten photos: every other one enrolled with two photos (eight mated probes
+        // each), the other five give all their photos as non-mated probes; five distractors join.
+        #expect(report.gallery == 10 && report.galleryTemplates == 20)
+        #expect(report.matedProbes == 40 && report.nonmatedProbes == 50)
+        #expect(report.fte == 0)
+        #expect(report.rank1 >= 0.9 && report.rank10 >= report.rank1)
+        let fnir = try #require(report.fnirAtFpir["0.01"])
+        #expect(fnir >= 0 && fnir <= 0.5)
+        #expect((report.thresholdAtFpir["0.001"] ?? 0) >= (report.thresholdAtFpir["0.01"] ?? 1))
     }
 
     @Test("a folder without labelled images is an error")
