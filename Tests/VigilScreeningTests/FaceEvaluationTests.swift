@@ -60,3 +60,32 @@ struct FaceEvaluationTests {
         }
     }
 }
+
+@Suite("Face calibration files")
+struct FaceCalibrationFileTests {
+    func write(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-calibration-\(UUID().uuidString).json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("a file that is not a calibration, or one fitted for another model, is refused")
+    func refused() async throws {
+        for text in ["", "{", "[1,2,3]", "{\"model\": 3}"] {
+            let path = try write(text)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            await expectError(.invalidField) { _ = try FaceCalibration.load(path: path) }
+        }
+        await expectError(.notFound) { _ = try FaceCalibration.load(path: "/nonexistent/calibration.json") }
+        // The shipped calibration as a file: accepted for this model, refused for another.
+        let shipped = try String(contentsOf: TestData.projectRoot.appendingPathComponent("docs/face-calibration.json"), encoding: .utf8)
+        let good = try write(shipped)
+        defer { try? FileManager.default.removeItem(atPath: good) }
+        let calibration = try FaceCalibration.load(path: good)
+        #expect(abs(Double(calibration.score(atFalseMatchRate: 0.01)) - Double(ServiceConfiguration.defaultMatchThreshold)) < 1e-4)
+        let model = try #require((try JSONSerialization.jsonObject(with: Data(shipped.utf8)) as? [String: Any])?["model"] as? String)
+        let other = try write(shipped.replacingOccurrences(of: model, with: "some-other-model"))
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        await expectError(.invalidField) { _ = try FaceCalibration.load(path: other) }
+    }
+}

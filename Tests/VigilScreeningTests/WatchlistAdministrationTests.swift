@@ -65,6 +65,15 @@ struct WatchlistAdministrationTests {
         #expect(abs(five.expectedFpir - 0.01) < 1e-4, "\(five)")
         let discreet = try #require(service.faceOperatingPoints().first { $0.category == "discreet_check" })
         #expect(discreet.threshold > five.threshold && abs(discreet.expectedFpir - 0.001) < 1e-5)
+        // A target outside (0, 1) is refused and changes nothing.
+        var bad = try #require(service.categories().first { $0.name == "wanted_other" })
+        let version = service.watchlistStatus.version
+        for target in [0.0, 1.0, 1.5, -0.1] {
+            bad.targetFpir = target
+            await expectError(.invalidField) { _ = try await service.setCategory(bad) }
+        }
+        #expect(service.watchlistStatus.version == version)
+        #expect(service.categories().first { $0.name == "wanted_other" }?.targetFpir == 0.01)
         // Every face screening reports the operating points it applied.
         let result = try await service.screen(face: try photo(0, 1))
         #expect(result.faceOperatingPoints?.first { $0.category == "wanted_other" } == five)
