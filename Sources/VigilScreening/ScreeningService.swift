@@ -22,7 +22,7 @@ public final class ScreeningService: Sendable {
         self.logger = logger
         pipeline = try FacePipeline(configuration: configuration)
         scanPool = ScanPool(threads: configuration.scanThreads)
-        modelDigests = Self.digests(ofModelsIn: configuration.modelsDirectory)
+        modelDigests = ModelDigests.of(directory: configuration.modelsDirectory)
         do {
             let keys = try configuration.keys ?? KeyRing.load(besideDatabase: configuration.databasePath)
             store = try await VigilStore.open(path: configuration.databasePath, keys: keys, checkpointEvery: configuration.checkpointEvery)
@@ -220,12 +220,6 @@ public final class ScreeningService: Sendable {
             logger.error("screening record failed", metadata: ["reason": "\(error)"])
             throw VigilError(error)
         }
-    }
-
-    static func digests(ofModelsIn directory: String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: FaceAnalyzer.requiredModels.compactMap { name in
-            FileManager.default.contents(atPath: directory + "/" + name).map { (name, TemplateDigest.hex($0)) }
-        })
     }
 
     static func ms(_ duration: Duration) -> Double {
