@@ -34,9 +34,16 @@ public struct VerificationSummary: Sendable {
 
     /// Scores every unordered pair of labelled samples once; pairs with the
     /// same label are genuine, the others impostor.
+    /// Fills the two lists directly: on tens of millions of pairs a list of
+    /// `ScoredPair`s first would triple the memory.
     public static func allPairs<Label: Equatable>(_ labels: [Label], score: (Int, Int) -> Float) -> (genuine: [Float], impostor: [Float]) {
-        let pairs = scoredPairs(labels, score: score)
-        return (pairs.filter(\.genuine).map(\.score), pairs.filter { !$0.genuine }.map(\.score))
+        var genuine: [Float] = [], impostor: [Float] = []
+        for i in labels.indices {
+            for j in labels.indices where j > i {
+                if labels[i] == labels[j] { genuine.append(score(i, j)) } else { impostor.append(score(i, j)) }
+            }
+        }
+        return (genuine, impostor)
     }
 
     /// Every unordered pair (first < second) with its score, in row order.

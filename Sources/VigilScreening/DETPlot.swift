@@ -37,6 +37,12 @@ enum DETPlot {
                    title: title)
     }
 
+    static func write(_ svg: String, to path: String) throws(VigilError) {
+        guard FileManager.default.createFile(atPath: path, contents: Data(svg.utf8)) else {
+            throw VigilError(.invalidField, "cannot write \(path)")
+        }
+    }
+
     static func svg(_ curve: Curve, title: String) -> String {
         let width = 640.0, height = 480.0, left = 70.0, right = 20.0, top = 40.0, bottom = 60.0
         let xDecades = (-4.0, 0.0), yDecades = (-3.0, 0.0)

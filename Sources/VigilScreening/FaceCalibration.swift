@@ -1,5 +1,4 @@
 import Foundation
-import VigilMatching
 import VigilMetrics
 import VigilVision
 
@@ -34,7 +33,9 @@ public enum FaceCalibration {
             let name = (directory as NSString).lastPathComponent
             let files = try FaceEvaluation.listImages([directory])
             let templates = try await FaceEvaluation.enrolAll(files.map(\.path), pipeline: pipeline).map { $0?.template }
-            let scores = pairScores(identities: files.map(\.identity), templates: templates)
+            // A pair with an image that failed to enrol is a genuine miss and no impostor comparison.
+            let all = VerificationSummary.allPairs(files.map(\.identity)) { FaceEvaluation.similarity(templates[$0], templates[$1]) }
+            let scores = (genuine: all.genuine, impostor: all.impostor.filter(\.isFinite))
             guard let tail = ImpostorTail(impostor: scores.impostor) else {
                 throw VigilError(.invalidField, "\(directory): too few impostor pairs to fit a tail (need 2,000 or more)")
             }
@@ -70,24 +71,5 @@ public enum FaceCalibration {
             throw VigilError(.invalidField, "\(path) was fitted for \(report.model), not \(FaceTemplateModel.current.name)")
         }
         return ScoreCalibration(measured: report.pooled)
-    }
-
-    /// Genuine and impostor scores of every unordered pair; a pair with an
-    /// image that failed to enrol is a genuine −infinity and no impostor.
-    static func pairScores(identities: [String], templates: [[Float]?]) -> (genuine: [Float], impostor: [Float]) {
-        var genuine: [Float] = [], impostor: [Float] = []
-        impostor.reserveCapacity(identities.count * identities.count / 2)
-        for i in templates.indices {
-            for j in templates.indices where j > i {
-                let same = identities[i] == identities[j]
-                guard let a = templates[i], let b = templates[j] else {
-                    if same { genuine.append(-.infinity) }
-                    continue
-                }
-                let score = FloatKernel.dot(a, b)
-                if same { genuine.append(score) } else { impostor.append(score) }
-            }
-        }
-        return (genuine, impostor)
     }
 }

@@ -61,17 +61,20 @@ public enum FaceEvaluation {
         let faces = try await enrolAll(files.map(\.path), pipeline: pipeline)
         let samples = zip(files, faces).map { Sample(identity: $0.identity, face: $1) }
         let elapsed = ContinuousClock.now - started
-        let result = report(samples, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration, components: components)
+        let summary = summary(samples, view: \.template)
         if let plotPath {
-            let vectors = samples.map(\.vector)
-            let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
-            let svg = DETPlot.svg(VerificationErrorRates(genuine: scores.genuine, impostor: scores.impostor),
-                                  title: "Verification: \(directories.map { ($0 as NSString).lastPathComponent }.joined(separator: " + "))")
-            guard FileManager.default.createFile(atPath: plotPath, contents: Data(svg.utf8)) else {
-                throw VigilError(.invalidField, "cannot write \(plotPath)")
-            }
+            try DETPlot.write(DETPlot.svg(summary.rates, title: "Verification: \(directories.map { ($0 as NSString).lastPathComponent }.joined(separator: " + "))"),
+                              to: plotPath)
         }
-        return result
+        return report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration, components: components)
+    }
+
+    /// Every pair of samples scored through one view of their faces (a
+    /// failure to enrol scores −infinity).
+    static func summary(_ samples: [Sample], view: (DetectedFace) -> [Float]) -> VerificationSummary {
+        let vectors = samples.map { $0.face.map(view) }
+        let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
+        return VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
     }
 
     /// Each image's subject as an enrolment would take it (detection, quality
@@ -95,11 +98,8 @@ public enum FaceEvaluation {
         return analysis.face
     }
 
-    static func report(_ samples: [Sample], elapsed: Duration, defaultThreshold: Float,
-                       calibration: ScoreCalibration = ServiceConfiguration().faceCalibration, components: Bool = false) -> FaceEvaluationReport {
-        let vectors = samples.map(\.vector)
-        let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
-        let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
+    static func report(_ samples: [Sample], summary: VerificationSummary, elapsed: Duration, defaultThreshold: Float,
+                       calibration: ScoreCalibration, components: Bool) -> FaceEvaluationReport {
         let failures = samples.filter { $0.vector == nil }.count
         return FaceEvaluationReport(
             images: samples.count, identities: Set(samples.map(\.identity)).count,
@@ -114,19 +114,15 @@ public enum FaceEvaluation {
                 ?? pow(10, -calibration.evidence(defaultThreshold)),
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
             score: "weighted mean of the cosine similarities of dlib ResNet and FaceNet (\(FaceTemplateModel.current.name))",
-            components: components ? componentSummaries(samples) : nil)
+            components: components ? componentSummaries(samples, fused: summary) : nil)
     }
 
-    static func componentSummaries(_ samples: [Sample]) -> [String: ComponentSummary] {
-        let views: [(String, (DetectedFace) -> [Float])] = [
-            ("dlib", \.descriptor), ("facenet", \.facenetDescriptor), ("fused", \.template),
-        ]
+    /// Each recognizer alone, and the fused score already computed.
+    static func componentSummaries(_ samples: [Sample], fused: VerificationSummary) -> [String: ComponentSummary] {
         var out: [String: ComponentSummary] = [:]
-        for (name, view) in views {
-            let vectors = samples.map { $0.face.map(view) }
-            let scores = VerificationSummary.allPairs(samples.map(\.identity)) { similarity(vectors[$0], vectors[$1]) }
-            let summary = VerificationSummary(genuine: scores.genuine, impostor: scores.impostor)
-            let enrolled = scores.impostor.filter(\.isFinite).map(Double.init)
+        for (name, summary) in [("dlib", summary(samples, view: \.descriptor)), ("facenet", summary(samples, view: \.facenetDescriptor)),
+                                ("fused", fused)] {
+            let enrolled = summary.rates.impostor.filter(\.isFinite).map(Double.init)
             let mean = enrolled.reduce(0, +) / Double(max(1, enrolled.count))
             let variance = enrolled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, enrolled.count - 1))
             out[name] = ComponentSummary(eer: summary.eer, tarAtFar: summary.tarAtFar,

@@ -1,7 +1,7 @@
-import Crypto
 import Foundation
 import VigilMatching
 import VigilMetrics
+import VigilStorage
 import VigilVision
 
 /// `vigil eval identification`: open-set 1:N identification on labelled
@@ -51,7 +51,8 @@ public enum IdentificationEvaluation {
         var mated: [(identity: String, probe: Int)] = []
         var nonMated: [Int] = []
         var eligible = 0
-        for identity in byIdentity.keys.sorted(by: { digest($0) < digest($1) }) {
+        let order = Dictionary(uniqueKeysWithValues: byIdentity.keys.map { ($0, TemplateDigest.hex(Data($0.utf8))) })
+        for identity in byIdentity.keys.sorted(by: { order[$0]! < order[$1]! }) {
             let images = byIdentity[identity]!
             if images.count <= k {
                 gallery.append((identity, images.compactMap { faces[$0]?.template }))
@@ -96,10 +97,7 @@ public enum IdentificationEvaluation {
             fnir[target.key] = result.fnir(at: t)
         }
         if let plotPath {
-            let svg = DETPlot.svg(result, title: "Open-set identification: \(directories.joined(separator: ", "))")
-            guard FileManager.default.createFile(atPath: plotPath, contents: Data(svg.utf8)) else {
-                throw VigilError(.invalidField, "cannot write \(plotPath)")
-            }
+            try DETPlot.write(DETPlot.svg(result, title: "Open-set identification: \(directories.joined(separator: ", "))"), to: plotPath)
         }
         let total = files.count + distractorFiles.count
         return IdentificationReport(
@@ -109,10 +107,6 @@ public enum IdentificationEvaluation {
             fnirAtFpir: fnir, thresholdAtFpir: thresholds, rank1: result.rankRate(1), rank10: result.rankRate(10),
             galleryPerIdentity: k, msPerImage: total == 0 ? 0 : ScreeningService.ms(elapsed) / Double(total),
             score: "best over an identity's gallery photos of \(FaceTemplateModel.current.name)")
-    }
-
-    static func digest(_ name: String) -> String {
-        SHA256.hash(data: Data(name.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 }
 
