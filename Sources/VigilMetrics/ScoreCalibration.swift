@@ -30,15 +30,18 @@ public struct ScoreCalibration: Sendable, Equatable, Codable {
         self.measured = measured
     }
 
+    /// The estimated FMR at `score`: the measured table when there is one,
+    /// else the Gaussian tail (before the evidence cap).
+    public func falseMatchRate(at score: Float) -> Double {
+        if let measured { return measured.falseMatchRate(at: Double(score)) }
+        return 0.5 * erfc((Double(score) - mean) / deviation / 2.0.squareRoot())
+    }
+
     /// −log10 FMR(score), in 0...maximumEvidence.
     public func evidence(_ score: Float) -> Double {
-        if let measured {
-            return min(Self.maximumEvidence, max(0, -log10(max(1e-300, measured.falseMatchRate(at: Double(score))))))
-        }
-        let z = (Double(score) - mean) / deviation
-        let tail = 0.5 * erfc(z / 2.0.squareRoot())
-        guard tail > 0 else { return Self.maximumEvidence }
-        return min(Self.maximumEvidence, max(0, -log10(tail)))
+        let rate = falseMatchRate(at: score)
+        guard rate > 0 else { return Self.maximumEvidence }
+        return min(Self.maximumEvidence, max(0, -log10(rate)))
     }
 
     /// The score whose estimated FMR is `rate`.

@@ -110,8 +110,7 @@ public enum FaceEvaluation {
             fmrAtDefaultThreshold: summary.rates.falseMatchRate(at: defaultThreshold),
             fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold),
             defaultThreshold: defaultThreshold,
-            defaultTargetFmr: calibration.measured?.falseMatchRate(at: Double(defaultThreshold))
-                ?? pow(10, -calibration.evidence(defaultThreshold)),
+            defaultTargetFmr: calibration.falseMatchRate(at: defaultThreshold),
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
             score: "weighted mean of the cosine similarities of dlib ResNet and FaceNet (\(FaceTemplateModel.current.name))",
             components: components ? componentSummaries(samples, fused: summary) : nil)

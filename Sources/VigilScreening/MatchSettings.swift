@@ -39,8 +39,7 @@ public struct MatchSettings: Sendable, Codable, Equatable {
 
     /// The FPIR a per-comparison threshold gives at the watchlist's size.
     func expectedFpir(at threshold: Float) -> Double {
-        let f = faceCalibration.measured?.falseMatchRate(at: Double(threshold))
-            ?? pow(10, -faceCalibration.evidence(threshold))
+        let f = faceCalibration.falseMatchRate(at: threshold)
         return -expm1(Double(max(1, faceTemplates ?? 1)) * log1p(-min(f, 1 - 1e-12)))
     }
 
