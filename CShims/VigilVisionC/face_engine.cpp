@@ -1,49 +1,41 @@
 // Face pipeline: decode -> detection (BlazeFace + HOG) -> per face, 5-point landmarks on
-// the full image -> aligned chips -> quality measures, the 128-d dlib ResNet descriptor
-// and the 512-d FaceNet descriptor.
+// the full image -> aligned chip -> quality measures and every configured recognizer's
+// embedding.
 #include "face_detect.hpp"
-#include "face_networks.hpp"
+#include "face_recognizers.hpp"
 #include "image_decode.hpp"
 #include "vigil_vision.h"
 
 #include <dlib/image_processing.h>
 #include <dlib/opencv.h>
-#include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include <cmath>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 struct vv_face_engine {
-    explicit vv_face_engine(const std::string &dir)
-        : detector(dir + "/face_detection_front_128x128.onnx", dir + "/mmod_human_face_detector.dat"),
-          facenet(cv::dnn::readNetFromTensorflow(dir + "/facenet_inception_resnet_v1_casia.pb")) {
-        dlib::deserialize(dir + "/shape_predictor_5_face_landmarks.dat") >> landmarks;
-        dlib::deserialize(dir + "/dlib_face_recognition_resnet_model_v1.dat") >> descriptor_net;
-        facenet.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-        facenet.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    explicit vv_face_engine(const vv_face_engine_config &config)
+        : detector(std::string(config.models_dir) + "/face_detection_front_128x128.onnx",
+                   std::string(config.models_dir) + "/mmod_human_face_detector.dat") {
+        dlib::deserialize(std::string(config.models_dir) + "/shape_predictor_5_face_landmarks.dat") >> landmarks;
+        for (int32_t i = 0; i < config.recognizer_count; ++i) {
+            recognizers.emplace_back(config.recognizers[i]);
+            embedding_length += recognizers.back().dimension();
+        }
     }
     vigil::FaceDetector detector;
-    cv::dnn::Net facenet;
     dlib::shape_predictor landmarks;
-    vigil::nets::face_descriptor_net descriptor_net;
+    std::vector<vigil::FaceRecognizer> recognizers;
+    int32_t embedding_length = 0;
 };
 
 namespace {
 
 constexpr uint64_t kDefaultMaxPixels = 40'000'000;
 constexpr int kDefaultDetectionSide = 1024;
-// dlib's ResNet was trained on 150x150 chips with 0.25 padding around its canonical face.
-constexpr unsigned long kChipSize = 150;
-constexpr double kChipPadding = 0.25;
-// FaceNet (davidsandberg, 20180408-102900) was trained on 160x160 crops of MTCNN boxes
-// with a margin, at its own scale; aligned here by dlib's landmarks instead. Padding
-// measured on the Western calibration sets lfw10 + johns only (FaceNet alone, EER):
-// 0.1 -> 11.3%, 0.25 -> 3.7%, 0.4 -> 2.6%, 0.5 -> 2.5%, 0.65 -> 3.2%; 0.4 had the best
-// TAR at FAR 0.1% (94.9%).
-constexpr unsigned long kFaceNetSize = 160;
-constexpr double kFaceNetPadding = 0.4;
 
 void measure_chip(const dlib::matrix<dlib::rgb_pixel> &chip, vv_face &out) {
     cv::Mat rgb = dlib::toMat(const_cast<dlib::matrix<dlib::rgb_pixel> &>(chip));
@@ -56,30 +48,8 @@ void measure_chip(const dlib::matrix<dlib::rgb_pixel> &chip, vv_face &out) {
     out.brightness = float(cv::mean(grey)[0]);
 }
 
-bool write_unit(const float *values, long count, float *out) {
-    double sum = 0;
-    for (long i = 0; i < count; ++i) sum += double(values[i]) * values[i];
-    const double norm = std::sqrt(sum);
-    if (!(norm > 0) || !std::isfinite(norm)) return false;
-    for (long i = 0; i < count; ++i) out[i] = float(values[i] / norm);
-    return true;
-}
-
-vv_status facenet_descriptor(vv_face_engine &engine, const dlib::cv_image<dlib::rgb_pixel> &image,
-                             const dlib::full_object_detection &shape, vv_face &out) {
-    dlib::matrix<dlib::rgb_pixel> chip;
-    dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, kFaceNetSize, kFaceNetPadding), chip);
-    // Fixed standardisation the model was trained with: (x - 127.5) / 128, RGB, NCHW.
-    cv::Mat rgb = dlib::toMat(chip), input;
-    rgb.convertTo(input, CV_32FC3, 1.0 / 128.0, -127.5 / 128.0);
-    engine.facenet.setInput(cv::dnn::blobFromImage(input));
-    const cv::Mat embedding = engine.facenet.forward();
-    if (embedding.total() != VV_FACENET_DIM) return VV_ERR_INTERNAL;
-    return write_unit(embedding.ptr<float>(), VV_FACENET_DIM, out.facenet) ? VV_OK : VV_ERR_INTERNAL;
-}
-
 vv_status describe(vv_face_engine &engine, const dlib::cv_image<dlib::rgb_pixel> &image,
-                   const vigil::FaceBox &found, vv_face &out) {
+                   const vigil::FaceBox &found, vv_face &out, float *embeddings) {
     const dlib::rectangle box(long(std::lround(found.box.x)), long(std::lround(found.box.y)),
                               long(std::lround(found.box.x + found.box.width)) - 1,
                               long(std::lround(found.box.y + found.box.height)) - 1);
@@ -99,16 +69,22 @@ vv_status describe(vv_face_engine &engine, const dlib::cv_image<dlib::rgb_pixel>
     out.inter_eye_distance = std::sqrt(ex * ex + ey * ey);
 
     dlib::matrix<dlib::rgb_pixel> chip;
-    dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, kChipSize, kChipPadding), chip);
+    dlib::extract_image_chip(image, dlib::get_face_chip_details(shape, vigil::kDlibChipSize, vigil::kDlibChipPadding), chip);
     measure_chip(chip, out);
 
-    const dlib::matrix<float, 0, 1> descriptor = engine.descriptor_net(chip);
-    if (!write_unit(&descriptor(0), VV_DESCRIPTOR_DIM, out.descriptor)) return VV_ERR_INTERNAL;
-    return facenet_descriptor(engine, image, shape, out);
+    for (auto &recognizer : engine.recognizers) {
+        if (!recognizer.embed(image, shape, chip, embeddings)) return VV_ERR_INTERNAL;
+        embeddings += recognizer.dimension();
+    }
+    return VV_OK;
+}
+
+int wanted_faces(const vv_face_options &options) {
+    return std::clamp(options.max_faces > 0 ? options.max_faces : 1, 1, VV_MAX_FACES);
 }
 
 vv_status analyze(vv_face_engine &engine, const uint8_t *bytes, size_t length,
-                  const vv_face_options &options, vv_face_analysis &out) {
+                  const vv_face_options &options, vv_face_analysis &out, float *embeddings) {
     cv::Mat bgr;
     const uint64_t max_pixels = options.max_pixels ? options.max_pixels : kDefaultMaxPixels;
     vv_status s = vigil::decode_image(bytes, length, max_pixels, cv::IMREAD_COLOR, bgr);
@@ -132,13 +108,14 @@ vv_status analyze(vv_face_engine &engine, const uint8_t *bytes, size_t length,
     cv::Mat rgb;
     cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
     dlib::cv_image<dlib::rgb_pixel> image(rgb);
-    const int wanted = std::clamp(options.max_faces > 0 ? options.max_faces : 1, 1, VV_MAX_FACES);
+    const int wanted = wanted_faces(options);
     for (const auto &face : faces) {
         if (out.described_count == wanted) break;
         // The subject is always described (a face too small still gets its quality verdict,
         // "step closer"); the others only above the minimum, and they come in size order.
         if (out.described_count > 0 && std::min(face.box.width, face.box.height) < float(options.min_face_side)) break;
-        s = describe(engine, image, face, out.faces[out.described_count]);
+        s = describe(engine, image, face, out.faces[out.described_count],
+                     embeddings + size_t(out.described_count) * size_t(engine.embedding_length));
         if (s != VV_OK) return s;
         out.described_count += 1;
     }
@@ -147,12 +124,17 @@ vv_status analyze(vv_face_engine &engine, const uint8_t *bytes, size_t length,
 
 }  // namespace
 
-extern "C" vv_status vv_face_engine_create(const char *models_dir, vv_face_engine **out,
+extern "C" vv_status vv_face_engine_create(const vv_face_engine_config *config, vv_face_engine **out,
                                            char *message, size_t message_capacity) {
-    if (out == nullptr || models_dir == nullptr) return VV_ERR_INVALID_ARGUMENT;
+    if (out == nullptr) return VV_ERR_INVALID_ARGUMENT;
     *out = nullptr;
+    if (config == nullptr || config->models_dir == nullptr || config->recognizers == nullptr ||
+        config->recognizer_count < 1 || config->recognizer_count > VV_MAX_RECOGNIZERS) {
+        vigil::write_message(message, message_capacity, "the engine needs a models folder and 1 to 4 recognizers");
+        return VV_ERR_INVALID_ARGUMENT;
+    }
     try {
-        *out = new vv_face_engine(std::string(models_dir));
+        *out = new vv_face_engine(*config);
         return VV_OK;
     } catch (const std::exception &e) {
         vigil::write_message(message, message_capacity, e.what());
@@ -165,14 +147,25 @@ extern "C" vv_status vv_face_engine_create(const char *models_dir, vv_face_engin
 
 extern "C" void vv_face_engine_free(vv_face_engine *engine) { delete engine; }
 
+extern "C" int32_t vv_face_engine_embedding_length(const vv_face_engine *engine) {
+    return engine ? engine->embedding_length : 0;
+}
+
 extern "C" vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *bytes, size_t length,
                                      const vv_face_options *options, vv_face_analysis *out,
+                                     float *embeddings, size_t embedding_capacity,
                                      char *message, size_t message_capacity) {
     if (engine == nullptr || out == nullptr || (bytes == nullptr && length > 0)) return VV_ERR_INVALID_ARGUMENT;
     *out = vv_face_analysis{};
     const vv_face_options defaults{};
+    const vv_face_options &chosen = options ? *options : defaults;
+    if (embeddings == nullptr ||
+        embedding_capacity < size_t(wanted_faces(chosen)) * size_t(engine->embedding_length)) {
+        vigil::write_message(message, message_capacity, "the embeddings buffer cannot hold max_faces faces");
+        return VV_ERR_INVALID_ARGUMENT;
+    }
     return vigil::guarded(message, message_capacity,
-        [&] { return analyze(*engine, bytes, length, options ? *options : defaults, *out); },
+        [&] { return analyze(*engine, bytes, length, chosen, *out, embeddings); },
         [&] {
             // Keep the decoded size: it helps a client explain the refusal.
             const int32_t w = out->image_width, h = out->image_height;

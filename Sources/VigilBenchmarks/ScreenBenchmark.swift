@@ -35,8 +35,9 @@ public enum ScreenBenchmark {
             .appendingPathComponent("vigil-bench-\(UUID().uuidString)/vigil.sqlite").path
         if options.padding > 0 {
             progress("padding the watchlist with \(options.padding) synthetic entries")
-            let data = SyntheticGallery(count: options.padding, dimension: FacePipeline.descriptorDimension, seed: 7)
-            try await WatchlistLoading.populate(databasePath: configuration.databasePath, vectors: { i in
+            let data = SyntheticGallery(count: options.padding, dimension: configuration.recognizer.dimension, seed: 7)
+            try await WatchlistLoading.populate(databasePath: configuration.databasePath,
+                                                model: configuration.recognizer.identity, vectors: { i in
                 let v = data.vector(i)
                 return (v, QuantizedVector(v).serialized)
             }, count: options.padding) { _ in }

@@ -10,7 +10,7 @@ public enum SearchBenchmark {
 
     public struct Options: Sendable {
         public var gallery = 1_000_000
-        public var dimension = FacePipeline.descriptorDimension
+        public var dimension = FacePipeline.shippedDimension
         public var queries = 1_000
         public var threads = 2
         public var layout = Layout.int8
@@ -58,8 +58,8 @@ public enum SearchBenchmark {
     }
 
     static func load(_ options: Options, path: String, progress: @escaping @Sendable (String) -> Void) async throws(VigilError) -> Double {
-        guard options.dimension == FacePipeline.descriptorDimension else {
-            throw VigilError(.invalidField, "--from-db needs --dim \(FacePipeline.descriptorDimension), the face descriptor size")
+        guard options.dimension == FacePipeline.shippedDimension else {
+            throw VigilError(.invalidField, "--from-db needs --dim \(FacePipeline.shippedDimension), the shipped face template size")
         }
         let data = SyntheticGallery(count: options.gallery, dimension: options.dimension, seed: options.seed)
         try await WatchlistLoading.populate(databasePath: path, vectors: { i in

@@ -16,7 +16,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
         abstract: "1:N search on random unit vectors with mated probes, against the machine's streaming bandwidth and a scalar Float32 baseline.")
 
     @Option(help: "Templates in the gallery.") var gallery = 1_000_000
-    @Option(help: "Vector dimension (multiple of 16); the face template size by default.") var dim = FacePipeline.descriptorDimension
+    @Option(help: "Vector dimension (multiple of 16); the face template size by default.") var dim = FacePipeline.shippedDimension
     @Option(help: "Mated probes searched one at a time.") var queries = 1_000
     @Option(help: "Scan threads.") var threads = 2
     @Option(help: "Index layout: int8 (quantised, rescored exactly) or f32 (single-thread reference).") var layout = SearchBenchmark.Layout.int8

@@ -12,14 +12,19 @@ struct CommonOptions: ParsableArguments {
     var threshold: Float?
 
     @Option(name: .customLong("face-calibration"),
-            help: "A face calibration written by 'vigil calibrate faces' (JSON) instead of the shipped one.")
+            help: "A face calibration written by 'vigil calibrate faces' (JSON) instead of the shipped one or the recognizer file's.")
     var faceCalibration: String?
+
+    @Option(help: "A recognizer file (JSON: the face networks, their SHA-256, input and weights; docs/faces.md) instead of the shipped recognizer.")
+    var recognizer: String?
 
     func configuration(database: String? = nil) throws(VigilError) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = modelsDirectory
         configuration.thresholdOverride = threshold
-        if let faceCalibration { configuration.faceCalibration = try FaceCalibration.load(path: faceCalibration) }
+        if recognizer != nil || faceCalibration != nil {
+            try configuration.use(recognizerFile: recognizer, calibrationPath: faceCalibration)
+        }
         if let database { configuration.databasePath = database }
         return configuration
     }

@@ -24,9 +24,12 @@ struct EvalFacesCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             let configuration = try common.configuration()
             let pipeline = try FacePipeline(configuration: configuration)
-            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline,
-                                                      threshold: common.threshold ?? configuration.faceCalibration.score(atFalseMatchRate: 0.01),
-                                                      calibration: configuration.faceCalibration, components: components, plotPath: plot)
+            let calibration = configuration.faceCalibrationModel == pipeline.model ? configuration.faceCalibration : nil
+            guard let threshold = common.threshold ?? calibration.map({ Float($0.score(atFalseMatchRate: 0.01)) }) else {
+                throw VigilError(.invalidField, "recognizer \(pipeline.model) has no calibration: give --threshold, or fit one with 'vigil calibrate faces'")
+            }
+            let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: threshold,
+                                                      calibration: calibration, components: components, plotPath: plot)
             if json {
                 try? Output.json(report)
             } else {
@@ -45,7 +48,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
         for key in r.tarAtFar.keys.sorted(by: >) {   // "0.01", then "0.001"
             lines.append("TAR at FAR \(key): \(pct(r.tarAtFar[key] ?? 0)) (threshold \(String(format: "%.4f", r.thresholdAtFar[key] ?? 0)))")
         }
-        lines.append("at the default threshold \(String(format: "%.4f", r.defaultThreshold)) (stated FMR \(pct(r.defaultTargetFmr))): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
+        lines.append("at the default threshold \(String(format: "%.4f", r.defaultThreshold)) (stated FMR \(r.defaultTargetFmr.map(pct) ?? "unknown: no calibration")): FMR \(pct(r.fmrAtDefaultThreshold)), FNMR \(pct(r.fnmrAtDefaultThreshold))")
         lines.append(String(format: "%.1f ms per image (wall clock, all cores)", r.msPerImage))
         lines.append("score: \(r.score)")
         for (name, c) in (r.components ?? [:]).sorted(by: { $0.key < $1.key }) {

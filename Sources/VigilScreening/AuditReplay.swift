@@ -60,7 +60,7 @@ extension ScreeningService {
             return "the sealed probe does not open or decode"
         }
         if watchlist?.version != record.watchlistVersion {
-            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store)
+            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: pipeline.model, dimension: pipeline.dimension)
         }
         guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
         snapshot.categories = context.settings.categories
@@ -147,11 +147,11 @@ struct ReplayWatchlist {
     let index: WatchlistIndex
     let states: [UUID: Fusion.EntryState]
 
-    init(asOf version: Int64, store: VigilStore) async throws(VigilError) {
+    init(asOf version: Int64, store: VigilStore, model: String, dimension: Int) async throws(VigilError) {
         self.version = version
         do {
             let contents = try await store.loadWatchlist(asOf: version)
-            index = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension)
+            index = try WatchlistIndex(contents, model: model, dimension: dimension)
             var states: [UUID: Fusion.EntryState] = [:]
             var from: Int64 = 1
             while from <= version {

@@ -56,19 +56,19 @@ public enum FaceCalibration {
             populations[name] = .init(images: population.images, identities: population.identities, fte: population.fte,
                                       genuine: population.genuine, tail: population.tail, fmrAtPooled: measured)
         }
-        return FaceCalibrationReport(model: FaceTemplateModel.current.name, populations: populations, pooled: pooled,
+        return FaceCalibrationReport(model: pipeline.model, populations: populations, pooled: pooled,
                                      command: "vigil calibrate faces " + directories.joined(separator: " "))
     }
 
     /// A calibration file from `run`, refused unless it was fitted on the
-    /// templates of the running recognizer.
-    public static func load(path: String) throws(VigilError) -> ScoreCalibration {
+    /// templates of `model` (the running recognizer's identity).
+    public static func load(path: String, model: String) throws(VigilError) -> ScoreCalibration {
         guard let data = FileManager.default.contents(atPath: path) else { throw VigilError(.notFound, "cannot read \(path)") }
         guard let report = try? VigilJSON.decoder().decode(FaceCalibrationReport.self, from: data) else {
             throw VigilError(.invalidField, "\(path) is not a face calibration from 'vigil calibrate faces'")
         }
-        guard report.model == FaceTemplateModel.current.name else {
-            throw VigilError(.invalidField, "\(path) was fitted for \(report.model), not \(FaceTemplateModel.current.name)")
+        guard report.model == model else {
+            throw VigilError(.invalidField, "\(path) was fitted for \(report.model), not \(model)")
         }
         return ScoreCalibration(measured: report.pooled)
     }

@@ -27,7 +27,8 @@ public struct FaceEvaluationReport: Sendable, Codable {
     public let defaultThreshold: Float
     /// The FMR the shipped calibration states at the default threshold (the
     /// measured `fmr_at_default_threshold` should not exceed twice this).
-    public let defaultTargetFmr: Double
+    /// The FMR the calibration states at the threshold; nil when the recognizer has no calibration.
+    public let defaultTargetFmr: Double?
     public let msPerImage: Double
     public let score: String
     /// Each recognizer alone and fused, on the same enrolled images (`--components`).
@@ -35,7 +36,7 @@ public struct FaceEvaluationReport: Sendable, Codable {
 }
 
 /// One recognizer's figures inside a face evaluation, and the spread of its
-/// impostor scores (what `FaceTemplateModel` weighs the recognizers by).
+/// impostor scores (what `FaceRecognizer.shipped` weighs its components by).
 public struct ComponentSummary: Sendable, Codable {
     public let eer: Double
     public let tarAtFar: [String: Double]
@@ -54,7 +55,7 @@ public enum FaceEvaluation {
 
     /// Runs the evaluation over one or more dataset folders; identities are the sub-folder names.
     public static func run(directories: [String], pipeline: FacePipeline, threshold: Float,
-                           calibration: ScoreCalibration = ServiceConfiguration().faceCalibration,
+                           calibration: ScoreCalibration? = ServiceConfiguration().faceCalibration,
                            components: Bool = false, plotPath: String? = nil) async throws(VigilError) -> FaceEvaluationReport {
         let files = try listImages(directories)
         let started = ContinuousClock.now
@@ -66,7 +67,8 @@ public enum FaceEvaluation {
             try DETPlot.write(DETPlot.svg(summary.rates, title: "Verification: \(directories.map { ($0 as NSString).lastPathComponent }.joined(separator: " + "))"),
                               to: plotPath)
         }
-        return report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration, components: components)
+        return report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration,
+                      recognizer: components ? pipeline.recognizer : nil, model: pipeline.model)
     }
 
     /// Every pair of samples scored through one view of their faces (a
@@ -99,7 +101,7 @@ public enum FaceEvaluation {
     }
 
     static func report(_ samples: [Sample], summary: VerificationSummary, elapsed: Duration, defaultThreshold: Float,
-                       calibration: ScoreCalibration, components: Bool) -> FaceEvaluationReport {
+                       calibration: ScoreCalibration?, recognizer: FaceRecognizer?, model: String) -> FaceEvaluationReport {
         let failures = samples.filter { $0.vector == nil }.count
         return FaceEvaluationReport(
             images: samples.count, identities: Set(samples.map(\.identity)).count,
@@ -110,17 +112,19 @@ public enum FaceEvaluation {
             fmrAtDefaultThreshold: summary.rates.falseMatchRate(at: defaultThreshold),
             fnmrAtDefaultThreshold: summary.rates.falseNonMatchRate(at: defaultThreshold),
             defaultThreshold: defaultThreshold,
-            defaultTargetFmr: calibration.falseMatchRate(at: defaultThreshold),
+            defaultTargetFmr: calibration?.falseMatchRate(at: defaultThreshold),
             msPerImage: samples.isEmpty ? 0 : ScreeningService.ms(elapsed) / Double(samples.count),
-            score: "weighted mean of the cosine similarities of dlib ResNet and FaceNet (\(FaceTemplateModel.current.name))",
-            components: components ? componentSummaries(samples, fused: summary) : nil)
+            score: "weighted mean of the recognizer components' cosine similarities (\(model))",
+            components: recognizer.map { componentSummaries(samples, recognizer: $0, fused: summary) })
     }
 
-    /// Each recognizer alone, and the fused score already computed.
-    static func componentSummaries(_ samples: [Sample], fused: VerificationSummary) -> [String: ComponentSummary] {
+    /// Each recognizer component alone, by its name, and the fused score already computed.
+    static func componentSummaries(_ samples: [Sample], recognizer: FaceRecognizer, fused: VerificationSummary) -> [String: ComponentSummary] {
         var out: [String: ComponentSummary] = [:]
-        for (name, summary) in [("dlib", summary(samples, view: \.descriptor)), ("facenet", summary(samples, view: \.facenetDescriptor)),
-                                ("fused", fused)] {
+        let alone = recognizer.components.indices.map { i in
+            (recognizer.components[i].name, summary(samples, view: { $0.embeddings[i] }))
+        }
+        for (name, summary) in alone + [("fused", fused)] {
             let enrolled = summary.rates.impostor.filter(\.isFinite).map(Double.init)
             let mean = enrolled.reduce(0, +) / Double(max(1, enrolled.count))
             let variance = enrolled.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(1, enrolled.count - 1))

@@ -4,15 +4,25 @@ import VigilVision
 /// The face path shared by enrolment, screening and evaluation: analysis
 /// through the engine pool, then the quality policy and the descriptor.
 public final class FacePipeline: Sendable {
-    public static let descriptorDimension = FaceTemplateModel.current.dimension
+    /// The shipped recognizer's template length (benchmarks' default).
+    public static let shippedDimension = FaceRecognizer.shipped.dimension
 
     public let policy: FaceQualityPolicy
+    public let recognizer: FaceRecognizer
+    /// `recognizer.identity`: what every template this pipeline makes records.
+    public let model: String
+    public var dimension: Int { recognizer.dimension }
     private let analyzer: FaceAnalyzer
 
     public init(configuration: ServiceConfiguration) throws(VigilError) {
         policy = configuration.quality
+        recognizer = configuration.recognizer
+        model = recognizer.identity
+        if let problem = recognizer.problem { throw VigilError(.invalidField, "recognizer \(recognizer.name): \(problem)") }
+        // Before any network is built from a file that is not the one named.
+        try ModelDigests.verify(recognizer, modelsDirectory: configuration.modelsDirectory)
         do {
-            analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory,
+            analyzer = try FaceAnalyzer(modelsDirectory: configuration.modelsDirectory, recognizer: recognizer,
                                         concurrency: configuration.engines, limits: configuration.faceLimits)
         } catch {
             throw VigilError(error, field: "models")
@@ -57,7 +67,7 @@ public final class FacePipeline: Sendable {
             throw VigilError(.qualityInsufficient, "\(field): \(shortfalls.map(\.rawValue).joined(separator: ", "))")
         }
         do {
-            return try UnitVector.normalized(face.template, dimension: Self.descriptorDimension)
+            return try UnitVector.normalized(face.template, dimension: dimension)
         } catch {
             throw VigilError(.internalError, "\(field): the face descriptor is not usable")
         }

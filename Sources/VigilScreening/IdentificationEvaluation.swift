@@ -106,7 +106,7 @@ public enum IdentificationEvaluation {
             fte: total == 0 ? 0 : Double(faces.filter { $0 == nil }.count) / Double(total),
             fnirAtFpir: fnir, thresholdAtFpir: thresholds, rank1: result.rankRate(1), rank10: result.rankRate(10),
             galleryPerIdentity: k, msPerImage: total == 0 ? 0 : ScreeningService.ms(elapsed) / Double(total),
-            score: "best over an identity's gallery photos of \(FaceTemplateModel.current.name)")
+            score: "best over an identity's gallery photos of \(pipeline.model)")
     }
 }
 

@@ -45,7 +45,7 @@ extension ScreeningService {
         var templates: [NewFaceTemplate] = []
         for (number, analysis) in analyses.enumerated() {
             let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
-            templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized, model: FaceTemplateModel.current.name,
+            templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized, model: pipeline.model,
                                              sourceImage: keep || configuration.keepFaceReferencePhotos ? faces[number] : nil))
         }
         return (templates, fingerTemplates, analyses.map { FaceReport($0, policy: pipeline.policy) })

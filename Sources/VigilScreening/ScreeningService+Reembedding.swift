@@ -23,7 +23,7 @@ extension ScreeningService {
     /// bulk priority so screenings go first. Each rebuilt template is
     /// searchable at once; templates still of the old model are not searched.
     public func reembedFaces(progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws(VigilError) -> ReembedReport {
-        let model = FaceTemplateModel.current.name
+        let model = pipeline.model
         let stale: [OtherModelFace]
         do { stale = try await store.faceTemplates(notOfModel: model) } catch { throw storageFailure(error, "re-embedding") }
         var rebuilt = 0, failed: [ReembedReport.Failure] = []

@@ -21,15 +21,19 @@ public final class ScreeningService: Sendable {
         self.configuration = configuration
         self.logger = logger
         pipeline = try FacePipeline(configuration: configuration)
+        guard configuration.faceCalibrationModel == pipeline.model else {
+            throw VigilError(.modelsUnavailable, "no face calibration for recognizer \(pipeline.model): fit one with "
+                + "'vigil calibrate faces --recognizer FILE' and name it in the recognizer file or with --face-calibration")
+        }
         scanPool = ScanPool(threads: configuration.scanThreads)
-        modelDigests = ModelDigests.of(directory: configuration.modelsDirectory)
+        modelDigests = ModelDigests.of(directory: configuration.modelsDirectory, recognizer: configuration.recognizer)
         do {
             let keys = try configuration.keys ?? KeyRing.load(besideDatabase: configuration.databasePath)
             store = try await VigilStore.open(path: configuration.databasePath, keys: keys, checkpointEvery: configuration.checkpointEvery)
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
-            var loaded = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension,
+            var loaded = try WatchlistIndex(contents, model: pipeline.model, dimension: pipeline.dimension,
                                             unquantized: try await store.candidateDetails(templateIDs: legacy).vectors)
             loaded.categories = Dictionary(try await store.categories().map { ($0.name, $0) }) { a, _ in a }
             index = Mutex(loaded)
@@ -57,8 +61,8 @@ public final class ScreeningService: Sendable {
     /// from kept source images).
     public var faceTemplatesOfOtherModels: Int { index.withLock { $0.otherModelFaces.count } }
 
-    /// The recognizer (and fusion weight) this service's face templates come from.
-    public var faceModelName: String { FaceTemplateModel.current.name }
+    /// The recognizer identity this service's face templates come from.
+    public var faceModelName: String { pipeline.model }
 
     public func storeCounts() async throws(VigilError) -> StoreCounts {
         do { return try await store.counts() } catch { throw VigilError(error) }

@@ -6,6 +6,9 @@ import VigilVision
 /// Settings of one Vigil instance, shared by the daemon and the CLI.
 public struct ServiceConfiguration: Sendable {
     public var modelsDirectory = "Models"
+    /// The face recognizer; a deployment's own comes from a recognizer file
+    /// (`--recognizer FILE`) with a calibration fitted for it.
+    public var recognizer = FaceRecognizer.shipped
     public var databasePath = "var/vigil.sqlite"
     /// Face threshold every category starts with in a new database.
     public var matchThreshold: Float = ServiceConfiguration.defaultMatchThreshold
@@ -59,10 +62,33 @@ public struct ServiceConfiguration: Sendable {
     /// `vigil calibrate faces` (`--face-calibration FILE` loads another). Fingers: `vigil eval fingers` on all four FVC2002 databases
     /// pooled (320 prints, 49,920 impostor pairs; FMR 1% at 0.01996, 0.1% at 0.02726).
     public var faceCalibration = ScoreCalibration(measured: ShippedFaceCalibration.pooled)
+    /// The recognizer identity `faceCalibration` was fitted for; the service
+    /// refuses to screen with a calibration of another recognizer.
+    public var faceCalibrationModel = ShippedFaceCalibration.model
     public var fingerCalibration = ScoreCalibration(score1: 0.01996, falseMatchRate1: 0.01, score2: 0.02726, falseMatchRate2: 0.001)
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
     public var maxFingersPerSample = 10
 
     public init() {}
+
+    /// Runs the recognizer a file describes (the shipped one when nil), with
+    /// a calibration file (the recognizer file's own when nil).
+    public mutating func use(recognizerFile: String?, calibrationPath: String?) throws(VigilError) {
+        let recognizer = try recognizerFile.map { path throws(VigilError) in try FaceRecognizer.load(path: path) } ?? .shipped
+        try use(recognizer, calibrationPath: calibrationPath)
+    }
+
+    /// Runs `recognizer` with the calibration file written for it by
+    /// `vigil calibrate faces` (the file's own `calibration` when `path` is nil).
+    public mutating func use(_ recognizer: FaceRecognizer, calibrationPath path: String?) throws(VigilError) {
+        self.recognizer = recognizer
+        guard let path = path ?? recognizer.calibration else {
+            // Kept for evaluation and calibration, which need none; a service refuses it.
+            faceCalibrationModel = recognizer == .shipped ? ShippedFaceCalibration.model : ""
+            return
+        }
+        faceCalibration = try FaceCalibration.load(path: path, model: recognizer.identity)
+        faceCalibrationModel = recognizer.identity
+    }
 }

@@ -5,7 +5,7 @@ import VigilMetrics
 /// (docs/faces.md). At each false-match rate, the highest threshold any of these
 /// populations needs: lfw-a-j (7311 images, 26,495,549 impostor pairs), lfw10 (100 images, 4,500 impostor pairs), pakistan-politicians (1440 images, 965,541 impostor pairs).
 enum ShippedFaceCalibration {
-    static let model = "dlib-resnet-v1+facenet-casia-20180408/w0.791"
+    static let model = "dlib-resnet-v1+facenet-casia-20180408@88bc574255d7"
 
     static let pooled = PooledCalibration(points: [
         .init(rate: 1e-01, score: 0.80090, population: "pakistan-politicians", worstFnmr: 0.0418),

@@ -13,25 +13,28 @@ struct WatchlistIndex: Sendable {
     private(set) var fingers = FingerIndex()
     private(set) var entryCount = 0
     private(set) var version: Int64 = 0
+    /// The recognizer identity whose templates are searched.
+    let model: String
     /// Face templates of another recognizer than the running one: not
     /// searched (their scores are not comparable), listed for re-enrolment.
     private(set) var otherModelFaces: Set<Int64> = []
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
 
-    init(dimension: Int) throws(MatchingError) {
+    init(model: String, dimension: Int) throws(MatchingError) {
+        self.model = model
         faces = try FaceIndex(dimension: dimension)
     }
 
     /// Builds the index from stored rows. Rows written before quantised
     /// blobs existed are listed in `unquantized` for the caller to supply.
-    init(_ contents: WatchlistContents, dimension: Int, unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
-        try self.init(dimension: dimension)
+    init(_ contents: WatchlistContents, model: String, dimension: Int, unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
+        try self.init(model: model, dimension: dimension)
         entryCount = contents.entryCount
         var rows: [Int8Segment.Row] = []
         rows.reserveCapacity(contents.faceTemplates.count)
         for template in contents.faceTemplates {
-            guard template.model == FaceTemplateModel.current.name else {
+            guard template.model == model else {
                 otherModelFaces.insert(template.id)
                 continue
             }
@@ -71,7 +74,7 @@ struct WatchlistIndex: Sendable {
         otherModelFaces.subtract(change.removedFaces)
         fingers.remove(templates: change.removedFingers)
         faces.add(quantized: change.addedFaces.compactMap { template in
-            guard template.model == FaceTemplateModel.current.name, let bytes = template.quantized,
+            guard template.model == model, let bytes = template.quantized,
                   let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { return nil }
             return Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
         })

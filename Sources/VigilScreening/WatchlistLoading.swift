@@ -11,7 +11,7 @@ public enum WatchlistLoading {
         do {
             let store = try await VigilStore.open(path: databasePath, keys: try KeyRing.load(besideDatabase: databasePath))
             let contents = try await store.loadWatchlist()
-            let index = try WatchlistIndex(contents, dimension: FacePipeline.descriptorDimension)
+            let index = try WatchlistIndex(contents, model: FaceRecognizer.shipped.identity, dimension: FacePipeline.shippedDimension)
             let seconds = ScreeningService.ms(ContinuousClock.now - start) / 1000
             return (seconds, index.faces.count)
         } catch let error as StorageError {
@@ -23,7 +23,7 @@ public enum WatchlistLoading {
 
     /// Fills a database with `count` synthetic single-template entries (for
     /// the load benchmark), in transactions of 10,000.
-    public static func populate(databasePath: String, vectors: (Int) -> (vector: [Float], quantized: [UInt8]), count: Int,
+    public static func populate(databasePath: String, model: String = FaceRecognizer.shipped.identity, vectors: (Int) -> (vector: [Float], quantized: [UInt8]), count: Int,
                                 progress: (Int) -> Void) async throws(VigilError) {
         do {
             let store = try await VigilStore.open(path: databasePath, keys: try KeyRing.load(besideDatabase: databasePath))
@@ -33,7 +33,7 @@ public enum WatchlistLoading {
                 let batch = (done..<min(count, done + 10_000)).map { i in
                     let v = vectors(i)
                     return NewEntry(name: "synthetic \(i)", category: "discreet_check",
-                                    faces: [NewFaceTemplate(vector: v.vector, quantized: v.quantized, model: FaceTemplateModel.current.name)])
+                                    faces: [NewFaceTemplate(vector: v.vector, quantized: v.quantized, model: model)])
                 }
                 _ = try await store.enroll(batch)
                 done += batch.count

@@ -29,7 +29,7 @@ public struct StoredFaceTemplate: Sendable, Equatable {
     public let quantized: [UInt8]?
     /// SHA-256 of the Float32 template, hex.
     public var digest: String? = nil
-    /// The recognizer that made it (`FaceTemplateModel.name`).
+    /// The recognizer that made it (`FaceRecognizer.identity`).
     public var model: String = ""
 }
 

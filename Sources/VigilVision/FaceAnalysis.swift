@@ -22,12 +22,10 @@ public struct DetectedFace: Sendable {
     public let measures: FaceMeasures
     /// Detector confidence, 0...1.
     public let detectionScore: Float
-    /// 128 floats, L2-normalised (dlib ResNet metric embedding).
-    public let descriptor: [Float]
-    /// 512 floats, L2-normalised (FaceNet Inception-ResNet-v1 embedding).
-    public let facenetDescriptor: [Float]
-    /// The template Vigil stores and searches (see `FaceTemplateModel`).
-    public var template: [Float] { FaceTemplateModel.current.template(dlib: descriptor, facenet: facenetDescriptor) }
+    /// Each recognizer component's unit embedding, in the recognizer's order.
+    public let embeddings: [[Float]]
+    /// The fused unit template Vigil stores and searches (see `FaceRecognizer`).
+    public let template: [Float]
 }
 
 /// Raw quality measures of a detected face; see `FaceQualityPolicy` for the

@@ -19,16 +19,22 @@ public final class FaceAnalyzer: Sendable {
         public init() {}
     }
 
-    /// The model files the engine loads, relative to the models directory.
-    public static let requiredModels = [
+    /// The detector and landmark files the engine loads from the models
+    /// folder, whatever the recognizer.
+    public static let detectionModels = [
         "face_detection_front_128x128.onnx",
         "mmod_human_face_detector.dat",
         "shape_predictor_5_face_landmarks.dat",
-        "dlib_face_recognition_resnet_model_v1.dat",
-        "facenet_inception_resnet_v1_casia.pb",
     ]
 
+    /// Every file the engine loads with `recognizer`, as paths.
+    public static func modelPaths(modelsDirectory: String, recognizer: FaceRecognizer) -> [String] {
+        detectionModels.map { modelsDirectory + "/" + $0 }
+            + recognizer.components.map { FaceRecognizer.path(of: $0, modelsDirectory: modelsDirectory) }
+    }
+
     public let limits: Limits
+    public let recognizer: FaceRecognizer
     public var concurrency: Int { workers.count }
     private let workers: [Worker]
     private let pool: Mutex<Pool>
@@ -57,14 +63,18 @@ public final class FaceAnalyzer: Sendable {
         }
     }
 
-    public init(modelsDirectory: String, concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
+    public init(modelsDirectory: String, recognizer: FaceRecognizer = .shipped,
+                concurrency: Int = ProcessInfo.processInfo.activeProcessorCount,
                 limits: Limits = Limits()) throws(VisionError) {
-        for model in Self.requiredModels where !FileManager.default.fileExists(atPath: modelsDirectory + "/" + model) {
-            throw .modelLoad("\(model) not found in \(modelsDirectory); run Models/fetch-models.sh")
+        if let problem = recognizer.problem { throw .modelLoad("recognizer \(recognizer.name): \(problem)") }
+        for path in Self.modelPaths(modelsDirectory: modelsDirectory, recognizer: recognizer)
+        where !FileManager.default.fileExists(atPath: path) {
+            throw .modelLoad("\(path) not found; run Models/fetch-models.sh")
         }
+        self.recognizer = recognizer
         var workers: [Worker] = []
         for index in 0..<max(1, concurrency) {
-            workers.append(Worker(engine: try FaceEngine(modelsDirectory: modelsDirectory), index: index))
+            workers.append(Worker(engine: try FaceEngine(modelsDirectory: modelsDirectory, recognizer: recognizer), index: index))
         }
         self.workers = workers
         self.limits = limits

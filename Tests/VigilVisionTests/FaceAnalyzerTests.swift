@@ -37,13 +37,15 @@ struct FaceAnalyzerTests {
         #expect(face.box.width >= 200)
     }
 
-    @Test("descriptor is unit length; landmarks lie in the face box")
+    @Test("each component's embedding and the fused template are unit length; landmarks lie in the face box")
     func descriptorAndLandmarks() async throws {
         let analysis = try await analyzer().analyze(try TestData.bytes("faces/lfw10/Colin_Powell/Colin_Powell_0001.jpg"))
         let face = try #require(analysis.face)
-        #expect(face.descriptor.count == 128)
-        let norm = face.descriptor.reduce(0) { $0 + $1 * $1 }.squareRoot()
-        #expect(abs(norm - 1) < 1e-4)
+        #expect(face.embeddings.map(\.count) == FaceRecognizer.shipped.components.map(\.dimension))
+        for vector in face.embeddings + [face.template] {
+            #expect(abs(vector.reduce(0) { $0 + $1 * $1 }.squareRoot() - 1) < 1e-4)
+        }
+        #expect(face.template == FaceRecognizer.shipped.template(face.embeddings))
         #expect(face.landmarks.count == 5)
         for point in face.landmarks {
             #expect(Float(face.box.x - 10)...Float(face.box.x + face.box.width + 10) ~= point.x)
@@ -56,7 +58,7 @@ struct FaceAnalyzerTests {
     func deterministic() async throws {
         let bytes = try TestData.bytes(try TestData.identities("johns")[0].files[0])
         let a = try await analyzer().analyze(bytes), b = try await analyzer().analyze(bytes)
-        #expect(a.face?.descriptor == b.face?.descriptor)
+        #expect(a.face?.template == b.face?.template)
     }
 
     @Test("bad images get typed errors, not crashes")

@@ -61,20 +61,49 @@ const char *vv_status_name(vv_status status);
 
 typedef struct vv_face_engine vv_face_engine;
 
-/* Loads from models_dir: face_detection_front_128x128.onnx (BlazeFace), mmod_human_face_detector.dat,
- * shape_predictor_5_face_landmarks.dat, dlib_face_recognition_resnet_model_v1.dat and
- * facenet_inception_resnet_v1_casia.pb.
- * On failure *out is NULL and message (if not NULL) holds a NUL-terminated reason. */
-vv_status vv_face_engine_create(const char *models_dir, vv_face_engine **out,
+#define VV_DLIB_RESNET_DIM 128
+#define VV_LANDMARK_COUNT 5
+#define VV_MAX_FACES 8
+#define VV_MAX_RECOGNIZERS 4
+#define VV_MAX_EMBEDDING_DIM 4096   /* per recognizer */
+
+typedef enum vv_recognizer_kind {
+    VV_RECOGNIZER_DLIB_RESNET = 1,  /* dlib's ResNet metric network (.dat): 128 values, its own 150x150 chip */
+    VV_RECOGNIZER_DNN = 2           /* a network OpenCV's dnn module reads (ONNX, TensorFlow .pb, Caffe), by extension */
+} vv_recognizer_kind;
+
+/* One face recognizer. A DNN recognizer is fed the face aligned by the 5-point landmarks
+ * onto dlib's canonical face (dlib's get_face_chip_details) at input_size x input_size with
+ * `padding` border, channels in the order given, each value (v - mean[c]) * scale[c], NCHW. */
+typedef struct vv_recognizer_spec {
+    int32_t kind;            /* vv_recognizer_kind */
+    const char *model_path;  /* read while the engine is created; not kept */
+    int32_t dimension;       /* embedding length; an output of another length fails the analysis */
+    int32_t input_size;      /* DNN only */
+    float padding;           /* DNN only, 0..2 */
+    float mean[3];           /* DNN only */
+    float scale[3];          /* DNN only */
+    int32_t bgr;             /* DNN only: 1 feeds B,G,R; 0 feeds R,G,B */
+} vv_recognizer_spec;
+
+typedef struct vv_face_engine_config {
+    const char *models_dir;                 /* face_detection_front_128x128.onnx (BlazeFace),
+                                               mmod_human_face_detector.dat, shape_predictor_5_face_landmarks.dat */
+    const vv_recognizer_spec *recognizers;  /* 1..VV_MAX_RECOGNIZERS, in the order their embeddings are written */
+    int32_t recognizer_count;
+} vv_face_engine_config;
+
+/* Loads the detectors, the landmark model and every recognizer. The config and its strings
+ * are only read during the call. On failure *out is NULL and message (if not NULL) holds a
+ * NUL-terminated reason. */
+vv_status vv_face_engine_create(const vv_face_engine_config *config, vv_face_engine **out,
                                 char *message, size_t message_capacity);
 
 /* Releases an engine from vv_face_engine_create. NULL is allowed. */
 void vv_face_engine_free(vv_face_engine *engine);
 
-#define VV_DESCRIPTOR_DIM 128
-#define VV_FACENET_DIM 512
-#define VV_LANDMARK_COUNT 5
-#define VV_MAX_FACES 8
+/* Floats one face's embeddings take: the sum of the recognizers' dimensions. */
+int32_t vv_face_engine_embedding_length(const vv_face_engine *engine);
 
 typedef struct vv_face_options {
     uint64_t max_pixels;          /* reject larger images before decoding; 0 = 40 megapixels */
@@ -95,8 +124,6 @@ typedef struct vv_face {
     float inter_eye_distance;     /* pixels between the two eye centres */
     float sharpness;              /* variance of the Laplacian on the aligned 150x150 grey chip */
     float brightness;             /* mean grey level of the aligned chip, 0..255 */
-    float descriptor[VV_DESCRIPTOR_DIM];         /* dlib ResNet, L2-normalised */
-    float facenet[VV_FACENET_DIM];               /* FaceNet, L2-normalised */
 } vv_face;
 
 typedef struct vv_face_analysis {
@@ -108,10 +135,13 @@ typedef struct vv_face_analysis {
 } vv_face_analysis;
 
 /* Decodes an encoded image (JPEG, PNG, BMP, TIFF, WebP), finds faces, and for the
- * largest (up to options->max_faces) computes landmarks, quality measures and both
- * descriptors. */
+ * largest (up to options->max_faces) computes landmarks, quality measures and every
+ * recognizer's embedding. Face i's embeddings go to embeddings[i * L ..< (i + 1) * L]
+ * (L = vv_face_engine_embedding_length), one recognizer after another, each L2-normalised;
+ * embedding_capacity (floats) must hold max_faces faces. */
 vv_status vv_face_analyze(vv_face_engine *engine, const uint8_t *bytes, size_t length,
                           const vv_face_options *options, vv_face_analysis *out,
+                          float *embeddings, size_t embedding_capacity,
                           char *message, size_t message_capacity);
 
 /* ---- Fingerprints ---- */
