@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "VigilDaemon", "VigilTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
     ],

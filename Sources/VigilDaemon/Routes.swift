@@ -46,6 +46,7 @@ struct Routes {
         }
         WatchlistRoutes(service: service, configuration: configuration).register(on: router)
         ImportRoutes(service: service, configuration: configuration, jobs: ImportJobs()).register(on: router)
+        ReembedRoutes(service: service, job: ReembedJob()).register(on: router)
         AuditRoutes(service: service, configuration: configuration).register(on: router)
     }
 

@@ -59,8 +59,10 @@ extension ScreeningService {
         } catch {
             return "the sealed probe does not open or decode"
         }
-        if watchlist?.version != record.watchlistVersion {
-            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: pipeline.model, dimension: pipeline.dimension)
+        let model = context.faceModel ?? pipeline.model
+        let dimension = (probe.faceVector ?? probe.otherFaceVectors.lazy.compactMap { $0 }.first)?.count ?? pipeline.dimension
+        if watchlist?.version != record.watchlistVersion || watchlist?.index.model != model || watchlist?.index.faces.dimension != dimension {
+            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: model, dimension: dimension)
         }
         guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
         snapshot.categories = context.settings.categories
@@ -95,7 +97,9 @@ extension ScreeningService {
                 ?? zip(recordedOthers, others).lazy.compactMap { Self.difference($0, $1) }.first
         }
         guard let problem else { return nil }
-        if context.models != modelDigests || context.algorithm != ReplayContext.algorithm { return "model changed: \(problem)" }
+        if context.models != modelDigests || context.algorithm != ReplayContext.algorithm || model != pipeline.model {
+            return "model changed: \(problem)"
+        }
         var erased: [UUID] = []
         for id in (recorded.candidates + (recorded.otherFaces ?? []).flatMap(\.candidates)).map(\.entryId) {
             do { _ = try await store.entry(id: id) } catch .entryNotFound { erased.append(id) } catch { throw storageFailure(error, "replay") }

@@ -53,6 +53,10 @@ struct ReplayContext: Sendable, Codable, Equatable {
     var settings: MatchSettings
     /// Model file name -> SHA-256.
     var models: [String: String]
+    /// The recognizer identity the probe's face templates come from (nil in
+    /// records from before recognizers were configurable): a replay searches
+    /// the watchlist templates of that recognizer, whatever runs today.
+    var faceModel: String?
 }
 
 /// Audit record action names (stable: auditors filter on them).

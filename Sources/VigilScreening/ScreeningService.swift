@@ -209,7 +209,7 @@ public final class ScreeningService: Sendable {
         let json: String, context: String, probeBytes: [UInt8]
         do {
             json = String(decoding: try VigilJSON.encoder().encode(result), as: UTF8.self)
-            context = String(decoding: try VigilJSON.encoder().encode(ReplayContext(settings: settings, models: modelDigests)), as: UTF8.self)
+            context = String(decoding: try VigilJSON.encoder().encode(ReplayContext(settings: settings, models: modelDigests, faceModel: pipeline.model)), as: UTF8.self)
             probeBytes = try probe.serialized()
         } catch {
             throw VigilError(.internalError, "the screening result could not be encoded")

@@ -19,7 +19,7 @@ struct AccessHTTPTests {
         (.post, "/v1/watchlist/entries/\(id)/samples", .admin), (.delete, "/v1/watchlist/entries/\(id)/samples/face-1", .admin),
         (.get, "/v1/watchlist/categories", .admin), (.put, "/v1/watchlist/categories/x", .admin), (.get, "/v1/watchlist/version", .admin),
         (.get, "/v1/watchlist/events", .admin), (.get, "/v1/watchlist/duplicates", .admin), (.post, "/v1/watchlist/imports", .admin),
-        (.get, "/v1/watchlist/imports/\(id)", .admin),
+        (.get, "/v1/watchlist/imports/\(id)", .admin), (.get, "/v1/watchlist/reembed", .admin), (.post, "/v1/watchlist/reembed", .admin),
         (.get, "/v1/audit/records", .auditor), (.post, "/v1/audit/verify", .auditor), (.post, "/v1/audit/replay", .auditor),
         (.get, "/v1/audit/public-key", .auditor),
     ]

@@ -8,11 +8,11 @@ import VigilScreening
 import VigilTestSupport
 
 /// A daemon on an ephemeral loopback port over a fresh database.
-func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil) async throws
+func makeDaemon(maxBodyBytes: Int = 32 * 1024 * 1024, importRoot: String? = nil, database: String? = nil) async throws
     -> (ScreeningService, some ApplicationProtocol, RoleTokens) {
     var configuration = ServiceConfiguration()
     configuration.modelsDirectory = TestData.modelsDirectory
-    configuration.databasePath = temporaryDatabasePath("vigil-http")
+    configuration.databasePath = database ?? temporaryDatabasePath("vigil-http")
     configuration.importRoot = importRoot
     let service = try await ScreeningService(configuration: configuration)
     var daemon = DaemonConfiguration(host: "127.0.0.1", port: 0)

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -152,5 +153,47 @@ struct WatchlistHTTPTests {
             #expect(try errorCode(escape) == "invalid_field")
             try await client.execute(uri: "/v1/watchlist/imports/\(UUID())", method: .get) { #expect($0.status == .notFound) }
         }
+    }
+
+    @Test("re-embedding over HTTP: started in the background, polled until done, templates searchable again")
+    func reembed() async throws {
+        let path = temporaryDatabasePath("vigil-http")
+        let people = try TestData.identities("lfw10")
+        do {
+            let (service, _, _) = try await makeDaemon(database: path)
+            for person in people.prefix(2) {
+                _ = try await service.enroll(name: person.identity, category: "wanted_other", faces: [try TestData.bytes(person.files[0])])
+            }
+        }
+        // As if enrolled by the previous recognizer.
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE face_template SET model = 'dlib-resnet-v1'") }
+
+        let (service, app, tokens) = try await makeDaemon(database: path)
+        try await app.test(.live) { raw in
+            let client = tokens.authorizing(raw)
+            let idle = try await client.execute(uri: "/v1/watchlist/reembed", method: .get) { try decode($0) }
+            #expect(idle["status"] as? String == "idle" && idle["templates_of_other_models"] as? Int == 2)
+            let started = try await client.execute(uri: "/v1/watchlist/reembed", method: .post) {
+                #expect($0.status == .accepted)
+                return try decode($0)
+            }
+            #expect(started["status"] as? String == "running" && started["model"] as? String == service.faceModelName)
+            var status: [String: Any] = [:]
+            for _ in 0..<300 {
+                status = try await client.execute(uri: "/v1/watchlist/reembed", method: .get) { try decode($0) }
+                if status["status"] as? String != "running" { break }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            #expect(status["status"] as? String == "done", "\(status)")
+            #expect((status["report"] as? [String: Any])?["rebuilt"] as? Int == 2)
+            #expect(status["done"] as? Int == 2 && status["total"] as? Int == 2 && status["templates_of_other_models"] as? Int == 0)
+            let events = try await client.execute(uri: "/v1/watchlist/events?from=1", method: .get) { try decode($0) }
+            #expect((events["events"] as? [[String: Any]])?.filter { $0["action"] as? String == "reembed" }.count == 2)
+            // A screen-role token cannot start one.
+            var headers = HTTPFields()
+            headers[.authorization] = "Bearer \(tokens.secrets[.post] ?? "")"
+            try await raw.execute(uri: "/v1/watchlist/reembed", method: .post, headers: headers) { #expect($0.status == .forbidden) }
+        }
+        #expect(service.watchlistStatus.faceTemplates == 2)
     }
 }

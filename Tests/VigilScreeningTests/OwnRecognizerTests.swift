@@ -109,9 +109,13 @@ struct OwnRecognizerTests {
         let point = try #require(found.faceOperatingPoints?.first)
         #expect(point.threshold != Float(ServiceConfiguration().faceCalibration.score(atFalseMatchRate: 0.01)))
 
-        // Back on the shipped recognizer, these templates are the other model's.
+        // Back on the shipped recognizer, these templates are the other model's; the
+        // screenings made with the deployment's recognizer still replay to the same result
+        // (each record names its recognizer, and a replay searches that one's templates).
         let back = try await makeService(database: path)
         #expect(back.faceTemplatesOfOtherModels == 2)
         #expect(try await back.verifyAudit().ok)
+        let replay = try await back.replay()
+        #expect(replay.screenings == 2 && replay.divergences.isEmpty, "\(replay.divergences)")
     }
 }
