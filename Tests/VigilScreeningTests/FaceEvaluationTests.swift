@@ -30,6 +30,7 @@ struct FaceEvaluationTests {
         #expect(components["fused"]?.eer == report.eer)
         let svg = try String(contentsOfFile: plot, encoding: .utf8)
         #expect(svg.hasPrefix("<svg") && svg.contains("<polyline"))
+        #expect(svg.contains("genuine pairs (450)") && svg.contains("impostor pairs (4500)"))
     }
 
     @Test("open-set identification: the documented split, every probe counted, mates found")
