@@ -13,6 +13,24 @@ struct SubmittedForm: Sendable {
     private(set) var images: [String: [[UInt8]]] = [:]
     /// The non-binary fields as one JSON object, for entry details.
     private(set) var detailsJSON: Data?
+    /// `face_boxes`: per face image, in order, `[x, y, width, height]` around
+    /// the face to enrol, or null for the largest face. Kept out of the entry details.
+    private(set) var subjectBoxes: [FaceBox?] = []
+
+    static let subjectBoxesField = "face_boxes"
+
+    private static func parseSubjectBoxes(_ value: Any) throws(VigilError) -> [FaceBox?] {
+        let problem = VigilError(.invalidField, "face_boxes must be an array of [x, y, width, height] (pixels) or null, one per face image")
+        guard let list = value as? [Any] else { throw problem }
+        return try list.map { item throws(VigilError) -> FaceBox? in
+            if item is NSNull { return nil }
+            guard let numbers = item as? [NSNumber], numbers.count == 4,
+                  numbers.allSatisfy({ $0.doubleValue.rounded() == $0.doubleValue && abs($0.doubleValue) < 1_000_000 }) else { throw problem }
+            let v = numbers.map(\.intValue)
+            guard v[2] > 0, v[3] > 0 else { throw problem }
+            return FaceBox(x: v[0], y: v[1], width: v[2], height: v[3])
+        }
+    }
 
     /// The entry details sent with an enrolment. In multipart bodies,
     /// `aliases` and `documents` are JSON arrays in text fields.
@@ -103,6 +121,10 @@ struct SubmittedForm: Sendable {
         var form = SubmittedForm()
         var rest: [String: Any] = [:]
         for (name, value) in object {
+            if name == subjectBoxesField {
+                form.subjectBoxes = try parseSubjectBoxes(value)
+                continue
+            }
             guard isBinary(name) else {
                 rest[name] = value
                 if let text = value as? String { form.texts[name] = text }
@@ -168,6 +190,12 @@ struct SubmittedForm: Sendable {
             }
         }
         var object: [String: Any] = [:]
+        if let text = form.texts.removeValue(forKey: subjectBoxesField) {
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(text.utf8)) else {
+                throw VigilError(.invalidField, "face_boxes must be JSON, e.g. [[120, 80, 200, 200]]")
+            }
+            form.subjectBoxes = try parseSubjectBoxes(parsed)
+        }
         for (name, text) in form.texts {
             let structured = ["aliases", "documents"].contains(name)
             object[name] = structured ? (try? JSONSerialization.jsonObject(with: Data(text.utf8))) ?? text : text

@@ -25,7 +25,7 @@ struct WatchlistRoutes {
         router.post("/v1/watchlist/entries/:id/samples") { request, context in
             let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
             let entry = try await service.addSamples(id: try Self.entryID(context), faces: form.images("face", "faces"),
-                                                     fingers: try form.fingers())
+                                                     fingers: try form.fingers(), subjects: form.subjectBoxes)
             return JSONResponse.make(entry, status: .created)
         }
         router.delete("/v1/watchlist/entries/:id/samples/:sample") { _, context in
@@ -68,7 +68,8 @@ struct WatchlistRoutes {
 
     func enroll(_ request: Request) async throws(VigilError) -> Response {
         let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
-        let result = try await service.enroll(try form.details(), faces: form.images("face", "faces"), fingers: try form.fingers())
+        let result = try await service.enroll(try form.details(), faces: form.images("face", "faces"), fingers: try form.fingers(),
+                                              subjects: form.subjectBoxes)
         return JSONResponse.make(result, status: .created)
     }
 

@@ -1,6 +1,9 @@
 import VigilMatching
 import VigilVision
 
+/// A face box in image pixels (an administrator picking the subject of an enrolment photo).
+public typealias FaceBox = DetectedFace.Box
+
 /// The face path shared by enrolment, screening and evaluation: analysis
 /// through the engine pool, then the quality policy and the descriptor.
 public final class FacePipeline: Sendable {
@@ -39,13 +42,25 @@ public final class FacePipeline: Sendable {
     }
 
     /// Analyses images concurrently (the engine pool bounds parallelism); results in input order.
-    public func analyzeAll(_ images: [[UInt8]], field: String,
+    /// Where `subjects` gives a box for an image, every face in it is described and
+    /// the one the box points at becomes the subject (else the largest is).
+    public func analyzeAll(_ images: [[UInt8]], field: String, subjects: [FaceBox?] = [],
                            priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError) -> [FaceAnalysis] {
+        guard subjects.count <= images.count else {
+            throw VigilError(.invalidField, "\(subjects.count) subject boxes for \(images.count) face images")
+        }
         let outcomes = await withTaskGroup(of: (Int, Result<FaceAnalysis, VigilError>).self) { group in
             for (number, bytes) in images.enumerated() {
+                let box = number < subjects.count ? subjects[number] : nil
                 group.addTask { [self] in
                     do throws(VigilError) {
-                        return (number, .success(try await analyze(bytes, field: "\(field)[\(number)]", priority: priority)))
+                        let name = "\(field)[\(number)]"
+                        let analysis = try await analyze(bytes, field: name, maxFaces: box == nil ? 1 : FaceAnalyzer.maxFaces, priority: priority)
+                        guard let box else { return (number, .success(analysis)) }
+                        guard let picked = analysis.choosingSubject(inside: box) else {
+                            throw VigilError(.noFaceFound, "\(name): no detected face has its centre inside the subject box")
+                        }
+                        return (number, .success(picked))
                     } catch {
                         return (number, .failure(error))
                     }

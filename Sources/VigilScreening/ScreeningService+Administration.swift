@@ -45,11 +45,12 @@ extension ScreeningService {
         }
     }
 
-    public func addSamples(id: UUID, faces: [[UInt8]], fingers: [FingerSample]) async throws(VigilError) -> EntryResponse {
+    public func addSamples(id: UUID, faces: [[UInt8]], fingers: [FingerSample],
+                           subjects: [FaceBox?] = []) async throws(VigilError) -> EntryResponse {
         guard !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.missingField, "send at least one face image or finger sample")
         }
-        let samples = try await templates(faces: faces, fingers: fingers)
+        let samples = try await templates(faces: faces, subjects: subjects, fingers: fingers)
         do {
             return EntryResponse(try await store.addSamples(id: id, faces: samples.faces, fingers: samples.fingers, afterCommit: follow))
         } catch {

@@ -11,12 +11,15 @@ extension ScreeningService {
         try await enroll(EntryDetails(name: name, category: category), faces: faces, fingers: fingers)
     }
 
-    public func enroll(_ submitted: EntryDetails, faces: [[UInt8]], fingers: [FingerSample] = []) async throws(VigilError) -> EnrollmentResult {
+    /// `subjects` picks, per face image, the face to enrol by a box around it
+    /// (nil, or a shorter list: the largest face).
+    public func enroll(_ submitted: EntryDetails, faces: [[UInt8]], fingers: [FingerSample] = [],
+                       subjects: [FaceBox?] = []) async throws(VigilError) -> EnrollmentResult {
         let details = try EntryValidation.validated(submitted, categories: categoryNames, now: configuration.clock())
         guard !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.missingField, "at least one face image or finger template is required")
         }
-        let samples = try await templates(faces: faces, fingers: fingers)
+        let samples = try await templates(faces: faces, subjects: subjects, fingers: fingers)
         let enrolled: EnrolledEntry
         do {
             let new = NewEntry(details: details, faces: samples.faces, fingers: samples.fingers)
@@ -31,7 +34,8 @@ extension ScreeningService {
     }
 
     /// Face images and finger samples as templates to store, all or nothing.
-    func templates(faces: [[UInt8]], fingers: [FingerSample], priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError)
+    func templates(faces: [[UInt8]], subjects: [FaceBox?] = [], fingers: [FingerSample],
+                   priority: FaceAnalyzer.Priority = .interactive) async throws(VigilError)
         -> (faces: [NewFaceTemplate], fingers: [NewFingerTemplate], reports: [FaceReport]) {
         guard faces.count <= configuration.maxFacesPerEnrollment else {
             throw VigilError(.invalidField, "at most \(configuration.maxFacesPerEnrollment) face images per enrolment")
@@ -41,7 +45,7 @@ extension ScreeningService {
             NewFingerTemplate(position: f.position.code, record: f.record, cylinders: f.cylinders.serialized,
                               sourceImage: keep ? fingers[n].bytes : nil)
         }
-        let analyses = try await pipeline.analyzeAll(faces, field: "face", priority: priority)
+        let analyses = try await pipeline.analyzeAll(faces, field: "face", subjects: subjects, priority: priority)
         var templates: [NewFaceTemplate] = []
         for (number, analysis) in analyses.enumerated() {
             let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")

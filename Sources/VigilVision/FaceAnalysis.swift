@@ -7,11 +7,42 @@ public struct FaceAnalysis: Sendable {
     public let faces: [DetectedFace]
     /// The subject; nil when no face was detected.
     public var face: DetectedFace? { faces.first }
+
+    /// The same analysis with the face `box` points at as its subject: of the
+    /// described faces whose box centre lies inside `box`, the one overlapping
+    /// it most (an administrator's rough box around a face, not an exact
+    /// detector box). Nil when no described face lies in it.
+    public func choosingSubject(inside box: DetectedFace.Box) -> FaceAnalysis? {
+        let inside = faces.indices.filter { box.contains(x: faces[$0].box.centreX, y: faces[$0].box.centreY) }
+        guard let chosen = inside.max(by: { faces[$0].box.overlap(with: box) < faces[$1].box.overlap(with: box) }) else { return nil }
+        var reordered = faces
+        reordered.insert(reordered.remove(at: chosen), at: 0)
+        return FaceAnalysis(imageWidth: imageWidth, imageHeight: imageHeight, faceCount: faceCount, faces: reordered)
+    }
 }
 
 public struct DetectedFace: Sendable {
     public struct Box: Sendable, Equatable, Codable {
         public let x: Int, y: Int, width: Int, height: Int
+
+        public init(x: Int, y: Int, width: Int, height: Int) {
+            self.x = x
+            self.y = y
+            self.width = width
+            self.height = height
+        }
+
+        var centreX: Int { x + width / 2 }
+        var centreY: Int { y + height / 2 }
+
+        func contains(x px: Int, y py: Int) -> Bool { (x..<(x + width)).contains(px) && (y..<(y + height)).contains(py) }
+
+        /// Area shared with `other`, in pixels.
+        func overlap(with other: Box) -> Int {
+            let w = min(x + width, other.x + other.width) - max(x, other.x)
+            let h = min(y + height, other.y + other.height) - max(y, other.y)
+            return max(0, w) * max(0, h)
+        }
     }
     public struct Point: Sendable, Equatable, Codable {
         public let x: Float, y: Float

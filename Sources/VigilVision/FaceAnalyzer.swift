@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Synchronization
+import VigilVisionC
 
 /// Thread-safe face analysis over a fixed pool of engines, one per core by
 /// default. Each engine runs on its own serial queue, so the blocking C++
@@ -34,6 +35,8 @@ public final class FaceAnalyzer: Sendable {
     }
 
     public let limits: Limits
+    /// The most faces one analysis describes.
+    public static let maxFaces = Int(VV_MAX_FACES)
     public let recognizer: FaceRecognizer
     public var concurrency: Int { workers.count }
     private let workers: [Worker]

@@ -187,6 +187,8 @@ struct DaemonHTTPTests {
             BadRequest(what: "huge limit", uri: "/v1/watchlist/entries?limit=99999999999999999999", method: .get, contentType: nil, body: nil, status: .badRequest, code: "invalid_field"),
             BadRequest(what: "bad expiry filter", uri: "/v1/watchlist/entries?expires_before=tomorrow", method: .get, contentType: nil, body: nil, status: .badRequest, code: "invalid_field"),
             BadRequest(what: "category with threshold 5", uri: "/v1/watchlist/categories/new_one", method: .put, contentType: "application/json", body: ByteBuffer(string: "{\"description\": \"d\", \"protective\": false, \"match_threshold\": 5, \"confirmations\": 1, \"action\": \"a\"}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "subject boxes not an array", uri: "/v1/watchlist/entries", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"name\": \"X\", \"category\": \"wanted_other\", \"face\": \"AAAA\", \"face_boxes\": \"left\"}"), status: .badRequest, code: "invalid_field"),
+            BadRequest(what: "a subject box of zero width", uri: "/v1/watchlist/entries", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"name\": \"X\", \"category\": \"wanted_other\", \"face\": \"AAAA\", \"face_boxes\": [[1, 2, 0, 5]]}"), status: .badRequest, code: "invalid_field"),
             BadRequest(what: "import while imports are off", uri: "/v1/watchlist/imports", method: .post, contentType: "application/json", body: ByteBuffer(string: "{\"manifest\": \"m.jsonl\"}"), status: .notFound, code: "not_found"),
         ]
         return requests

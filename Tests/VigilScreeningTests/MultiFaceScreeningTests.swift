@@ -45,4 +45,34 @@ struct MultiFaceScreeningTests {
         #expect(result.face?.count == 1)
         #expect(result.otherFaces == nil)
     }
+
+    @Test("enrolment takes the face the administrator boxes, else the largest; a box around no face is refused")
+    func subjectByBox() async throws {
+        let service = try await makeService()
+        let people = try TestData.identities("lfw10")
+        let (left, right) = (people[2], people[3])
+        // 250x250 beside 200x200, centred: the right face lies in x 250..<450.
+        let capture = try ComposedCapture.sideBySide(left.files[0], right.files[0], rightScale: 0.8)
+        let picked = try await service.enroll(EntryDetails(name: right.identity, category: "wanted_other"), faces: [capture],
+                                              subjects: [FaceBox(x: 250, y: 0, width: 200, height: 250)])
+        #expect((picked.faces.first?.box?.x ?? 0) >= 250)
+        let largest = try await service.enroll(EntryDetails(name: left.identity, category: "wanted_other"), faces: [capture])
+        #expect((largest.faces.first?.box?.x ?? 999) < 250)
+
+        // The boxed face is the one enrolled: the right-hand person's other photos find that entry.
+        var hits = 0
+        for file in right.files.dropFirst().prefix(4) {
+            let top = try await service.screen(face: try TestData.bytes(file)).candidates.first?.entryId
+            #expect(top != largest.id)
+            if top == picked.id { hits += 1 }
+        }
+        #expect(hits >= 3)
+
+        let before = service.watchlistStatus.version
+        await expectError(.noFaceFound) {
+            _ = try await service.enroll(EntryDetails(name: "Nobody", category: "wanted_other"), faces: [capture],
+                                         subjects: [FaceBox(x: 0, y: 0, width: 20, height: 20)])
+        }
+        #expect(service.watchlistStatus.version == before)
+    }
 }
