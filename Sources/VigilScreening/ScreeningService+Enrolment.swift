@@ -49,8 +49,10 @@ extension ScreeningService {
         var templates: [NewFaceTemplate] = []
         for (number, analysis) in analyses.enumerated() {
             let vector = try pipeline.enrolmentVector(analysis, field: "face[\(number)]")
+            let box = number < subjects.count ? subjects[number] : nil
             templates.append(NewFaceTemplate(vector: vector, quantized: QuantizedVector(vector).serialized, model: pipeline.model,
-                                             sourceImage: keep || configuration.keepFaceReferencePhotos ? faces[number] : nil))
+                                             sourceImage: keep || configuration.keepFaceReferencePhotos ? faces[number] : nil,
+                                             subjectBox: box.map { [$0.x, $0.y, $0.width, $0.height] }))
         }
         return (templates, fingerTemplates, analyses.map { FaceReport($0, policy: pipeline.policy) })
     }

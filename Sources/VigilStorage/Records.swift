@@ -41,12 +41,16 @@ public struct NewFaceTemplate: Sendable {
     public let model: String
     /// The photo it came from, when the deployment keeps source images.
     public let sourceImage: [UInt8]?
+    /// The box (x, y, width, height) the administrator picked the face by in
+    /// a photo with several; nil: the largest face.
+    public let subjectBox: [Int]?
 
-    public init(vector: [Float], quantized: [UInt8], model: String, sourceImage: [UInt8]? = nil) {
+    public init(vector: [Float], quantized: [UInt8], model: String, sourceImage: [UInt8]? = nil, subjectBox: [Int]? = nil) {
         self.vector = vector
         self.quantized = quantized
         self.model = model
         self.sourceImage = sourceImage
+        self.subjectBox = subjectBox
     }
 }
 

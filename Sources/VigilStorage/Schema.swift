@@ -185,6 +185,11 @@ enum Schema {
             try db.alter(table: "category") { t in t.add(column: "target_fpir", .double) }
             try db.execute(sql: "UPDATE category SET target_fpir = CASE name WHEN 'discreet_check' THEN 0.001 ELSE 0.01 END")
         }
+        migrator.registerMigration("v11: face subject box") { db in
+            // The face an administrator picked in a photo with several: a re-embedding
+            // must rebuild the template from that face, not from the largest.
+            try db.alter(table: "face_template") { t in t.add(column: "subject_box", .text) }
+        }
         return migrator
     }
 }

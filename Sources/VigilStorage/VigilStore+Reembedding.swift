@@ -8,6 +8,8 @@ public struct OtherModelFace: Sendable, Equatable {
     public let model: String
     /// Whether its reference photo was kept (only those can be rebuilt).
     public let hasPhoto: Bool
+    /// The box its face was picked by at enrolment (x, y, width, height); nil: the largest face.
+    public let subjectBox: [Int]?
 }
 
 extension VigilStore {
@@ -15,11 +17,13 @@ extension VigilStore {
     public func faceTemplates(notOfModel model: String) async throws(StorageError) -> [OtherModelFace] {
         try await read { db in
             try Row.fetchAll(db, sql: """
-                SELECT t.id, e.id, t.model, t.source_image IS NOT NULL
+                SELECT t.id, e.id, t.model, t.source_image IS NOT NULL, t.subject_box
                 FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
                 WHERE t.model <> ? ORDER BY t.id
                 """, arguments: [model]).map { row in
-                OtherModelFace(templateID: row[0], entryID: UUID(uuidString: row[1]) ?? UUID(), model: row[2], hasPhoto: row[3])
+                let box = (row[4] as String?).map { $0.split(separator: ",").compactMap { Int($0) } }
+                return OtherModelFace(templateID: row[0], entryID: UUID(uuidString: row[1]) ?? UUID(), model: row[2], hasPhoto: row[3],
+                                      subjectBox: box?.count == 4 ? box : nil)
             }
         }
     }

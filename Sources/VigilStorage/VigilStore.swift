@@ -90,11 +90,12 @@ public final class VigilStore: Sendable {
             let blob = VectorBlob.encode(face.vector)
             let digest = TemplateDigest.hex(blob)
             try db.execute(sql: """
-                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id, model)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id, model, subject_box)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key, try seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
                                  try seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
-                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model])
+                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model,
+                                 face.subjectBox.map { $0.map(String.init).joined(separator: ",") }])
             change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized,
                                                         digest: digest, model: face.model))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import VigilScreening
 import VigilTestSupport
@@ -48,7 +49,8 @@ struct MultiFaceScreeningTests {
 
     @Test("enrolment takes the face the administrator boxes, else the largest; a box around no face is refused")
     func subjectByBox() async throws {
-        let service = try await makeService()
+        let path = temporaryDatabasePath()
+        let service = try await makeService(database: path)
         let people = try TestData.identities("lfw10")
         let (left, right) = (people[2], people[3])
         // 250x250 beside 200x200, centred: the right face lies in x 250..<450.
@@ -74,5 +76,15 @@ struct MultiFaceScreeningTests {
                                          subjects: [FaceBox(x: 0, y: 0, width: 20, height: 20)])
         }
         #expect(service.watchlistStatus.version == before)
+
+        // Re-embedding rebuilds the boxed face, not the largest, from the kept photo.
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE face_template SET model = 'previous-recognizer'") }
+        let restarted = try await makeService(database: path)
+        #expect(try await restarted.reembedFaces().rebuilt == 2)
+        var rebuiltHits = 0
+        for file in right.files.dropFirst().prefix(4) where try await restarted.screen(face: try TestData.bytes(file)).candidates.first?.entryId == picked.id {
+            rebuiltHits += 1
+        }
+        #expect(rebuiltHits >= 3)
     }
 }

@@ -119,3 +119,19 @@ struct OwnRecognizerTests {
         #expect(replay.screenings == 2 && replay.divergences.isEmpty, "\(replay.divergences)")
     }
 }
+
+@Suite("The documented recognizer example")
+struct RecognizerExampleTests {
+    @Test("docs/recognizer-example.json is a valid recognizer file; its calibration path is made relative to it")
+    func example() throws {
+        let path = TestData.projectRoot.appendingPathComponent("docs/recognizer-example.json").path
+        var configuration = ServiceConfiguration()
+        // Its calibration file does not exist (the example names a deployment's): loading stops there, after validation.
+        do {
+            try configuration.use(recognizerFile: path, calibrationPath: nil)
+            Issue.record("the example's calibration file should not exist")
+        } catch {
+            #expect(error.code == .notFound && error.message.contains("docs/arcface-calibration.json"), "\(error)")
+        }
+    }
+}
