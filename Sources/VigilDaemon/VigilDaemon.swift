@@ -10,8 +10,11 @@ import VigilScreening
 public enum VigilDaemon {
     /// Refuses plain HTTP beyond loopback unless allowed, and a certificate
     /// or key that does not load.
+    /// `onServerRunning` is told the bound port (port 0 asks for any free one).
     public static func makeApplication(service: ScreeningService, configuration: DaemonConfiguration,
-                                       logger: Logger = Logger(label: "vigil.daemon")) throws(VigilError) -> some ApplicationProtocol {
+                                       logger: Logger = Logger(label: "vigil.daemon"),
+                                       onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in })
+        throws(VigilError) -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(service: service, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken)))
@@ -21,6 +24,7 @@ public enum VigilDaemon {
             router: router,
             server: try server(configuration),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
             logger: logger
         )
     }

@@ -31,7 +31,7 @@ struct AccessHTTPTests {
         try await service.revokeToken(id: revoked.token.id)
         let forged = "vigil_\(revoked.token.id)_" + String(repeating: "0", count: 64)
         let before = try await service.storeCounts()
-        try await app.test(.live) { client in
+        try await app.test { client in
             for (method, path, needed) in Self.routes {
                 var callers: [(String, String?, Bool)] = [("no token", nil, needed == nil), ("revoked", revoked.secret, false),
                                                           ("forged", forged, false), ("not bearer", "Basic abc", false)]
@@ -66,7 +66,7 @@ struct AccessHTTPTests {
         let otherPost = try await service.issueToken(name: "BORDER-2", role: .post).secret
         let people = try TestData.identities("lfw10")
         _ = try await service.enroll(name: "Wanted", category: "wanted_trafficking", faces: [try TestData.bytes(people[0].files[0])])
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             var probe = Multipart()
             probe.file("face", try TestData.bytes(people[0].files[4]))
@@ -75,13 +75,13 @@ struct AccessHTTPTests {
             let id = try #require(screening["id"] as? String)
             #expect((screening["candidates"] as? [[String: Any]])?.first?["confirmations_required"] as? Int == 2)
 
-            func adjudicate(_ officer: String, _ outcome: String, as secret: String? = nil) async throws -> TestResponse {
+            func adjudicate(_ officer: String, _ outcome: String, as secret: String? = nil) async throws -> LiveResponse {
                 var headers: HTTPFields = [.contentType: "application/json"]
                 if let secret { headers[.authorization] = "Bearer \(secret)" }
                 return try await client.execute(uri: "/v1/screenings/\(id)/adjudications", method: .post, headers: headers,
                                                 body: json(["outcome": outcome, "officer_id": officer]))
             }
-            func state(_ response: TestResponse) throws -> String? {
+            func state(_ response: LiveResponse) throws -> String? {
                 ((try decode(response))["adjudications"] as? [[String: Any]])?.first?["state"] as? String
             }
             // Another post can neither see nor adjudicate it.

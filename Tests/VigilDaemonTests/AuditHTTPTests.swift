@@ -13,7 +13,7 @@ struct AuditHTTPTests {
     func auditRoutes() async throws {
         let (service, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             var form = Multipart()
             form.text("name", people[0].identity)

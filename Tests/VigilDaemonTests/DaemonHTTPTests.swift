@@ -13,7 +13,7 @@ struct DaemonHTTPTests {
     func enrolAndScreen() async throws {
         let (_, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             let health = try await client.execute(uri: "/v1/health", method: .get)
             #expect(health.status == .ok)
@@ -84,7 +84,7 @@ struct DaemonHTTPTests {
         let person = try TestData.identities("lfw10")[6]
         let enrolFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_1.iso")
         let probeFinger = try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.iso")
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             let enrolled = try await client.execute(
                 uri: "/v1/watchlist/entries", method: .post, headers: [.contentType: "application/json"],
@@ -201,7 +201,7 @@ struct DaemonHTTPTests {
                                      faces: [try TestData.bytes("faces/lfw10/Hugo_Chavez/Hugo_Chavez_0001.jpg")])
         let before = try await service.storeCounts()
         let requests = try Self.badRequests()
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             for request in requests {
                 var headers: HTTPFields = [:]

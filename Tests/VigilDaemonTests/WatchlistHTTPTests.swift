@@ -17,7 +17,7 @@ struct WatchlistHTTPTests {
         let (_, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
         let photos = try (0..<3).map { Data(try TestData.bytes(people[$0].files[0])).base64EncodedString() }
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             var ids: [String] = []
             for n in 0..<3 {
@@ -89,7 +89,7 @@ struct WatchlistHTTPTests {
     @Test("categories are listed and changed; a change is a versioned event")
     func categories() async throws {
         let (_, app, tokens) = try await makeDaemon()
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             let listed = try await client.execute(uri: "/v1/watchlist/categories", method: .get) { try decode($0) }
             let categories = try #require(listed["categories"] as? [[String: Any]])
@@ -119,7 +119,7 @@ struct WatchlistHTTPTests {
         try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
 
         let (_, app, tokens) = try await makeDaemon(importRoot: root.path)
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             let waited = try await client.execute(uri: "/v1/watchlist/imports", method: .post, headers: Self.jsonType,
                                                   body: json(["manifest": "m.jsonl", "wait": true])) {
@@ -169,7 +169,7 @@ struct WatchlistHTTPTests {
         try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE face_template SET model = 'dlib-resnet-v1'") }
 
         let (service, app, tokens) = try await makeDaemon(database: path)
-        try await app.test(.live) { raw in
+        try await app.test { raw in
             let client = tokens.authorizing(raw)
             let idle = try await client.execute(uri: "/v1/watchlist/reembed", method: .get) { try decode($0) }
             #expect(idle["status"] as? String == "idle" && idle["templates_of_other_models"] as? Int == 2)
