@@ -46,7 +46,10 @@ enum Output {
     /// printed as `error: code: message` (or as the JSON error body with
     /// --json) and exits with status 2.
     static func run(json: Bool, logLevel: Logger.Level = .warning, _ body: () async throws(VigilError) -> Void) async throws {
+        // Text for a person at a terminal; JSON lines for a service manager or log pipeline.
+        let jsonLines = isatty(STDERR_FILENO) == 0
         LoggingSystem.bootstrap { label in
+            if jsonLines { return JSONLogHandler(label: label, logLevel: logLevel) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = logLevel
             return handler

@@ -25,6 +25,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key of the certificate.") var tlsKey: String?
     @Flag(name: .customLong("allow-plain-http"), help: "Serve plain HTTP on a non-loopback address (behind a TLS proxy).")
     var allowPlainHTTP = false
+    @Flag(help: "Serve GET /metrics without a token to every address (by default loopback only; elsewhere an admin token).")
+    var publicMetrics = false
     @Option(name: .customLong("rate-limit"), help: "Requests per second per token (0: no limit).") var rateLimit = 50.0
     @Option(name: .customLong("max-concurrent-screenings"), help: "Screenings in progress at once; more get 503.")
     var maxConcurrentScreenings = 32
@@ -49,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
             daemon.retentionIntervalMinutes = retentionIntervalMinutes
             daemon.requestsPerSecondPerToken = rateLimit
             daemon.allowPlainHTTP = allowPlainHTTP
+            daemon.publicMetrics = publicMetrics
             switch (tlsCert, tlsKey) {
             case let (cert?, key?): daemon.tls = (cert, key)
             case (nil, nil): break
@@ -78,11 +81,21 @@ struct ServeCommand: AsyncParsableCommand {
                 retention.cancel()
                 checkpoints.cancel()
             }
+            // SIGTERM or SIGINT: the server stops accepting, lets requests in flight
+            // (screenings among them) finish, then returns; the audit chain's head is
+            // signed before the process exits, so no record is left without a checkpoint.
             do {
                 try await app.runService()
             } catch {
                 throw VigilError(.internalError, "the server stopped: \(error)")
             }
+            retention.cancel()
+            checkpoints.cancel()
+            let checkpointed: Result<Void, VigilError> = await AuditActor.$current.withValue(.system) {
+                do throws(VigilError) { try await service.checkpointAudit(); return .success(()) } catch { return .failure(error) }
+            }
+            try checkpointed.get()
+            Logger(label: "vigil.daemon").info("stopped; audit chain checkpointed")
         }
     }
 }

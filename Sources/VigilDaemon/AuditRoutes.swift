@@ -10,7 +10,7 @@ struct AuditRoutes {
     struct VerifyRequest: Decodable { let publicKey: String? }
     struct ReplayRequest: Decodable { let from: Int64?; let to: Int64? }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.get("/v1/audit/records") { request, _ in
             let query = try PageQuery(request)
             let from = try query.integer("from", default: 1, range: 1...Int(Int64.max))

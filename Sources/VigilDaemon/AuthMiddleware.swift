@@ -7,9 +7,12 @@ import VigilScreening
 /// missing, malformed, unknown or revoked token gets 401 `unauthorized`; a
 /// token of another role 403 `forbidden`. The token then names the actor of
 /// everything the request records (a post token's name is its post id).
-struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = VigilRequestContext
     let service: ScreeningService
     let limiter: RateLimiter
+    /// `/metrics` open to every address, not only loopback.
+    let publicMetrics: Bool
 
     enum Access: Equatable {
         case open
@@ -19,8 +22,11 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     /// What a path needs: the one place routes are mapped to roles.
-    static func access(for path: String) -> Access {
-        if path == "/v1/health" { return .open }
+    /// `/metrics` is open to loopback (a local Prometheus agent) unless made
+    /// public; from elsewhere it needs an admin token.
+    static func access(for path: String, fromLoopback: Bool = false, publicMetrics: Bool = false) -> Access {
+        if path == "/v1/health" || path == "/v1/health/ready" { return .open }
+        if path == "/metrics" { return fromLoopback || publicMetrics ? .open : .role(.admin) }
         if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .role(.post) }
         if path.hasPrefix("/v1/watchlist/") { return .role(.admin) }
         if path.hasPrefix("/v1/audit/") { return .role(.auditor) }
@@ -28,17 +34,21 @@ struct AuthMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let access = Self.access(for: request.uri.path)
+        let access = Self.access(for: request.uri.path, fromLoopback: context.fromLoopback, publicMetrics: publicMetrics)
         let token = try await presentedToken(request)
         guard access != .open else {
-            return try await AuditActor.$current.withValue(token.map(Self.actor) ?? AuditActor.anonymous) { try await next(request, context) }
+            var actor = token.map(Self.actor) ?? AuditActor.anonymous
+            actor.requestID = context.id
+            return try await AuditActor.$current.withValue(actor) { try await next(request, context) }
         }
         guard let token else { throw VigilError(.unauthorized, "send 'Authorization: Bearer <token>' with a live token") }
         if case .role(let needed) = access, token.role != needed.rawValue {
             throw VigilError(.forbidden, "this route needs the \(needed.rawValue) role")
         }
         try limiter.admit(token.id)
-        return try await AuditActor.$current.withValue(Self.actor(token)) { try await next(request, context) }
+        var actor = Self.actor(token)
+        actor.requestID = context.id
+        return try await AuditActor.$current.withValue(actor) { try await next(request, context) }
     }
 
     private func presentedToken(_ request: Request) async throws(VigilError) -> APIToken? {

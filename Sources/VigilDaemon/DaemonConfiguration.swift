@@ -14,6 +14,9 @@ public struct DaemonConfiguration: Sendable {
     public var tls: (certificatePath: String, keyPath: String)?
     /// Plain HTTP is served on loopback only, unless this is set.
     public var allowPlainHTTP = false
+    /// `GET /metrics` without a token from any address (by default only from
+    /// loopback: the watchlist's size is not public; elsewhere an admin token).
+    public var publicMetrics = false
     /// Minutes between retention runs (expired entries, old screenings).
     public var retentionIntervalMinutes = 60
 

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import Metrics
 import NIOCore
 import VigilScreening
 
@@ -8,19 +9,22 @@ import VigilScreening
 /// large), and logs the request without its body.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let refusal: VigilError
         do {
             return try await next(request, context)
         } catch let error as VigilError {
             log(error, request, context)
-            return JSONResponse.make(error: error)
+            refusal = error
         } catch is NIOTooManyBytesError {
-            return JSONResponse.make(error: VigilError(.payloadTooLarge, "the request body is too large"))
+            refusal = VigilError(.payloadTooLarge, "the request body is too large")
         } catch let error as HTTPError {
-            return JSONResponse.make(error: Self.translate(error.status))
+            refusal = Self.translate(error.status)
         } catch {
             context.logger.error("unhandled error", metadata: ["path": "\(request.uri.path)", "type": "\(type(of: error))"])
-            return JSONResponse.make(error: VigilError(.internalError, "the request could not be completed"))
+            refusal = VigilError(.internalError, "the request could not be completed")
         }
+        Counter(label: "vigil_http_rejected_requests_total", dimensions: [("code", refusal.code.rawValue)]).increment()
+        return JSONResponse.make(error: refusal)
     }
 
     static func translate(_ status: HTTPResponse.Status) -> VigilError {

@@ -14,7 +14,7 @@ struct ImportRoutes {
 
     struct Request: Decodable { let manifest: String; let wait: Bool? }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.post("/v1/watchlist/imports") { request, _ in try await start(request) }
         router.get("/v1/watchlist/imports/:id") { _, context in
             guard let text = context.parameters.get("id"), let id = UUID(uuidString: text), let job = jobs.status(id) else {
@@ -67,6 +67,9 @@ final class ImportJobs: Sendable {
     func begin(_ id: UUID) { jobs.withLock { $0[id] = ImportJob(id: id) } }
 
     func status(_ id: UUID) -> ImportJob? { jobs.withLock { $0[id] } }
+
+    /// Imports still running.
+    var running: Int { jobs.withLock { $0.values.filter { $0.status == "running" }.count } }
 
     func update(_ id: UUID, progress: ImportProgress) { jobs.withLock { $0[id]?.progress = progress } }
 

@@ -12,7 +12,7 @@ struct ReembedRoutes {
     let service: ScreeningService
     let job: ReembedJob
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.post("/v1/watchlist/reembed") { _, _ in
             let (state, started) = job.start(service: service)
             return JSONResponse.make(state, status: started ? .accepted : .ok)

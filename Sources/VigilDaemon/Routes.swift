@@ -7,6 +7,7 @@ struct Routes {
     let service: ScreeningService
     let configuration: DaemonConfiguration
     let gate: ScreeningGate
+    let imports = ImportJobs()
 
     /// Counts only for a caller with a token: the watchlist's size is not public.
     struct Health: Encodable {
@@ -28,9 +29,19 @@ struct Routes {
         let entryId: UUID?
     }
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.get("/v1/health") { _, _ in health() }
-        router.post("/v1/screenings") { request, _ in try await screen(request) }
+        // Readiness, apart from liveness: the daemon listens only after the watchlist
+        // index is built, so whoever gets an answer here gets screenings searched
+        // against the whole watchlist. A draining daemon stops answering at all.
+        router.get("/v1/health/ready") { _, _ in
+            JSONResponse.make(["ready": true])
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(bytes: await DaemonMetrics.scrape(service: service, imports: imports))))
+        }
+        router.post("/v1/screenings") { request, context in try await screen(request, context: context) }
         router.get("/v1/screenings/:id") { _, context in
             JSONResponse.make(try await service.screening(id: try Self.screeningID(context)))
         }
@@ -45,7 +56,7 @@ struct Routes {
             return JSONResponse.make(view, status: .created)
         }
         WatchlistRoutes(service: service, configuration: configuration).register(on: router)
-        ImportRoutes(service: service, configuration: configuration, jobs: ImportJobs()).register(on: router)
+        ImportRoutes(service: service, configuration: configuration, jobs: imports).register(on: router)
         ReembedRoutes(service: service, job: ReembedJob()).register(on: router)
         AuditRoutes(service: service, configuration: configuration).register(on: router)
     }
@@ -62,14 +73,14 @@ struct Routes {
                                         faceOperatingPoints: service.faceOperatingPoints()))
     }
 
-    static func screeningID(_ context: BasicRequestContext) throws(VigilError) -> UUID {
+    static func screeningID(_ context: VigilRequestContext) throws(VigilError) -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
             throw VigilError(.notFound, "no screening with that id")
         }
         return id
     }
 
-    func screen(_ request: Request) async throws(VigilError) -> Response {
+    func screen(_ request: Request, context: VigilRequestContext) async throws(VigilError) -> Response {
         let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
         let faces = form.images("face"), fingers = try form.fingers()
         guard faces.count <= 1, !(faces.isEmpty && fingers.isEmpty) else {
@@ -83,6 +94,10 @@ struct Routes {
         } catch {
             throw VigilError(.internalError, "the screening failed")
         }
+        // The line an operator follows to the audit record (same request id); no name, no template.
+        context.logger.info("screening", metadata: ["screening_id": "\(result.id)", "decision": "\(result.decision.rawValue)",
+                                                    "candidates": "\(result.candidates.count)",
+                                                    "total_ms": "\(result.timingsMs.map { String(format: "%.1f", $0.total) } ?? "")"])
         return JSONResponse.make(result)
     }
 }

@@ -15,9 +15,13 @@ public enum VigilDaemon {
                                        logger: Logger = Logger(label: "vigil.daemon"),
                                        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in })
         throws(VigilError) -> some ApplicationProtocol {
-        let router = Router()
+        DaemonMetrics.bootstrap()
+        let router = Router(context: VigilRequestContext.self)
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthMiddleware(service: service, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken)))
+        router.add(middleware: AuthMiddleware(service: service, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken),
+                                              publicMetrics: configuration.publicMetrics))
         Routes(service: service, configuration: configuration, gate: ScreeningGate(limit: configuration.maxConcurrentScreenings))
             .register(on: router)
         return Application(

@@ -8,7 +8,7 @@ struct WatchlistRoutes {
     let service: ScreeningService
     let configuration: DaemonConfiguration
 
-    func register(on router: Router<BasicRequestContext>) {
+    func register(on router: Router<VigilRequestContext>) {
         router.get("/v1/watchlist/entries") { request, _ in try await list(request) }
         router.post("/v1/watchlist/entries") { request, _ in try await enroll(request) }
         router.get("/v1/watchlist/entries/:id") { _, context in
@@ -73,7 +73,7 @@ struct WatchlistRoutes {
         return JSONResponse.make(result, status: .created)
     }
 
-    static func entryID(_ context: BasicRequestContext) throws(VigilError) -> UUID {
+    static func entryID(_ context: VigilRequestContext) throws(VigilError) -> UUID {
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
             throw VigilError(.notFound, "no watchlist entry with that id")
         }

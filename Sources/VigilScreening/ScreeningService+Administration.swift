@@ -96,6 +96,7 @@ extension ScreeningService {
                 let result = "{\"screenings_deleted\":\(deleted),\"no_hit_probes_erased\":\(erased)}"
                 _ = try await store.audit(AuditDraft(action: AuditAction.retention, result: result), at: now)
             }
+            ServiceMetrics.retention(expired: expired.count, screeningsDeleted: deleted)
             if !expired.isEmpty || deleted > 0 {
                 logger.info("retention enforced", metadata: ["expired_entries": "\(expired.count)", "screenings_deleted": "\(deleted)"])
             }

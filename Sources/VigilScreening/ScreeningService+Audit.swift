@@ -45,6 +45,16 @@ extension ScreeningService {
     }
 
     /// Signs the chain head if it moved (the daemon calls this every few minutes).
+    /// Audit records so far, and the age of the last signed checkpoint (nil: none yet).
+    public func auditStatus() async throws(VigilError) -> (records: Int, checkpointAge: TimeInterval?) {
+        do {
+            let status = try await store.auditStatus()
+            return (status.records, status.lastCheckpointAt.map { configuration.clock().timeIntervalSince($0) })
+        } catch {
+            throw storageFailure(error, "audit status")
+        }
+    }
+
     public func checkpointAudit() async throws(VigilError) {
         do { try await store.checkpoint(at: configuration.clock()) } catch { throw storageFailure(error, "checkpoint") }
     }

@@ -27,6 +27,7 @@ extension ScreeningService {
         } catch {
             throw storageFailure(error, "enrolment")
         }
+        ServiceMetrics.enrolled(1, via: "request")
         logger.info("entry enrolled", metadata: ["version": "\(enrolled.version)", "faces": "\(samples.faces.count)",
                                                  "fingers": "\(samples.fingers.count)"])
         return EnrollmentResult(id: enrolled.entry.id, version: enrolled.version, name: details.name, category: details.category,

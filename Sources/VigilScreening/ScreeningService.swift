@@ -142,9 +142,12 @@ public final class ScreeningService: Sendable {
         let recorded = clock.now
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),
                                               record: Self.ms(recorded - searched), total: Self.ms(recorded - started))
-        logger.info("screening", metadata: ["decision": "\(decision.rawValue)", "candidates": "\(candidates.count)",
+        // Debug here: the daemon logs each screening with its request id at info.
+        logger.debug("screening", metadata: ["decision": "\(decision.rawValue)", "candidates": "\(candidates.count)",
                                             "fingers": "\(fingers.count)", "total_ms": "\(timings.total)"])
-        return result(timings)
+        let final = result(timings)
+        ServiceMetrics.screened(final, face: bytes != nil, fingers: !fingers.isEmpty)
+        return final
     }
 
     /// The matching settings in force for a snapshot.

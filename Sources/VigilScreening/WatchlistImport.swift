@@ -156,6 +156,7 @@ extension ScreeningService {
         do {
             let enrolled = try await store.enroll(entries.map(\.entry), afterCommit: follow)
             state.progress.imported += enrolled.count
+            ServiceMetrics.enrolled(enrolled.count, via: "import")
             state.progress.version = enrolled.map(\.version).max() ?? state.progress.version
             return
         } catch .duplicateReference {
@@ -167,6 +168,7 @@ extension ScreeningService {
             do {
                 let enrolled = try await store.enroll([entry], afterCommit: follow)
                 state.progress.imported += 1
+                ServiceMetrics.enrolled(1, via: "import")
                 state.progress.version = enrolled[0].version
             } catch .duplicateReference(_, let existing) {
                 state.skipped.append(.init(line: line, entryId: existing))

@@ -25,6 +25,9 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var hash: String
     /// Whether the sealed probe is still kept (not part of the hash).
     public var probeKept: Bool
+    /// The HTTP request that wrote it (schema v12); nil for records written
+    /// before, or outside a request (CLI, retention).
+    public var requestId: String? = nil
 }
 
 /// The hash chain: canonical bytes are every hashed field, in a fixed
@@ -54,6 +57,8 @@ enum AuditChain {
         field("context", r.context)
         field("result", r.result)
         field("prev_hash", r.prevHash)
+        // Hashed only when present, so records from before v12 verify unchanged.
+        if let requestId = r.requestId { field("request_id", requestId) }
         return out
     }
 
@@ -62,6 +67,13 @@ enum AuditChain {
     /// What a checkpoint signs.
     static func checkpointMessage(seq: Int64, head: String, signedAt: String) -> Data {
         Data("vigil-audit-checkpoint-v1\n\(seq)\n\(head)\n\(signedAt)\n".utf8)
+    }
+
+    /// A `timestamp` read back.
+    static func date(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
     }
 
     static func timestamp(_ date: Date) -> String {

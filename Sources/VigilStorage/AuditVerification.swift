@@ -49,7 +49,7 @@ extension VigilStore {
                 }
                 guard record.prevHash == prev else { return failure(record.seq, "record \(record.seq) does not follow its predecessor") }
                 guard AuditChain.hash(record) == record.hash else { return failure(record.seq, "record \(record.seq) was altered") }
-                if let sealed = row[16] as Data?, TemplateDigest.hex(sealed) != record.sealedDigest {
+                if let sealed = row[17] as Data?, TemplateDigest.hex(sealed) != record.sealedDigest {
                     return failure(record.seq, "the sealed probe of record \(record.seq) was altered")
                 }
                 if wanted.contains(record.seq) { hashes[record.seq] = record.hash }

@@ -190,6 +190,10 @@ enum Schema {
             // must rebuild the template from that face, not from the largest.
             try db.alter(table: "face_template") { t in t.add(column: "subject_box", .text) }
         }
+        migrator.registerMigration("v12: audit request id") { db in
+            // The daemon's request id, so one request can be followed from the log to the trail.
+            try db.alter(table: "audit_record") { t in t.add(column: "request_id", .text) }
+        }
         return migrator
     }
 }

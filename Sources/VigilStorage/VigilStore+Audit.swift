@@ -6,7 +6,7 @@ import GRDB
 extension VigilStore {
     static let auditColumns = """
         seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome, probe_digest,
-        sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL
+        sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL, request_id
         """
 
     /// Appends one record (call inside a write transaction) and, every
@@ -26,14 +26,16 @@ extension VigilStore {
         var record = AuditRecord(seq: seq, recordedAt: AuditChain.timestamp(date), actorId: actor.id, actorRole: actor.role,
                                  postId: actor.post, action: draft.action, subject: draft.subject, watchlistVersion: try version(db),
                                  outcome: draft.outcome, probeDigest: probeDigest, sealedDigest: sealed.map(TemplateDigest.hex),
-                                 context: draft.context, result: draft.result, prevHash: prev, hash: "", probeKept: sealed != nil)
+                                 context: draft.context, result: draft.result, prevHash: prev, hash: "", probeKept: sealed != nil,
+                                 requestId: actor.requestID)
         record.hash = AuditChain.hash(record)
         try db.execute(sql: """
             INSERT INTO audit_record (seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome,
-              probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash, request_id)
+              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [seq, record.recordedAt, record.actorId, record.actorRole, record.postId, record.action, record.subject,
                              record.watchlistVersion, record.outcome, record.probeDigest, record.sealedDigest, sealed, record.context,
-                             record.result, record.prevHash, record.hash])
+                             record.result, record.prevHash, record.hash, record.requestId])
         let lastCheckpoint = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM audit_checkpoint") ?? 0
         if seq - lastCheckpoint >= checkpointEvery {
             try writeCheckpoint(seq: seq, head: record.hash, at: date, keys: keys, db)
@@ -46,6 +48,15 @@ extension VigilStore {
         let signature = try keys.signingKey.signature(for: AuditChain.checkpointMessage(seq: seq, head: head, signedAt: signedAt))
         try db.execute(sql: "INSERT INTO audit_checkpoint (seq, head_hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
                        arguments: [seq, head, signedAt, Hex.encode(keys.publicKey), Hex.encode(signature)])
+    }
+
+    /// How many audit records there are, and when the last checkpoint was signed (nil: never).
+    public func auditStatus() async throws(StorageError) -> (records: Int, lastCheckpointAt: Date?) {
+        try await read { db in
+            let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_record") ?? 0
+            let signed = try String.fetchOne(db, sql: "SELECT signed_at FROM audit_checkpoint ORDER BY seq DESC LIMIT 1")
+            return (records, signed.flatMap(AuditChain.date))
+        }
     }
 
     /// Signs the chain head if it moved since the last checkpoint (the
@@ -110,6 +121,6 @@ extension VigilStore {
     static func auditRecord(_ row: Row) -> AuditRecord {
         AuditRecord(seq: row[0], recordedAt: row[1], actorId: row[2], actorRole: row[3], postId: row[4], action: row[5], subject: row[6],
                     watchlistVersion: row[7], outcome: row[8], probeDigest: row[9], sealedDigest: row[10], context: row[11],
-                    result: row[12], prevHash: row[13], hash: row[14], probeKept: row[15])
+                    result: row[12], prevHash: row[13], hash: row[14], probeKept: row[15], requestId: row[16])
     }
 }

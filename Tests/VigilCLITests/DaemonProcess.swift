@@ -56,6 +56,21 @@ final class DaemonProcess {
         return try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
     }
 
+    /// A request with any token (or none); the status, the headers and the JSON body.
+    func send(_ method: String, _ path: String, token: String?, json body: [String: Any]? = nil) async throws
+        -> (status: Int, headers: [AnyHashable: Any], body: [String: Any]) {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = try #require(response as? HTTPURLResponse)
+        return (http.statusCode, http.allHeaderFields, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+    }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()

@@ -12,7 +12,7 @@ struct AccessHTTPTests {
     static let id = UUID().uuidString
     /// Every route of the API with the role it needs (nil: open).
     static let routes: [(HTTPRequest.Method, String, Role?)] = [
-        (.get, "/v1/health", nil),
+        (.get, "/v1/health", nil), (.get, "/v1/health/ready", nil),
         (.post, "/v1/screenings", .post), (.get, "/v1/screenings/\(id)", .post), (.post, "/v1/screenings/\(id)/adjudications", .post),
         (.get, "/v1/watchlist/entries", .admin), (.post, "/v1/watchlist/entries", .admin), (.get, "/v1/watchlist/entries/\(id)", .admin),
         (.patch, "/v1/watchlist/entries/\(id)", .admin), (.delete, "/v1/watchlist/entries/\(id)", .admin),

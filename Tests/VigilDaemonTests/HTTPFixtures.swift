@@ -1,6 +1,8 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
+import ServiceLifecycle
 import HummingbirdTesting
 import NIOCore
 import VigilDaemon
@@ -37,8 +39,9 @@ struct LiveDaemon: Sendable {
         let (ports, announce) = AsyncStream<Int>.makeStream()
         let app = try VigilDaemon.makeApplication(service: service, configuration: configuration,
                                                   onServerRunning: { announce.yield($0) })
+        let services = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "vigil.test")))
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.runService(gracefulShutdownSignals: []) }
+            group.addTask { try await services.run() }
             var iterator = ports.makeAsyncIterator()
             guard let port = await iterator.next() else { throw LiveDaemonFailure.didNotStart }
             let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: Self.readTimeout))
@@ -46,7 +49,8 @@ struct LiveDaemon: Sendable {
             let outcome: Result<Value, Error>
             do { outcome = .success(try await body(LiveClient(client: client, port: port))) } catch { outcome = .failure(error) }
             try? await client.shutdown()
-            group.cancelAll()  // a cancelled service shuts down gracefully
+            await services.triggerGracefulShutdown()
+            try await group.waitForAll()
             return try outcome.get()
         }
     }
