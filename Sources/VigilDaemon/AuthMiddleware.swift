@@ -25,7 +25,7 @@ struct AuthMiddleware: RouterMiddleware {
     /// `/metrics` is open to loopback (a local Prometheus agent) unless made
     /// public; from elsewhere it needs an admin token.
     static func access(for path: String, fromLoopback: Bool = false, publicMetrics: Bool = false) -> Access {
-        if path == "/v1/health" || path == "/v1/health/ready" { return .open }
+        if ["/v1/health", "/v1/health/ready", "/v1/openapi.json"].contains(path) { return .open }
         if path == "/metrics" { return fromLoopback || publicMetrics ? .open : .role(.admin) }
         if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .role(.post) }
         if path.hasPrefix("/v1/watchlist/") { return .role(.admin) }

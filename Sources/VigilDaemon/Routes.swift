@@ -37,6 +37,10 @@ struct Routes {
         router.get("/v1/health/ready") { _, _ in
             JSONResponse.make(["ready": true])
         }
+        router.get("/v1/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(bytes: await DaemonMetrics.scrape(service: service, imports: imports))))

@@ -158,6 +158,9 @@ struct SubmittedForm: Sendable {
     // MARK: multipart/form-data
 
     private static func fromMultipart(_ body: ByteBuffer, boundary: String) throws(VigilError) -> SubmittedForm {
+        guard MultipartGuard.headerNamesAreASCII(body, boundary: boundary) else {
+            throw VigilError(.malformedMultipart, "a part's header name is not ASCII")
+        }
         let parser = MultipartParser(boundary: boundary)
         var parts: [(name: String?, body: [UInt8])] = []
         var name: String?

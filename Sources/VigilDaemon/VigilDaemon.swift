@@ -15,6 +15,22 @@ public enum VigilDaemon {
                                        logger: Logger = Logger(label: "vigil.daemon"),
                                        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in })
         throws(VigilError) -> some ApplicationProtocol {
+        let router = try makeRouter(service: service, configuration: configuration)
+        return Application(
+            router: router,
+            server: try server(configuration),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+    }
+
+    /// Every route registered, as `METHOD /path/{parameter}` (what docs/openapi.json must describe).
+    public static func routeList(service: ScreeningService, configuration: DaemonConfiguration) throws(VigilError) -> [String] {
+        try makeRouter(service: service, configuration: configuration).routes.map(\.description)
+    }
+
+    static func makeRouter(service: ScreeningService, configuration: DaemonConfiguration) throws(VigilError) -> Router<VigilRequestContext> {
         DaemonMetrics.bootstrap()
         let router = Router(context: VigilRequestContext.self)
         router.add(middleware: MetricsMiddleware())
@@ -24,13 +40,7 @@ public enum VigilDaemon {
                                               publicMetrics: configuration.publicMetrics))
         Routes(service: service, configuration: configuration, gate: ScreeningGate(limit: configuration.maxConcurrentScreenings))
             .register(on: router)
-        return Application(
-            router: router,
-            server: try server(configuration),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "vigil"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? configuration.port) },
-            logger: logger
-        )
+        return router
     }
 
     static let loopbackHosts: Set<String> = ["127.0.0.1", "::1", "localhost"]

@@ -66,7 +66,7 @@ struct AuditLogTests {
     }
 
     static let columns = ["recorded_at", "actor_id", "actor_role", "post_id", "action", "subject", "watchlist_version", "outcome",
-                          "probe_digest", "sealed_digest", "probe_sealed", "context", "result", "prev_hash", "hash"]
+                          "probe_digest", "sealed_digest", "probe_sealed", "context", "result", "prev_hash", "hash", "request_id"]
 
     @Test("one changed byte in any field of a record is found at that record", arguments: columns)
     func changedByte(column: String) async throws {
@@ -101,7 +101,7 @@ struct AuditLogTests {
             try db.execute(sql: "UPDATE audit_record SET seq = seq - 99 WHERE seq >= 107")
             try db.execute(sql: """
                 INSERT INTO audit_record SELECT 7, recorded_at, 'intruder', actor_role, post_id, action, subject, watchlist_version, outcome,
-                  probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash FROM audit_record WHERE seq = 6
+                  probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash, request_id FROM audit_record WHERE seq = 6
                 """)
         }
         try await check("swapped", expecting: 7) { db in
