@@ -34,9 +34,11 @@ serve: release
 # Every suite in one run, in parallel. The live-HTTP tests give a request 120 s
 # (Tests/VigilDaemonTests/HTTPFixtures.swift), so they pass beside the CPU-heavy face
 # suites and on a loaded machine: `make test-loaded` proves it with one core held busy.
+# Then the API contract: schemathesis against a live daemon, bounded per role (docs/api.md).
 test: models
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	VIGIL=$$($(SWIFT) build --show-bin-path)/vigil EXAMPLES=10 MAX_TIME=60 scripts/api-contract.sh
 
 test-loaded: models
 	scripts/test-loaded.sh

@@ -7,6 +7,9 @@ set -euo pipefail
 packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config imagemagick)
 # pip fetches the face models; any working pip will do.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+# The API contract test runs schemathesis from PyPI in a virtual environment; curl polls the daemon.
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || packages+=(python3-venv)
+command -v curl >/dev/null || packages+=(curl)
 
 missing=()
 for package in "${packages[@]}"; do

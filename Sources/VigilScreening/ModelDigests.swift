@@ -41,7 +41,7 @@ enum ModelDigests {
         }
     }
 
-    private static func digest(_ path: String) -> String? {
+    static func digest(_ path: String) -> String? {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
               let size = attributes[.size] as? Int, let modified = attributes[.modificationDate] as? Date else { return nil }
         let state = FileState(path: path, size: size, modified: modified)

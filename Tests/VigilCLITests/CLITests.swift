@@ -10,10 +10,10 @@ struct CLI {
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String], modelsDirectory: String = TestData.modelsDirectory) throws -> Run {
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments + ["--models-dir", TestData.modelsDirectory]
+        process.arguments = arguments + ["--models-dir", modelsDirectory]
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+@Suite("vigil doctor", .enabled(if: TestData.shouldRunModelTests))
+struct DoctorTests {
+    func folder() throws -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-doctor-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func openssl(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+    }
+
+    @Test("a fresh deployment passes; a corrupted model, a world-readable key, a certificate about to expire and a missing database are each named")
+    func findings() throws {
+        let root = try folder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let db = root.appendingPathComponent("vigil.sqlite").path
+        // What `make serve` leaves: a database created by the daemon's own start-up path.
+        #expect(try CLI.run(["token", "create", "--db", db, "--role", "admin", "--name", "doctor"]).status == 0)
+        let fresh = try CLI.run(["doctor", "--db", db])
+        #expect(fresh.status == 0 && fresh.stdout.contains("all checks passed"), "\(fresh.stdout)\(fresh.stderr)")
+        #expect(!fresh.stdout.contains("FAIL"))
+
+        // A models folder where one network's bytes changed (the others are the real files).
+        let models = root.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        for name in try FileManager.default.contentsOfDirectory(atPath: TestData.modelsDirectory)
+        where name.hasSuffix(".dat") || name.hasSuffix(".onnx") || name.hasSuffix(".pb") || name == "SHA256SUMS" {
+            try FileManager.default.createSymbolicLink(atPath: models.appendingPathComponent(name).path,
+                                                       withDestinationPath: TestData.modelsDirectory + "/" + name)
+        }
+        let corrupted = models.appendingPathComponent("shape_predictor_5_face_landmarks.dat").path
+        try FileManager.default.removeItem(atPath: corrupted)
+        try Data("not the landmark model".utf8).write(to: URL(fileURLWithPath: corrupted))
+        let badModel = try CLI.run(["doctor", "--db", db], modelsDirectory: models.path)
+        #expect(badModel.status == 2)
+        #expect(badModel.stdout.contains("FAIL model: \(corrupted): SHA-256"), "\(badModel.stdout)")
+
+        // A key file others can read.
+        chmod(db + ".audit-key", 0o644)
+        let exposed = try CLI.run(["doctor", "--db", db])
+        #expect(exposed.status == 2 && exposed.stdout.contains("FAIL key: \(db).audit-key is readable by others (mode 644)"), "\(exposed.stdout)")
+        chmod(db + ".audit-key", 0o600)
+
+        // A certificate that expires in 10 days.
+        let cert = root.appendingPathComponent("cert.pem").path, key = root.appendingPathComponent("key.pem").path
+        try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "10", "-subj", "/CN=vigil", "-keyout", key, "-out", cert])
+        let expiring = try CLI.run(["doctor", "--db", db, "--tls-cert", cert, "--tls-key", key])
+        #expect(expiring.status == 2 && expiring.stdout.contains("FAIL tls: \(cert) expires in"), "\(expiring.stdout)")
+
+        let missing = try CLI.run(["doctor", "--db", root.appendingPathComponent("nothing.sqlite").path, "--json"])
+        #expect(missing.status == 2)
+        let report = try CLI.json(missing)
+        #expect(report["ok"] as? Bool == false)
+        #expect((report["findings"] as? [[String: Any]])?.contains { $0["check"] as? String == "database" && $0["ok"] as? Bool == false } == true)
+    }
+}
