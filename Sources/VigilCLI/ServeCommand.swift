@@ -8,6 +8,9 @@ import VigilScreening
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Start the checkpoint daemon (HTTP, JSON).")
 
+    // Read before parsing (ServeConfigurationFile): declared here for --help.
+    @Option(help: "A YAML or JSON file with any of these options (keys in snake case, e.g. tls_cert); VIGIL_<KEY> variables override it, flags override both.")
+    var config: String?
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
     @Option(help: "SQLite database file (created if missing).") var db = "var/vigil.sqlite"

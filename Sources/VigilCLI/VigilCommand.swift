@@ -1,4 +1,7 @@
 import ArgumentParser
+import Foundation
+import VigilDaemon
+import VigilScreening
 
 @main
 struct VigilCommand: AsyncParsableCommand {
@@ -8,4 +11,16 @@ struct VigilCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, EnrollCommand.self, ScreenCommand.self, ImportCommand.self, WatchlistCommand.self, AuditCommand.self, TokenCommand.self, KeysCommand.self, DoctorCommand.self,
                       EvalCommand.self, CalibrateCommand.self, BenchCommand.self]
     )
+
+    /// `serve` takes its options from a configuration file and the
+    /// environment too; they become arguments before the user's own.
+    static func main() async {
+        do throws(VigilError) {
+            await main(try ServeConfigurationFile.expand(Array(CommandLine.arguments.dropFirst()),
+                                                         environment: ProcessInfo.processInfo.environment))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error.code.rawValue): \(error.message)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
 }

@@ -66,3 +66,38 @@ struct DoctorTests {
         #expect((report["findings"] as? [[String: Any]])?.contains { $0["check"] as? String == "database" && $0["ok"] as? Bool == false } == true)
     }
 }
+
+@Suite("vigil serve --config in a real process", .enabled(if: TestData.shouldRunDataTests))
+struct ServeConfigurationProcessTests {
+    @Test("the configuration file knows every serve option, and no other")
+    func keysMatchHelp() throws {
+        let help = try CLI.run(["serve", "--help"])
+        let pattern = try NSRegularExpression(pattern: #"--([a-z][a-z0-9-]+)"#)
+        let options = Set(pattern.matches(in: help.stdout, range: NSRange(help.stdout.startIndex..., in: help.stdout)).map {
+            String(help.stdout[Range($0.range(at: 1), in: help.stdout)!]).replacingOccurrences(of: "-", with: "_")
+        }).subtracting(["help", "config", "version"])
+        #expect(options == Set(["host", "port", "db", "max_body_bytes", "import_root", "screening_retention_days", "retention_interval_minutes",
+                                "checkpoint_every", "checkpoint_interval_minutes", "tls_cert", "tls_key", "allow_plain_http", "public_metrics",
+                                "rate_limit", "max_concurrent_screenings", "keep_source_images", "no_face_reference_photos", "models_dir",
+                                "threshold", "face_calibration", "recognizer"]), "\(options.sorted())")
+    }
+
+    @Test("a daemon started from a file uses it; an unknown key stops it before it starts")
+    func fromFile() async throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let config = root.appendingPathComponent("vigil.yaml").path
+        try "max_body_bytes: 2000\nrate_limit: 0\n".write(toFile: config, atomically: true, encoding: .utf8)
+        let daemon = try DaemonProcess(database: root.appendingPathComponent("vigil.sqlite").path, importRoot: root.path, extra: ["--config", config])
+        defer { daemon.terminate() }
+        try await daemon.waitUntilReady()
+        let large = try await daemon.send("POST", "/v1/watchlist/entries", token: daemon.adminToken,
+                                          json: ["name": "X", "category": "wanted_other", "face": String(repeating: "A", count: 4000)])
+        #expect(large.status == 413, "the file's max_body_bytes applies")
+
+        let misspelt = root.appendingPathComponent("bad.yaml").path
+        try "tls_crt: /etc/vigil/cert.pem\n".write(toFile: misspelt, atomically: true, encoding: .utf8)
+        let refused = try CLI.run(["serve", "--config", misspelt, "--db", root.appendingPathComponent("other.sqlite").path])
+        #expect(refused.status == 2 && refused.stderr.contains("unknown key 'tls_crt' (did you mean 'tls_cert'?)"), "\(refused.stderr)")
+    }
+}
