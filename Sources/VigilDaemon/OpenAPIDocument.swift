@@ -16,6 +16,7 @@ enum OpenAPIDocument {
   "paths": {
     "/v1/health": {
       "get": {
+        "operationId": "getHealth",
         "summary": "Liveness; with a token, the watchlist's size and face operating points",
         "responses": {
           "200": {
@@ -44,6 +45,7 @@ enum OpenAPIDocument {
     },
     "/v1/health/ready": {
       "get": {
+        "operationId": "getReadiness",
         "summary": "Readiness: answers once the watchlist is loaded",
         "responses": {
           "200": {
@@ -80,6 +82,7 @@ enum OpenAPIDocument {
     },
     "/v1/openapi.json": {
       "get": {
+        "operationId": "getOpenAPIDocument",
         "summary": "This document",
         "responses": {
           "200": {
@@ -108,6 +111,7 @@ enum OpenAPIDocument {
     },
     "/metrics": {
       "get": {
+        "operationId": "getMetrics",
         "summary": "Prometheus metrics (text format 0.0.4)",
         "responses": {
           "200": {
@@ -137,6 +141,7 @@ enum OpenAPIDocument {
     },
     "/v1/screenings": {
       "post": {
+        "operationId": "screen",
         "summary": "Screen a traveller: one face image, finger samples, or both",
         "responses": {
           "200": {
@@ -300,6 +305,7 @@ enum OpenAPIDocument {
     },
     "/v1/screenings/{id}": {
       "get": {
+        "operationId": "getScreening",
         "summary": "A screening of this post, with its adjudications",
         "responses": {
           "200": {
@@ -343,6 +349,7 @@ enum OpenAPIDocument {
     },
     "/v1/screenings/{id}/adjudications": {
       "post": {
+        "operationId": "adjudicate",
         "summary": "An officer's decision on a candidate",
         "responses": {
           "201": {
@@ -417,6 +424,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/entries": {
       "get": {
+        "operationId": "listEntries",
         "summary": "List entries",
         "responses": {
           "200": {
@@ -497,6 +505,7 @@ enum OpenAPIDocument {
         ]
       },
       "post": {
+        "operationId": "enrol",
         "summary": "Enrol a person",
         "responses": {
           "201": {
@@ -577,19 +586,15 @@ enum OpenAPIDocument {
                   "face_boxes": {
                     "type": "array",
                     "items": {
-                      "oneOf": [
-                        {
-                          "type": "array",
-                          "items": {
-                            "type": "integer"
-                          },
-                          "minItems": 4,
-                          "maxItems": 4
-                        },
-                        {
-                          "type": "null"
-                        }
-                      ]
+                      "type": [
+                        "array",
+                        "null"
+                      ],
+                      "items": {
+                        "type": "integer"
+                      },
+                      "minItems": 4,
+                      "maxItems": 4
                     }
                   },
                   "face": {
@@ -762,6 +767,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/entries/{id}": {
       "get": {
+        "operationId": "getEntry",
         "summary": "One entry",
         "responses": {
           "200": {
@@ -803,6 +809,7 @@ enum OpenAPIDocument {
         ]
       },
       "patch": {
+        "operationId": "updateEntry",
         "summary": "Change an entry's details (null clears an optional one)",
         "responses": {
           "200": {
@@ -883,19 +890,15 @@ enum OpenAPIDocument {
                   "face_boxes": {
                     "type": "array",
                     "items": {
-                      "oneOf": [
-                        {
-                          "type": "array",
-                          "items": {
-                            "type": "integer"
-                          },
-                          "minItems": 4,
-                          "maxItems": 4
-                        },
-                        {
-                          "type": "null"
-                        }
-                      ]
+                      "type": [
+                        "array",
+                        "null"
+                      ],
+                      "items": {
+                        "type": "integer"
+                      },
+                      "minItems": 4,
+                      "maxItems": 4
                     }
                   }
                 }
@@ -916,6 +919,7 @@ enum OpenAPIDocument {
         ]
       },
       "delete": {
+        "operationId": "removeEntry",
         "summary": "Remove an entry and erase its templates",
         "responses": {
           "200": {
@@ -959,6 +963,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/entries/{id}/samples": {
       "post": {
+        "operationId": "addSamples",
         "summary": "Add face or finger samples",
         "responses": {
           "201": {
@@ -997,19 +1002,15 @@ enum OpenAPIDocument {
                   "face_boxes": {
                     "type": "array",
                     "items": {
-                      "oneOf": [
-                        {
-                          "type": "array",
-                          "items": {
-                            "type": "integer"
-                          },
-                          "minItems": 4,
-                          "maxItems": 4
-                        },
-                        {
-                          "type": "null"
-                        }
-                      ]
+                      "type": [
+                        "array",
+                        "null"
+                      ],
+                      "items": {
+                        "type": "integer"
+                      },
+                      "minItems": 4,
+                      "maxItems": 4
                     }
                   },
                   "face": {
@@ -1154,6 +1155,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/entries/{id}/samples/{sample}": {
       "delete": {
+        "operationId": "removeSample",
         "summary": "Remove one sample",
         "responses": {
           "200": {
@@ -1205,6 +1207,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/categories": {
       "get": {
+        "operationId": "listCategories",
         "summary": "Categories and their face operating points",
         "responses": {
           "200": {
@@ -1237,6 +1240,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/categories/{name}": {
       "put": {
+        "operationId": "setCategory",
         "summary": "Create or change a category",
         "responses": {
           "200": {
@@ -1324,6 +1328,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/version": {
       "get": {
+        "operationId": "getWatchlistVersion",
         "summary": "The watchlist's version and size",
         "responses": {
           "200": {
@@ -1356,6 +1361,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/events": {
       "get": {
+        "operationId": "listEvents",
         "summary": "Watchlist events from a version on",
         "responses": {
           "200": {
@@ -1410,6 +1416,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/duplicates": {
       "get": {
+        "operationId": "listDuplicates",
         "summary": "Entries that match each other",
         "responses": {
           "200": {
@@ -1442,6 +1449,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/imports": {
       "post": {
+        "operationId": "startImport",
         "summary": "Start a bulk import from a manifest under the import folder",
         "responses": {
           "202": {
@@ -1505,6 +1513,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/imports/{id}": {
       "get": {
+        "operationId": "getImport",
         "summary": "An import's progress and report",
         "responses": {
           "200": {
@@ -1548,6 +1557,7 @@ enum OpenAPIDocument {
     },
     "/v1/watchlist/reembed": {
       "get": {
+        "operationId": "getReembedding",
         "summary": "The re-embedding's state",
         "responses": {
           "200": {
@@ -1578,6 +1588,7 @@ enum OpenAPIDocument {
         ]
       },
       "post": {
+        "operationId": "startReembedding",
         "summary": "Start re-embedding templates of another recognizer",
         "responses": {
           "202": {
@@ -1620,6 +1631,7 @@ enum OpenAPIDocument {
     },
     "/v1/audit/records": {
       "get": {
+        "operationId": "listAuditRecords",
         "summary": "Audit records",
         "responses": {
           "200": {
@@ -1710,6 +1722,7 @@ enum OpenAPIDocument {
     },
     "/v1/audit/verify": {
       "post": {
+        "operationId": "verifyAudit",
         "summary": "Verify the hash chain and its signed checkpoints",
         "responses": {
           "200": {
@@ -1757,6 +1770,7 @@ enum OpenAPIDocument {
     },
     "/v1/audit/replay": {
       "post": {
+        "operationId": "replayAudit",
         "summary": "Re-run recorded screenings and compare",
         "responses": {
           "200": {
@@ -1807,6 +1821,7 @@ enum OpenAPIDocument {
     },
     "/v1/audit/public-key": {
       "get": {
+        "operationId": "getAuditPublicKey",
         "summary": "The audit signing key (hex Ed25519)",
         "responses": {
           "200": {
