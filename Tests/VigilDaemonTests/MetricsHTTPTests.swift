@@ -24,8 +24,9 @@ struct MetricsHTTPTests {
         let (service, app, tokens) = try await makeDaemon()
         let people = try TestData.identities("lfw10")
         let name = "Metrics Probe Person"
-        let entry = try await service.enroll(name: name, category: "wanted_other", faces: [try TestData.bytes(people[0].files[0])]).id
         try await app.test { raw in
+            // Inside the running daemon: swift-metrics records nothing before the daemon bootstraps it.
+            let entry = try await service.enroll(name: name, category: "wanted_other", faces: [try TestData.bytes(people[0].files[0])]).id
             let client = tokens.authorizing(raw)
             var form = Multipart()
             form.file("face", try TestData.bytes(people[0].files[1]))
