@@ -18,7 +18,8 @@ struct OpenAPIContractTests {
 
     @Test("the daemon embeds the document exactly as docs/openapi.json has it (scripts/embed-openapi.py)")
     func embedded() throws {
-        #expect(try String(contentsOf: Self.file, encoding: .utf8) == OpenAPIDocument.json)
+        let embedded = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? NSDictionary
+        #expect(embedded == (try document() as NSDictionary))
     }
 
     @Test("every registered route is described, every description has a route, each with the role the daemon enforces")
