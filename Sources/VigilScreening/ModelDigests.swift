@@ -29,15 +29,8 @@ enum ModelDigests {
     /// template made by another file would be compared as if it were the same
     /// model.
     static func verify(_ recognizer: FaceRecognizer, modelsDirectory: String) throws(VigilError) {
-        for component in recognizer.components {
-            let path = FaceRecognizer.path(of: component, modelsDirectory: modelsDirectory)
-            guard let found = digest(path) else {
-                throw VigilError(.modelsUnavailable, "\(path) not found; run Models/fetch-models.sh")
-            }
-            guard found == component.sha256.lowercased() else {
-                throw VigilError(.modelsUnavailable,
-                                 "\(path) has SHA-256 \(found), not the \(component.sha256) recognizer \(recognizer.name) names")
-            }
+        if let failed = ModelInventory.check(recognizer, modelsDirectory: modelsDirectory).first(where: { $0.problem != nil }) {
+            throw VigilError(.modelsUnavailable, "\(failed.file): \(failed.problem ?? "")")
         }
     }
 

@@ -18,11 +18,16 @@ public enum ModelInventory {
         var checks = FaceAnalyzer.detectionModels.map { name in
             check(path: directory + "/" + name, expected: listed[name], source: "\(directory)/SHA256SUMS")
         }
-        for component in configuration.recognizer.components {
-            checks.append(check(path: FaceRecognizer.path(of: component, modelsDirectory: directory), expected: component.sha256.lowercased(),
-                                source: "recognizer \(configuration.recognizer.name)"))
-        }
+        checks += check(configuration.recognizer, modelsDirectory: directory)
         return checks
+    }
+
+    /// The recognizer's networks against the digests it names.
+    static func check(_ recognizer: FaceRecognizer, modelsDirectory: String) -> [Check] {
+        recognizer.components.map { component in
+            check(path: FaceRecognizer.path(of: component, modelsDirectory: modelsDirectory), expected: component.sha256.lowercased(),
+                  source: "recognizer \(recognizer.name)")
+        }
     }
 
     private static func check(path: String, expected: String?, source: String) -> Check {
