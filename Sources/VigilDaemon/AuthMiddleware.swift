@@ -36,17 +36,14 @@ struct AuthMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let access = Self.access(for: request.uri.path, fromLoopback: context.fromLoopback, publicMetrics: publicMetrics)
         let token = try await presentedToken(request)
-        guard access != .open else {
-            var actor = token.map(Self.actor) ?? AuditActor.anonymous
-            actor.requestID = context.id
-            return try await AuditActor.$current.withValue(actor) { try await next(request, context) }
+        if access != .open {
+            guard let token else { throw VigilError(.unauthorized, "send 'Authorization: Bearer <token>' with a live token") }
+            if case .role(let needed) = access, token.role != needed.rawValue {
+                throw VigilError(.forbidden, "this route needs the \(needed.rawValue) role")
+            }
+            try limiter.admit(token.id)
         }
-        guard let token else { throw VigilError(.unauthorized, "send 'Authorization: Bearer <token>' with a live token") }
-        if case .role(let needed) = access, token.role != needed.rawValue {
-            throw VigilError(.forbidden, "this route needs the \(needed.rawValue) role")
-        }
-        try limiter.admit(token.id)
-        var actor = Self.actor(token)
+        var actor = token.map(Self.actor) ?? AuditActor.anonymous
         actor.requestID = context.id
         return try await AuditActor.$current.withValue(actor) { try await next(request, context) }
     }
