@@ -87,7 +87,7 @@ let package = Package(
             ]
         ),
         .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
-        .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching"]),
+        .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching", "VigilTestSupport"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
         .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilTestSupport"]),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilTestSupport"]),

@@ -5,6 +5,12 @@ import NIOCore
 import Testing
 @testable import VigilDaemon
 import VigilScreening
+import VigilTestSupport
+
+extension SplitMix64 {
+    mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
+    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+}
 
 /// Bounded random inputs through the multipart reader (MultipartGuard, then
 /// MultipartKit): header names and values with every byte value, truncated
@@ -13,20 +19,7 @@ import VigilScreening
 /// crashed MultipartKit 4.7.1: found by schemathesis, kept here.)
 @Suite("Multipart bodies, fuzzed")
 struct MultipartFuzzTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8(truncatingIfNeeded: next()) } }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-    }
-
-    func body(_ random: inout Generator, boundary: String) -> [UInt8] {
+    func body(_ random: inout SplitMix64, boundary: String) -> [UInt8] {
         var out: [UInt8] = []
         for _ in 0..<(1 + random.below(3)) {
             out += Array("--\(boundary)\r\n".utf8)
@@ -44,7 +37,7 @@ struct MultipartFuzzTests {
 
     @Test("3,000 random bodies: each is read or refused with a code, never a crash")
     func randomBodies() async throws {
-        var random = Generator(state: 20261202)
+        var random = SplitMix64(state: 20261202)
         var refused = 0
         for _ in 0..<3_000 {
             let boundary = "B\(random.below(1000))"

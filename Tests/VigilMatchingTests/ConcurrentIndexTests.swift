@@ -1,5 +1,6 @@
 import Synchronization
 import Testing
+import VigilTestSupport
 @testable import VigilMatching
 
 /// A screening's snapshot must stay whole while the index changes: readers

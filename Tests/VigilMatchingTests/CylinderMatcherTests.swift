@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilTestSupport
 @testable import VigilMatching
 
 @Suite("Minutia Cylinder-Code matcher")

@@ -1,4 +1,5 @@
 import Testing
+import VigilTestSupport
 @testable import VigilMatching
 
 /// The int8 index with exact rescoring must return exactly what a Float32
