@@ -18,6 +18,10 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "A recognizer file (JSON: the face networks, their SHA-256, input and weights; docs/faces.md) instead of the shipped recognizer.")
     var recognizer: String?
 
+    @Option(name: .customLong("previous-recognizer"),
+            help: "While 'vigil watchlist reembed' moves the watchlist to --recognizer: the recognizer file it was made with ('shipped' for the shipped one), whose templates stay searched until rebuilt.")
+    var previousRecognizer: String?
+
     func configuration(database: String? = nil) throws(VigilError) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = modelsDirectory
@@ -25,6 +29,7 @@ struct CommonOptions: ParsableArguments {
         if recognizer != nil || faceCalibration != nil {
             try configuration.use(recognizerFile: recognizer, calibrationPath: faceCalibration)
         }
+        if let previousRecognizer { try configuration.keepSearching(previousRecognizerFile: previousRecognizer) }
         if let database { configuration.databasePath = database }
         return configuration
     }

@@ -18,7 +18,18 @@ struct EvalFacesCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON.") var json = false
     @Flag(help: "Also report each recognizer alone (dlib, FaceNet) beside the fused score.") var components = false
     @Option(help: "Write a DET curve (FNMR against FMR, log axes) to this SVG file.") var plot: String?
+    @Option(name: .customLong("reduce-to"),
+            help: "Also compare the pairs after reducing templates to this many dimensions by PCA (fitted on --reduce-fit).")
+    var reduceTo: Int?
+    @Option(name: .customLong("reduce-fit"), help: "Folder(s) of other identities the PCA is fitted on (repeatable; required with --reduce-to).")
+    var reduceFit: [String] = []
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if reduceTo != nil && reduceFit.isEmpty {
+            throw ValidationError("--reduce-to needs --reduce-fit: a reduction fitted on the pairs it is measured on proves nothing")
+        }
+    }
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
@@ -29,7 +40,8 @@ struct EvalFacesCommand: AsyncParsableCommand {
                 throw VigilError(.invalidField, "recognizer \(pipeline.model) has no calibration: give --threshold, or fit one with 'vigil calibrate faces'")
             }
             let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: threshold,
-                                                      calibration: calibration, components: components, plotPath: plot)
+                                                      calibration: calibration, components: components, plotPath: plot,
+                                                      reduction: reduceTo.map { ReductionRequest(dimension: $0, fitDirectories: reduceFit) })
             if json {
                 try? Output.json(report)
             } else {
@@ -55,6 +67,11 @@ struct EvalFacesCommand: AsyncParsableCommand {
             lines.append(String(format: "%@: EER %@, TAR %@ at FAR 1%%, %@ at FAR 0.1%%; impostor mean %.4f, spread %.4f",
                                 name, pct(c.eer), pct(c.tarAtFar["0.01"] ?? 0), pct(c.tarAtFar["0.001"] ?? 0),
                                 c.impostorMean, c.impostorSpread))
+        }
+        if let reduced = r.reduction {
+            lines.append(String(format: "reduced to %d dimensions (PCA fitted on %@, %d images, %.1f%% of their variance): EER %@, TAR %@ at FAR 1%%, %@ at FAR 0.1%%",
+                                reduced.dimension, reduced.fittedOn.joined(separator: " + "), reduced.fitImages, reduced.explainedVariance * 100,
+                                pct(reduced.eer), pct(reduced.tarAtFar["0.01"] ?? 0), pct(reduced.tarAtFar["0.001"] ?? 0)))
         }
         return lines.joined(separator: "\n")
     }

@@ -38,6 +38,7 @@ public enum DaemonMetrics {
         Gauge(label: "vigil_watchlist_finger_templates").record(watchlist.fingerTemplates)
         Gauge(label: "vigil_watchlist_version").record(watchlist.version)
         Gauge(label: "vigil_watchlist_face_templates_of_other_models").record(service.faceTemplatesOfOtherModels)
+        Gauge(label: "vigil_watchlist_face_templates_of_previous_model").record(service.previousModelFaces?.templates ?? 0)
         Gauge(label: "vigil_imports_in_progress").record(imports.running)
         if let audit = try? await service.auditStatus() {
             Gauge(label: "vigil_audit_records").record(audit.records)

@@ -33,6 +33,8 @@ struct ReembedState: Sendable, Encodable {
     var total = 0
     /// Stored templates still of another recognizer (not searched).
     var templatesOfOtherModels = 0
+    /// The previous recognizer's templates still searched until rebuilt (`--previous-recognizer`).
+    var previousModelTemplates: Int?
     var startedAt: Date?
     var finishedAt: Date?
     var report: ReembedReport?
@@ -52,6 +54,7 @@ final class ReembedJob: Sendable {
     func state(service: ScreeningService) -> ReembedState {
         var state = guarded.withLock { $0.state } ?? ReembedState(model: service.faceModelName)
         state.templatesOfOtherModels = service.faceTemplatesOfOtherModels
+        state.previousModelTemplates = service.previousModelFaces?.templates
         return state
     }
 

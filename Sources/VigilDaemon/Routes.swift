@@ -19,6 +19,10 @@ struct Routes {
         /// The recognizer screenings use, and stored templates of any other (not searched).
         var faceModel: String?
         var faceTemplatesOfOtherModels: Int?
+        /// While a re-embedding moves the watchlist to `faceModel`: the previous
+        /// recognizer and how many of its templates are still searched beside it.
+        var previousFaceModel: String?
+        var previousModelFaceTemplates: Int?
         /// Per category: threshold in force, expected FPIR, and advice when face alone is not enough.
         var faceOperatingPoints: [FaceOperatingPoint]?
     }
@@ -74,6 +78,8 @@ struct Routes {
                                         faceTemplates: status.faceTemplates, fingerTemplates: status.fingerTemplates,
                                         faceModel: service.faceModelName,
                                         faceTemplatesOfOtherModels: service.faceTemplatesOfOtherModels,
+                                        previousFaceModel: service.previousModelFaces?.model,
+                                        previousModelFaceTemplates: service.previousModelFaces?.templates,
                                         faceOperatingPoints: service.faceOperatingPoints()))
     }
 

@@ -20,7 +20,7 @@ public enum ServeConfigurationFile {
         "checkpoint_interval_minutes": .value, "tls_cert": .value, "tls_key": .value, "allow_plain_http": .flag,
         "public_metrics": .flag, "rate_limit": .value, "max_concurrent_screenings": .value, "keep_source_images": .flag,
         "no_face_reference_photos": .flag, "models_dir": .value, "threshold": .value, "face_calibration": .value,
-        "recognizer": .value,
+        "recognizer": .value, "previous_recognizer": .value,
     ]
 
     /// `arguments` (without the program name) with the file's and the

@@ -61,8 +61,13 @@ extension ScreeningService {
         }
         let model = context.faceModel ?? pipeline.model
         let dimension = (probe.faceVector ?? probe.otherFaceVectors.lazy.compactMap { $0 }.first)?.count ?? pipeline.dimension
-        if watchlist?.version != record.watchlistVersion || watchlist?.index.model != model || watchlist?.index.faces.dimension != dimension {
-            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: model, dimension: dimension)
+        let earlier = probe.previousFaces
+        let previous = context.previousFaceModel.flatMap { model in
+            ((earlier?.subject ?? earlier?.others.lazy.compactMap { $0 }.first)?.count).map { (model: model, dimension: $0) }
+        }
+        if watchlist?.version != record.watchlistVersion || watchlist?.index.model != model || watchlist?.index.faces.dimension != dimension
+            || watchlist?.index.previousModel != previous?.model || watchlist?.index.previous?.dimension != previous?.dimension {
+            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: model, dimension: dimension, previous: previous)
         }
         guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
         snapshot.categories = context.settings.categories
@@ -76,12 +81,13 @@ extension ScreeningService {
         let states = watchlist?.states ?? [:]
         let now = VigilJSON.parseDate(record.recordedAt) ?? Date()
         // The subject with its fingers, then every other face on its own, as the screening ran.
-        let subject = try await rank(face: probe.faceVector, fingers: fingers, snapshot: snapshot, context: context,
-                                     states: states, now: now)
+        let subject = try await rank(face: probe.faceVector, previousFace: earlier?.subject, fingers: fingers, snapshot: snapshot,
+                                     context: context, states: states, now: now)
         var others: [[(UUID?, RankedSubject)]] = []
-        for vector in probe.otherFaceVectors {
-            others.append(vector == nil ? [] : try await rank(face: vector, fingers: [], snapshot: snapshot, context: context,
-                                                              states: states, now: now))
+        for (number, vector) in probe.otherFaceVectors.enumerated() {
+            let previousFace = earlier.flatMap { number < $0.others.count ? $0.others[number] : nil }
+            others.append(vector == nil ? [] : try await rank(face: vector, previousFace: previousFace, fingers: [], snapshot: snapshot,
+                                                              context: context, states: states, now: now))
         }
         let subjectUsable = probe.faceVector != nil || !fingers.isEmpty
         let decision = ScreeningResult.Decision(subjectUsable: subjectUsable,
@@ -97,21 +103,31 @@ extension ScreeningService {
                 ?? zip(recordedOthers, others).lazy.compactMap { Self.difference($0, $1) }.first
         }
         guard let problem else { return nil }
-        if context.models != modelDigests || context.algorithm != ReplayContext.algorithm || model != pipeline.model {
-            return "model changed: \(problem)"
-        }
+        // Templates are erased, not kept for replays: with their entry, or when re-embedding replaces them.
+        let recordedEntries = (recorded.candidates + (recorded.otherFaces ?? []).flatMap(\.candidates)).map(\.entryId)
         var erased: [UUID] = []
-        for id in (recorded.candidates + (recorded.otherFaces ?? []).flatMap(\.candidates)).map(\.entryId) {
+        for id in recordedEntries {
             do { _ = try await store.entry(id: id) } catch .entryNotFound { erased.append(id) } catch { throw storageFailure(error, "replay") }
         }
         if !erased.isEmpty { return "watchlist templates erased (entry \(erased[0].uuidString) removed): \(problem)" }
+        let rebuilt: WatchlistEvent?
+        do { rebuilt = try await store.firstEvent(.reembed, onEntries: recordedEntries, after: record.watchlistVersion) } catch {
+            throw storageFailure(error, "replay")
+        }
+        if let rebuilt {
+            return "watchlist templates erased (entry \(rebuilt.subject) re-embedded at version \(rebuilt.version)): \(problem)"
+        }
+        if context.models != modelDigests || context.algorithm != ReplayContext.algorithm || model != pipeline.model {
+            return "model changed: \(problem)"
+        }
         return "result differs: \(problem)"
     }
 
     /// One face's (or the subject's) candidates re-ranked as the screening ranked them.
-    private func rank(face: [Float]?, fingers: [(FingerPosition, CylinderTemplate)], snapshot: WatchlistIndex,
+    private func rank(face: [Float]?, previousFace: [Float]?, fingers: [(FingerPosition, CylinderTemplate)], snapshot: WatchlistIndex,
                       context: ReplayContext, states: [UUID: Fusion.EntryState], now: Date) async throws(VigilError) -> [(UUID?, RankedSubject)] {
-        let (evidence, _) = try await collectEvidence(face: face, fingers: fingers, in: snapshot, settings: context.settings)
+        let (evidence, _) = try await collectEvidence(face: face, previousFace: previousFace, fingers: fingers, in: snapshot,
+                                                      settings: context.settings)
         let ids = try await entryIDs(Array(evidence.keys))
         let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
         return ranked.map { (ids[$0.key], $0) }
@@ -151,11 +167,12 @@ struct ReplayWatchlist {
     let index: WatchlistIndex
     let states: [UUID: Fusion.EntryState]
 
-    init(asOf version: Int64, store: VigilStore, model: String, dimension: Int) async throws(VigilError) {
+    init(asOf version: Int64, store: VigilStore, model: String, dimension: Int,
+         previous: (model: String, dimension: Int)?) async throws(VigilError) {
         self.version = version
         do {
             let contents = try await store.loadWatchlist(asOf: version)
-            index = try WatchlistIndex(contents, model: model, dimension: dimension)
+            index = try WatchlistIndex(contents, model: model, dimension: dimension, previous: previous)
             var states: [UUID: Fusion.EntryState] = [:]
             var from: Int64 = 1
             while from <= version {

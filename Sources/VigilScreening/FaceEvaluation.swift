@@ -33,6 +33,31 @@ public struct FaceEvaluationReport: Sendable, Codable {
     public let score: String
     /// Each recognizer alone and fused, on the same enrolled images (`--components`).
     public let components: [String: ComponentSummary]?
+    /// The same pairs compared after a dimension reduction (`--reduce-to`).
+    public var reduction: ReductionSummary?
+}
+
+/// A face evaluation repeated on templates reduced by PCA fitted on other folders.
+public struct ReductionSummary: Sendable, Codable {
+    public let dimension: Int
+    public let fittedOn: [String]
+    /// Enrolled images of `fitted_on` the subspace was fitted to.
+    public let fitImages: Int
+    /// Share of the fitting images' template variance the subspace keeps.
+    public let explainedVariance: Double
+    public let eer: Double
+    public let tarAtFar: [String: Double]
+}
+
+/// `--reduce-to K --reduce-fit DIR...`.
+public struct ReductionRequest: Sendable {
+    public let dimension: Int
+    public let fitDirectories: [String]
+
+    public init(dimension: Int, fitDirectories: [String]) {
+        self.dimension = dimension
+        self.fitDirectories = fitDirectories
+    }
 }
 
 /// One recognizer's figures inside a face evaluation, and the spread of its
@@ -56,7 +81,8 @@ public enum FaceEvaluation {
     /// Runs the evaluation over one or more dataset folders; identities are the sub-folder names.
     public static func run(directories: [String], pipeline: FacePipeline, threshold: Float,
                            calibration: ScoreCalibration? = ServiceConfiguration().faceCalibration,
-                           components: Bool = false, plotPath: String? = nil) async throws(VigilError) -> FaceEvaluationReport {
+                           components: Bool = false, plotPath: String? = nil,
+                           reduction: ReductionRequest? = nil) async throws(VigilError) -> FaceEvaluationReport {
         let files = try listImages(directories)
         let started = ContinuousClock.now
         let faces = try await enrolAll(files.map(\.path), pipeline: pipeline)
@@ -67,8 +93,26 @@ public enum FaceEvaluation {
             try DETPlot.write(DETPlot.svg(summary.rates, title: "Verification: \(directories.map { ($0 as NSString).lastPathComponent }.joined(separator: " + "))"),
                               to: plotPath)
         }
-        return report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration,
-                      recognizer: components ? pipeline.recognizer : nil, model: pipeline.model)
+        var result = report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration,
+                            recognizer: components ? pipeline.recognizer : nil, model: pipeline.model)
+        if let reduction { result.reduction = try await reduced(samples, request: reduction, pipeline: pipeline) }
+        return result
+    }
+
+    /// The same pairs compared through a PCA subspace fitted on other folders'
+    /// enrolled templates (failures to enrol still count as errors).
+    static func reduced(_ samples: [Sample], request: ReductionRequest, pipeline: FacePipeline) async throws(VigilError) -> ReductionSummary {
+        guard request.dimension > 0, request.dimension < pipeline.dimension else {
+            throw VigilError(.invalidField, "--reduce-to must be between 1 and \(pipeline.dimension - 1)")
+        }
+        let fitting = try await enrolAll(try listImages(request.fitDirectories).map(\.path), pipeline: pipeline).compactMap { $0?.template }
+        guard fitting.count > request.dimension else {
+            throw VigilError(.invalidField, "fitting \(request.dimension) directions needs more than \(request.dimension) enrolled images; \(fitting.count) enrolled")
+        }
+        let subspace = PrincipalSubspace(fitting: fitting, dimension: request.dimension)
+        let summary = summary(samples, view: { subspace.project($0.template) })
+        return ReductionSummary(dimension: request.dimension, fittedOn: request.fitDirectories, fitImages: fitting.count,
+                                explainedVariance: subspace.explainedVariance, eer: summary.eer, tarAtFar: summary.tarAtFar)
     }
 
     /// Every pair of samples scored through one view of their faces (a

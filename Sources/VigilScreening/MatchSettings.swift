@@ -18,6 +18,9 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     /// templates in the index): what turns a category's target FPIR into a
     /// per-comparison threshold. Nil in records from before targets existed.
     public var faceTemplates: Int?
+    /// The previous recognizer's calibration while its templates are still
+    /// searched (a re-embedding under way); nil otherwise.
+    public var previousFaceCalibration: ScoreCalibration?
 
     /// The face threshold in force for a category: the override, else the
     /// threshold that holds its target FPIR at the watchlist's size, else its
@@ -48,7 +51,19 @@ public struct MatchSettings: Sendable, Codable, Equatable {
 
     /// Face scores below this are not collected (they add no evidence).
     var faceFloor: Float { min(lowestThreshold, faceCalibration.score(atFalseMatchRate: evidenceFloorRate)) }
+    /// The floor on the previous recognizer's scale (the same estimated FMR).
+    var previousFaceFloor: Float? { previousFaceCalibration?.score(atFalseMatchRate: faceCalibration.falseMatchRate(at: faceFloor)) }
     var fingerFloor: Float { fingerCalibration.score(atFalseMatchRate: evidenceFloorRate) }
+}
+
+extension MatchSettings {
+    /// A previous-recognizer score put on the running recognizer's scale:
+    /// the running recognizer's score with the same estimated false-match
+    /// rate, so thresholds, evidence and FPIR targets mean the same for both.
+    func onCurrentScale(previousScore score: Float) -> Float {
+        guard let previousFaceCalibration else { return score }
+        return faceCalibration.score(atFalseMatchRate: previousFaceCalibration.falseMatchRate(at: score))
+    }
 }
 
 /// What one subject matched in each modality.

@@ -9,17 +9,30 @@ struct ProbeTemplate: Sendable, Codable, Equatable {
     /// The other faces searched, in the order of the result's `other_faces`
     /// (nil: none; records from before multi-face screening have none).
     var otherFaces: [Data?]?
+    /// While a previous recognizer's templates are still searched: the same
+    /// faces' templates of that recognizer (nil otherwise).
+    var previousFace: Data?
+    var previousOtherFaces: [Data?]?
 
-    init(face: [Float]?, fingers: [(FingerPosition, [UInt8])], otherFaces: [[Float]?] = []) {
+    init(face: [Float]?, fingers: [(FingerPosition, [UInt8])], otherFaces: [[Float]?] = [],
+         previous: ProbeFaces? = nil) {
         self.face = face.map(Self.encode)
         self.fingers = Dictionary(fingers.map { ($0.0.rawValue, Data($0.1)) }) { a, _ in a }
         self.otherFaces = otherFaces.isEmpty ? nil : otherFaces.map { $0.map(Self.encode) }
+        previousFace = previous?.subject.map(Self.encode)
+        previousOtherFaces = previous.map { $0.others.map { $0.map(Self.encode) } }
     }
 
     var isEmpty: Bool { face == nil && fingers.isEmpty && (otherFaces ?? []).allSatisfy { $0 == nil } }
 
     var faceVector: [Float]? { face.flatMap(Self.decode) }
     var otherFaceVectors: [[Float]?] { (otherFaces ?? []).map { $0.flatMap(Self.decode) } }
+    /// The previous recognizer's templates, when the screening searched its templates too.
+    var previousFaces: ProbeFaces? {
+        guard previousFace != nil || previousOtherFaces != nil else { return nil }
+        return ProbeFaces(subject: previousFace.flatMap(Self.decode),
+                          others: (previousOtherFaces ?? []).map { $0.flatMap(Self.decode) })
+    }
 
     private static func encode(_ vector: [Float]) -> Data {
         var data = Data(capacity: vector.count * 4)
@@ -45,6 +58,13 @@ struct ProbeTemplate: Sendable, Codable, Equatable {
     }
 }
 
+/// One recognizer's templates of a capture's faces: the subject's, then each
+/// other face's in the order of the result's `other_faces` (nil: not usable).
+struct ProbeFaces: Sendable, Equatable {
+    var subject: [Float]?
+    var others: [[Float]?]
+}
+
 /// The settings and software a screening ran with, recorded beside it.
 struct ReplayContext: Sendable, Codable, Equatable {
     /// Changes whenever matching or fusion would give other results.
@@ -57,6 +77,9 @@ struct ReplayContext: Sendable, Codable, Equatable {
     /// records from before recognizers were configurable): a replay searches
     /// the watchlist templates of that recognizer, whatever runs today.
     var faceModel: String?
+    /// The previous recognizer whose templates were searched too (a
+    /// re-embedding under way); its calibration is in `settings`.
+    var previousFaceModel: String?
 }
 
 /// Audit record action names (stable: auditors filter on them).

@@ -10,6 +10,10 @@ import VigilVision
 public final class ScreeningService: Sendable {
     public let configuration: ServiceConfiguration
     let pipeline: FacePipeline
+    /// The previous recognizer while its templates are still searched (a
+    /// re-embedding under way); nil when none is configured or none of its
+    /// templates is left at start-up.
+    let previousPipeline: FacePipeline?
     let store: VigilStore
     let index: Mutex<WatchlistIndex>
     let scanPool: ScanPool
@@ -33,10 +37,16 @@ public final class ScreeningService: Sendable {
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
+            let previous = configuration.previousRecognizer?.recognizer
+            let searchesPrevious = previous.map { earlier in contents.faceTemplates.contains { $0.model == earlier.identity } } ?? false
             var loaded = try WatchlistIndex(contents, model: pipeline.model, dimension: pipeline.dimension,
+                                            previous: searchesPrevious ? previous.map { ($0.identity, $0.dimension) } : nil,
                                             unquantized: try await store.candidateDetails(templateIDs: legacy).vectors)
             loaded.categories = Dictionary(try await store.categories().map { ($0.name, $0) }) { a, _ in a }
             index = Mutex(loaded)
+            previousPipeline = try searchesPrevious ? Self.pipeline(previous, configuration: configuration) : nil
+        } catch let error as VigilError {
+            throw error
         } catch let error as StorageError {
             logger.error("cannot open the database", metadata: ["reason": "\(error)"])
             throw VigilError(error)
@@ -51,6 +61,14 @@ public final class ScreeningService: Sendable {
         try retention.get()
     }
 
+    /// A pipeline of `recognizer` with this service's engines and limits.
+    private static func pipeline(_ recognizer: FaceRecognizer?, configuration: ServiceConfiguration) throws(VigilError) -> FacePipeline? {
+        guard let recognizer else { return nil }
+        var settings = configuration
+        settings.recognizer = recognizer
+        return try FacePipeline(configuration: settings)
+    }
+
     /// Current watchlist version and size, for health reports.
     public var watchlistStatus: (version: Int64, entries: Int, faceTemplates: Int, fingerTemplates: Int) {
         index.withLock { ($0.version, $0.entryCount, $0.faces.count, $0.fingers.count) }
@@ -60,6 +78,12 @@ public final class ScreeningService: Sendable {
     /// one: not searched, their entries need new photos (or a re-embedding
     /// from kept source images).
     public var faceTemplatesOfOtherModels: Int { index.withLock { $0.otherModelFaces.count } }
+
+    /// The previous recognizer's templates still searched beside the running
+    /// one's (until `reembedFaces` has rebuilt them), and its identity.
+    public var previousModelFaces: (model: String, templates: Int)? {
+        index.withLock { index in index.previousModel.map { ($0, index.previous?.count ?? 0) } }
+    }
 
     /// The recognizer identity this service's face templates come from.
     public var faceModelName: String { pipeline.model }
@@ -92,6 +116,7 @@ public final class ScreeningService: Sendable {
         var recaptureReason: VigilError.Code?
         // Everyone else in the capture: each is searched on its own face.
         var others: [(report: FaceReport, template: [Float]?)] = []
+        var previousFaces: ProbeFaces?
         if let bytes {
             let analysis = try await pipeline.analyze(bytes, field: "face", maxFaces: configuration.maxFacesPerCapture)
             report = FaceReport(analysis, policy: pipeline.policy)
@@ -104,6 +129,8 @@ public final class ScreeningService: Sendable {
                 let other = FaceReport(face, count: analysis.faceCount, policy: pipeline.policy)
                 return (other, other.quality?.acceptable == true ? face.template : nil)
             }
+            previousFaces = try await previousTemplates(of: bytes, faces: analysis.faces,
+                                                        usable: [descriptor != nil] + others.map { $0.template != nil })
         }
         let analysed = clock.now
 
@@ -112,12 +139,14 @@ public final class ScreeningService: Sendable {
         var candidates: [ScreeningResult.Candidate] = []
         let usable = descriptor != nil || !probes.isEmpty
         if usable {
-            candidates = try await search(face: descriptor, fingers: probes, in: snapshot, settings: settings)
+            candidates = try await search(face: descriptor, previousFace: previousFaces?.subject, fingers: probes, in: snapshot, settings: settings)
         }
         var otherFaces: [ScreeningResult.OtherFace] = []
-        for other in others {
+        for (number, other) in others.enumerated() {
             var found: [ScreeningResult.Candidate] = []
-            if let template = other.template { found = try await search(face: template, fingers: [], in: snapshot, settings: settings) }
+            if let template = other.template {
+                found = try await search(face: template, previousFace: previousFaces?.others[number], fingers: [], in: snapshot, settings: settings)
+            }
             otherFaces.append(.init(face: other.report, candidates: found))
         }
         let searched = clock.now
@@ -137,8 +166,8 @@ public final class ScreeningService: Sendable {
         // this run, not about what was decided, and the write is still under way.
         let probe = ProbeTemplate(face: usable ? descriptor : nil,
                                   fingers: usable ? zip(fingers, captured).map { ($0.position, $1.record) } : [],
-                                  otherFaces: others.map(\.template))
-        try await record(result(nil), probe: probe, settings: settings)
+                                  otherFaces: others.map(\.template), previous: previousFaces)
+        try await record(result(nil), probe: probe, settings: settings, previousModel: previousFaces == nil ? nil : snapshot.previousModel)
         let recorded = clock.now
         let timings = ScreeningResult.Timings(analysis: Self.ms(analysed - started), search: Self.ms(searched - analysed),
                                               record: Self.ms(recorded - searched), total: Self.ms(recorded - started))
@@ -155,27 +184,41 @@ public final class ScreeningService: Sendable {
         MatchSettings(thresholdOverride: configuration.thresholdOverride, categories: snapshot.categories,
                       faceCalibration: configuration.faceCalibration, fingerCalibration: configuration.fingerCalibration,
                       evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
-                      defaultThreshold: configuration.matchThreshold, faceTemplates: snapshot.faces.count)
+                      defaultThreshold: configuration.matchThreshold, faceTemplates: snapshot.searchedFaceCount,
+                      previousFaceCalibration: snapshot.previous == nil ? nil : configuration.previousRecognizer?.calibration)
+    }
+
+    /// The previous recognizer's templates of the faces the running one
+    /// described (paired by box: both use the same detector), when its
+    /// templates are still searched; nil otherwise. A face without a usable
+    /// current template gets none here either.
+    private func previousTemplates(of bytes: [UInt8], faces: [DetectedFace], usable: [Bool]) async throws(VigilError) -> ProbeFaces? {
+        guard let previousPipeline, usable.contains(true), index.withLock({ ($0.previous?.count ?? 0) > 0 }) else { return nil }
+        let analysis = try await previousPipeline.analyze(bytes, field: "face", maxFaces: configuration.maxFacesPerCapture)
+        let templates = zip(faces, usable).map { face, usable in usable ? analysis.face(inside: face.box)?.template : nil }
+        return ProbeFaces(subject: templates.first ?? nil, others: Array(templates.dropFirst()))
     }
 
     /// Per-subject scores from every modality down to the evidence floor;
     /// face candidates rescored exactly from the stored Float32 templates.
     /// Also returns the entries read along the way.
-    func collectEvidence(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)], in snapshot: WatchlistIndex,
+    /// A subject matched by templates of both recognizers keeps its best
+    /// face score, the previous recognizer's put on the running one's scale.
+    func collectEvidence(face descriptor: [Float]?, previousFace: [Float]? = nil, fingers probes: [(FingerPosition, CylinderTemplate)],
+                         in snapshot: WatchlistIndex,
                          settings: MatchSettings) async throws(VigilError) -> (evidence: [Int64: SubjectEvidence], entries: [Int64: StoredEntry]) {
         var evidence: [Int64: SubjectEvidence] = [:]
         var entries: [Int64: StoredEntry] = [:]
         if let descriptor {
-            let set: CandidateSet
-            do {
-                set = try snapshot.faces.candidates(for: descriptor, limit: settings.maxCandidates, threshold: settings.faceFloor, pool: scanPool)
-            } catch {
-                throw VigilError(.internalError, "the face descriptor is not usable")
+            for hit in try await faceHits(descriptor, in: snapshot.faces, floor: settings.faceFloor, settings: settings, entries: &entries) {
+                evidence[hit.subject, default: SubjectEvidence()].face = hit.score
             }
-            let details: CandidateDetails
-            do { details = try await store.candidateDetails(templateIDs: set.templateIDs) } catch { throw VigilError(error) }
-            entries = details.entries
-            for hit in set.rescored(exactVectors: { details.vectors[$0] }) { evidence[hit.subject, default: SubjectEvidence()].face = hit.score }
+        }
+        if descriptor != nil, let previousFace, let previous = snapshot.previous, let floor = settings.previousFaceFloor {
+            for hit in try await faceHits(previousFace, in: previous, floor: floor, settings: settings, entries: &entries) {
+                let score = settings.onCurrentScale(previousScore: hit.score)
+                evidence[hit.subject, default: SubjectEvidence()].face = max(evidence[hit.subject]?.face ?? score, score)
+            }
         }
         for (position, probe) in probes {
             for hit in snapshot.fingers.search(probe, position: position.code, limit: settings.maxCandidates,
@@ -186,10 +229,27 @@ public final class ScreeningService: Sendable {
         return (evidence, entries)
     }
 
+    /// One face index's candidates at or above `floor`, rescored exactly
+    /// from the stored Float32 templates; the entries read go to `entries`.
+    private func faceHits(_ descriptor: [Float], in faces: FaceIndex, floor: Float, settings: MatchSettings,
+                          entries: inout [Int64: StoredEntry]) async throws(VigilError) -> [GalleryCandidate] {
+        let set: CandidateSet
+        do {
+            set = try faces.candidates(for: descriptor, limit: settings.maxCandidates, threshold: floor, pool: scanPool)
+        } catch {
+            throw VigilError(.internalError, "the face descriptor is not usable")
+        }
+        let details: CandidateDetails
+        do { details = try await store.candidateDetails(templateIDs: set.templateIDs) } catch { throw VigilError(error) }
+        entries.merge(details.entries) { a, _ in a }
+        return set.rescored(exactVectors: { details.vectors[$0] })
+    }
+
     /// Ranks the evidence by the entries' current categories and expiry.
-    private func search(face descriptor: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
+    private func search(face descriptor: [Float]?, previousFace: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
                         in snapshot: WatchlistIndex, settings: MatchSettings) async throws(VigilError) -> [ScreeningResult.Candidate] {
-        var (evidence, entries) = try await collectEvidence(face: descriptor, fingers: probes, in: snapshot, settings: settings)
+        var (evidence, entries) = try await collectEvidence(face: descriptor, previousFace: previousFace, fingers: probes,
+                                                            in: snapshot, settings: settings)
         let missing = evidence.keys.filter { entries[$0] == nil }
         if !missing.isEmpty {
             do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }
@@ -208,11 +268,12 @@ public final class ScreeningService: Sendable {
 
     /// The screening row and its audit record (result, sealed probe,
     /// settings and model digests) in one transaction.
-    private func record(_ result: ScreeningResult, probe: ProbeTemplate, settings: MatchSettings) async throws(VigilError) {
+    private func record(_ result: ScreeningResult, probe: ProbeTemplate, settings: MatchSettings, previousModel: String?) async throws(VigilError) {
         let json: String, context: String, probeBytes: [UInt8]
         do {
             json = String(decoding: try VigilJSON.encoder().encode(result), as: UTF8.self)
-            context = String(decoding: try VigilJSON.encoder().encode(ReplayContext(settings: settings, models: modelDigests, faceModel: pipeline.model)), as: UTF8.self)
+            context = String(decoding: try VigilJSON.encoder().encode(ReplayContext(settings: settings, models: modelDigests, faceModel: pipeline.model,
+                                                                                            previousFaceModel: previousModel)), as: UTF8.self)
             probeBytes = try probe.serialized()
         } catch {
             throw VigilError(.internalError, "the screening result could not be encoded")

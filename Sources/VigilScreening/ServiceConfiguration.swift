@@ -65,6 +65,10 @@ public struct ServiceConfiguration: Sendable {
     /// The recognizer identity `faceCalibration` was fitted for; the service
     /// refuses to screen with a calibration of another recognizer.
     public var faceCalibrationModel = ShippedFaceCalibration.model
+    /// The recognizer the watchlist was made with before `recognizer`, kept
+    /// searching its own templates while `vigil watchlist reembed` rebuilds
+    /// them (`--previous-recognizer`), with the calibration fitted for it.
+    public var previousRecognizer: (recognizer: FaceRecognizer, calibration: ScoreCalibration)?
     public var fingerCalibration = ScoreCalibration(score1: 0.01996, falseMatchRate1: 0.01, score2: 0.02726, falseMatchRate2: 0.001)
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
@@ -90,5 +94,29 @@ public struct ServiceConfiguration: Sendable {
         }
         faceCalibration = try FaceCalibration.load(path: path, model: recognizer.identity)
         faceCalibrationModel = recognizer.identity
+    }
+
+    /// Keeps the recognizer a file describes (`shipped`: the shipped one)
+    /// searching its templates beside the running one until they are
+    /// re-embedded. Its calibration is required: it is what puts its scores
+    /// on the running recognizer's scale.
+    public mutating func keepSearching(previousRecognizerFile path: String) throws(VigilError) {
+        let previous: FaceRecognizer
+        let calibration: ScoreCalibration
+        if path == "shipped" {
+            previous = .shipped
+            calibration = ScoreCalibration(measured: ShippedFaceCalibration.pooled)
+        } else {
+            previous = try FaceRecognizer.load(path: path)
+            guard let calibrationPath = previous.calibration else {
+                throw VigilError(.invalidField, "previous recognizer \(previous.name): its file names no calibration "
+                    + "(needed to put its scores on the running recognizer's scale)")
+            }
+            calibration = try FaceCalibration.load(path: calibrationPath, model: previous.identity)
+        }
+        guard previous.identity != recognizer.identity else {
+            throw VigilError(.invalidField, "the previous recognizer is the running one (\(previous.identity))")
+        }
+        previousRecognizer = (previous, calibration)
     }
 }

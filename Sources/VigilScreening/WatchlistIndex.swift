@@ -9,46 +9,63 @@ import VigilVision
 /// readers copy it (references to immutable segments) and search without
 /// holding a lock.
 struct WatchlistIndex: Sendable {
+    /// The running recognizer's face templates, and its identity.
     private(set) var faces: FaceIndex
+    /// While a re-embedding moves the watchlist to a new recognizer: the
+    /// previous recognizer's templates not yet rebuilt, searched with the
+    /// probe's template of that recognizer (`--previous-recognizer`).
+    private(set) var previous: FaceIndex?
     private(set) var fingers = FingerIndex()
     private(set) var entryCount = 0
     private(set) var version: Int64 = 0
     /// The recognizer identity whose templates are searched.
     let model: String
-    /// Face templates of another recognizer than the running one: not
-    /// searched (their scores are not comparable), listed for re-enrolment.
+    let previousModel: String?
+    /// Face templates of any other recognizer: not searched (their scores
+    /// are not comparable), listed for re-enrolment.
     private(set) var otherModelFaces: Set<Int64> = []
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
 
-    init(model: String, dimension: Int) throws(MatchingError) {
+    /// Face templates a probe is compared with, across both recognizers.
+    var searchedFaceCount: Int { faces.count + (previous?.count ?? 0) }
+
+    init(model: String, dimension: Int, previous: (model: String, dimension: Int)? = nil) throws(MatchingError) {
         self.model = model
         faces = try FaceIndex(dimension: dimension)
+        previousModel = previous?.model
+        if let previous { self.previous = try FaceIndex(dimension: previous.dimension) }
     }
 
     /// Builds the index from stored rows. Rows written before quantised
     /// blobs existed are listed in `unquantized` for the caller to supply.
-    init(_ contents: WatchlistContents, model: String, dimension: Int, unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
-        try self.init(model: model, dimension: dimension)
+    init(_ contents: WatchlistContents, model: String, dimension: Int, previous: (model: String, dimension: Int)? = nil,
+         unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
+        try self.init(model: model, dimension: dimension, previous: previous)
         entryCount = contents.entryCount
-        var rows: [Int8Segment.Row] = []
-        rows.reserveCapacity(contents.faceTemplates.count)
+        var current: [Int8Segment.Row] = [], earlier: [Int8Segment.Row] = []
         for template in contents.faceTemplates {
-            guard template.model == model else {
+            let into: Int
+            switch template.model {
+            case model: into = faces.dimension
+            case previousModel: into = self.previous?.dimension ?? 0
+            default:
                 otherModelFaces.insert(template.id)
                 continue
             }
             let vector: QuantizedVector
-            if let bytes = template.quantized, let decoded = QuantizedVector(serialized: bytes, dimension: dimension) {
+            if let bytes = template.quantized, let decoded = QuantizedVector(serialized: bytes, dimension: into) {
                 vector = decoded
             } else if let original = unquantized[template.id] {
-                vector = QuantizedVector(try UnitVector.normalized(original, dimension: dimension))
+                vector = QuantizedVector(try UnitVector.normalized(original, dimension: into))
             } else {
                 continue
             }
-            rows.append(Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector))
+            let row = Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
+            if template.model == model { current.append(row) } else { earlier.append(row) }
         }
-        faces.add(quantized: rows)
+        faces.add(quantized: current)
+        self.previous?.add(quantized: earlier)
         fingers.add(contents.fingerTemplates.compactMap(Self.finger))
         version = contents.version
     }
@@ -71,13 +88,19 @@ struct WatchlistIndex: Sendable {
     mutating func apply(_ change: WatchlistChange) {
         entryCount += change.entryDelta
         faces.remove(templates: change.removedFaces)
+        previous?.remove(templates: change.removedFaces)
         otherModelFaces.subtract(change.removedFaces)
         fingers.remove(templates: change.removedFingers)
-        faces.add(quantized: change.addedFaces.compactMap { template in
-            guard template.model == model, let bytes = template.quantized,
-                  let vector = QuantizedVector(serialized: bytes, dimension: faces.dimension) else { return nil }
-            return Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
-        })
+        func rows(of model: String?, dimension: Int) -> [Int8Segment.Row] {
+            change.addedFaces.compactMap { template in
+                guard template.model == model, let bytes = template.quantized,
+                      let vector = QuantizedVector(serialized: bytes, dimension: dimension) else { return nil }
+                return Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
+            }
+        }
+        faces.add(quantized: rows(of: model, dimension: faces.dimension))
+        if let dimension = previous?.dimension { previous?.add(quantized: rows(of: previousModel, dimension: dimension)) }
+        otherModelFaces.formUnion(change.addedFaces.filter { $0.model != model && $0.model != previousModel }.map(\.id))
         fingers.add(change.addedFingers.compactMap(Self.finger))
         version = max(version, change.version)
     }

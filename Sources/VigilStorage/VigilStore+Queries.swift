@@ -80,6 +80,22 @@ extension VigilStore {
         try await read { db in try Self.events(after: version - 1, limit: limit, db) }
     }
 
+    /// The first `action` event on any of `entries` after `version`, if any
+    /// (a replay explaining why a candidate's templates are not as they were).
+    public func firstEvent(_ action: WatchlistAction, onEntries entries: [UUID], after version: Int64) async throws(StorageError) -> WatchlistEvent? {
+        guard !entries.isEmpty else { return nil }
+        return try await read { db in
+            let placeholders = Array(repeating: "?", count: entries.count).joined(separator: ",")
+            return try Row.fetchOne(db, sql: """
+                SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
+                WHERE version > ? AND action = ? AND entry_id IN (\(placeholders)) ORDER BY version LIMIT 1
+                """, arguments: StatementArguments([version, action.rawValue] as [any DatabaseValueConvertible] + entries.map(\.uuidString))).map { row in
+                WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
+                               recordedAt: row[3], details: try EntryRow.json(row[4]))
+            }
+        }
+    }
+
     static func events(after version: Int64, limit: Int = .max, _ db: Database) throws -> [WatchlistEvent] {
         try Row.fetchAll(db, sql: """
             SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version > ? ORDER BY version LIMIT ?

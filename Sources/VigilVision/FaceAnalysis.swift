@@ -13,11 +13,22 @@ public struct FaceAnalysis: Sendable {
     /// it most (an administrator's rough box around a face, not an exact
     /// detector box). Nil when no described face lies in it.
     public func choosingSubject(inside box: DetectedFace.Box) -> FaceAnalysis? {
-        let inside = faces.indices.filter { box.contains(x: faces[$0].box.centreX, y: faces[$0].box.centreY) }
-        guard let chosen = inside.max(by: { faces[$0].box.overlap(with: box) < faces[$1].box.overlap(with: box) }) else { return nil }
+        guard let chosen = index(ofFaceInside: box) else { return nil }
         var reordered = faces
         reordered.insert(reordered.remove(at: chosen), at: 0)
         return FaceAnalysis(imageWidth: imageWidth, imageHeight: imageHeight, faceCount: faceCount, faces: reordered)
+    }
+
+    /// The described face `box` points at (see `choosingSubject(inside:)`);
+    /// also how a second recognizer's analysis of the same image is paired
+    /// face by face with the first's.
+    public func face(inside box: DetectedFace.Box) -> DetectedFace? {
+        index(ofFaceInside: box).map { faces[$0] }
+    }
+
+    private func index(ofFaceInside box: DetectedFace.Box) -> Int? {
+        let inside = faces.indices.filter { box.contains(x: faces[$0].box.centreX, y: faces[$0].box.centreY) }
+        return inside.max { faces[$0].box.overlap(with: box) < faces[$1].box.overlap(with: box) }
     }
 }
 

@@ -61,7 +61,7 @@ struct OwnRecognizerTests {
         }
     }
 
-    @Test("calibrated with vigil calibrate, recorded in every template, and the watchlist re-embedded to it")
+    @Test("calibrated with vigil calibrate, recorded in every template, the watchlist re-embedded to it, the old templates searched meanwhile")
     func ownRecognizer() async throws {
         let dir = try folder()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -94,15 +94,34 @@ struct OwnRecognizerTests {
             try mismatched.use(recognizerFile: try recognizerFile(in: dir), calibrationPath: TestData.projectRoot.appendingPathComponent("docs/face-calibration.json").path)
         }
 
-        let service = try await ScreeningService(configuration: calibrated)
-        #expect(service.faceModelName == report.model)
-        #expect(service.faceTemplatesOfOtherModels == 2 && service.watchlistStatus.faceTemplates == 0)
         let probe = try TestData.bytes(people[0].files[1])
-        #expect(try await service.screen(face: probe).candidates.isEmpty)
+        do {
+            // Without --previous-recognizer the shipped recognizer's templates are not searched.
+            let service = try await ScreeningService(configuration: calibrated)
+            #expect(service.faceModelName == report.model && service.previousModelFaces == nil)
+            #expect(service.faceTemplatesOfOtherModels == 2 && service.watchlistStatus.faceTemplates == 0)
+            #expect(try await service.screen(face: probe).candidates.isEmpty)
+        }
+
+        // With it, they are searched beside the new recognizer's until re-embedded: no gap.
+        var sideBySide = calibrated
+        try sideBySide.keepSearching(previousRecognizerFile: "shipped")
+        let service = try await ScreeningService(configuration: sideBySide)
+        #expect(service.previousModelFaces?.model == ServiceConfiguration().faceCalibrationModel)
+        #expect(service.previousModelFaces?.templates == 2 && service.faceTemplatesOfOtherModels == 0)
+        let during = try await service.screen(face: probe)
+        let previousHit = try #require(during.candidates.first)
+        #expect(previousHit.entryId == ids[0] && during.candidates.count == 1)
+        // Its score is on the new recognizer's scale: at least the threshold its category holds there.
+        #expect(try #require(previousHit.score) >= previousHit.threshold)
+        // It replays: the probe's template of each recognizer searched against that recognizer's templates.
+        let replayDuring = try await service.replay()
+        #expect(replayDuring.screenings == 2 && replayDuring.divergences.isEmpty, "\(replayDuring.divergences)")
 
         let reembedded = try await service.reembedFaces()
         #expect(reembedded.rebuilt == 2 && reembedded.model == report.model)
         #expect(service.faceTemplatesOfOtherModels == 0 && service.watchlistStatus.faceTemplates == 2)
+        #expect(service.previousModelFaces?.templates == 0)
         let found = try await service.screen(face: probe)
         #expect(found.candidates.first?.entryId == ids[0])
         // Its thresholds come from its own calibration, not the shipped one.
@@ -116,7 +135,9 @@ struct OwnRecognizerTests {
         #expect(back.faceTemplatesOfOtherModels == 2)
         #expect(try await back.verifyAudit().ok)
         let replay = try await back.replay()
-        #expect(replay.screenings == 2 && replay.divergences.isEmpty, "\(replay.divergences)")
+        // Except the side-by-side one, whose candidate's old template the re-embedding erased: said so.
+        #expect(replay.screenings == 3 && replay.divergences.count == 1, "\(replay.divergences)")
+        #expect(replay.divergences.first?.reason.contains("re-embedded at version") == true, "\(replay.divergences)")
     }
 }
 
