@@ -74,7 +74,9 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
-            ]
+            ],
+            // The console's pages, embedded by scripts/embed-assets.py (ConsoleAssets.swift).
+            exclude: ["Console"]
         ),
         .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilScreening"],
                 swiftSettings: [.unsafeFlags(["-O"])]),

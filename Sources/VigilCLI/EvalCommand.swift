@@ -19,14 +19,14 @@ struct EvalFacesCommand: AsyncParsableCommand {
     @Flag(help: "Also report each recognizer alone (dlib, FaceNet) beside the fused score.") var components = false
     @Option(help: "Write a DET curve (FNMR against FMR, log axes) to this SVG file.") var plot: String?
     @Option(name: .customLong("reduce-to"),
-            help: "Also compare the pairs after reducing templates to this many dimensions by PCA (fitted on --reduce-fit).")
-    var reduceTo: Int?
+            help: "Also compare the pairs after reducing templates to this many dimensions by PCA fitted on --reduce-fit (repeatable).")
+    var reduceTo: [Int] = []
     @Option(name: .customLong("reduce-fit"), help: "Folder(s) of other identities the PCA is fitted on (repeatable; required with --reduce-to).")
     var reduceFit: [String] = []
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
-        if reduceTo != nil && reduceFit.isEmpty {
+        if !reduceTo.isEmpty && reduceFit.isEmpty {
             throw ValidationError("--reduce-to needs --reduce-fit: a reduction fitted on the pairs it is measured on proves nothing")
         }
     }
@@ -41,7 +41,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
             }
             let report = try await FaceEvaluation.run(directories: directories, pipeline: pipeline, threshold: threshold,
                                                       calibration: calibration, components: components, plotPath: plot,
-                                                      reduction: reduceTo.map { ReductionRequest(dimension: $0, fitDirectories: reduceFit) })
+                                                      reduction: reduceTo.isEmpty ? nil : ReductionRequest(dimensions: reduceTo, fitDirectories: reduceFit))
             if json {
                 try? Output.json(report)
             } else {
@@ -68,7 +68,7 @@ struct EvalFacesCommand: AsyncParsableCommand {
                                 name, pct(c.eer), pct(c.tarAtFar["0.01"] ?? 0), pct(c.tarAtFar["0.001"] ?? 0),
                                 c.impostorMean, c.impostorSpread))
         }
-        if let reduced = r.reduction {
+        for reduced in r.reductions ?? [] {
             lines.append(String(format: "reduced to %d dimensions (PCA fitted on %@, %d images, %.1f%% of their variance): EER %@, TAR %@ at FAR 1%%, %@ at FAR 0.1%%",
                                 reduced.dimension, reduced.fittedOn.joined(separator: " + "), reduced.fitImages, reduced.explainedVariance * 100,
                                 pct(reduced.eer), pct(reduced.tarAtFar["0.01"] ?? 0), pct(reduced.tarAtFar["0.001"] ?? 0)))

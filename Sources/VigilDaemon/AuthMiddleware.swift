@@ -7,9 +7,15 @@ import VigilScreening
 /// missing, malformed, unknown or revoked token gets 401 `unauthorized`; a
 /// token of another role 403 `forbidden`. The token then names the actor of
 /// everything the request records (a post token's name is its post id).
+///
+/// The console presents a session cookie instead (`ConsoleSessions`): its
+/// token is re-checked on every request, so revoking the token ends the
+/// session, and a state-changing request must echo the session's CSRF
+/// secret in `X-CSRF-Token`.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = VigilRequestContext
     let service: ScreeningService
+    let sessions: ConsoleSessions
     let limiter: RateLimiter
     /// `/metrics` open to every address, not only loopback.
     let publicMetrics: Bool
@@ -25,7 +31,9 @@ struct AuthMiddleware: RouterMiddleware {
     /// `/metrics` is open to loopback (a local Prometheus agent) unless made
     /// public; from elsewhere it needs an admin token.
     static func access(for path: String, fromLoopback: Bool = false, publicMetrics: Bool = false) -> Access {
-        if ["/v1/health", "/v1/health/ready", "/v1/openapi.json"].contains(path) { return .open }
+        if ["/v1/health", "/v1/health/ready", "/v1/openapi.json", "/"].contains(path) { return .open }
+        // The console's pages and its sign-in: the pages hold no data, the sign-in checks its token itself.
+        if path == "/console" || path.hasPrefix("/console/") { return .open }
         if path == "/metrics" { return fromLoopback || publicMetrics ? .open : .role(.admin) }
         if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .role(.post) }
         if path.hasPrefix("/v1/watchlist/") { return .role(.admin) }
@@ -34,8 +42,13 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
         let access = Self.access(for: request.uri.path, fromLoopback: context.fromLoopback, publicMetrics: publicMetrics)
-        let token = try await presentedToken(request)
+        var token = try await presentedToken(request)
+        if token == nil, access != .open, let session = try await sessionToken(request) {
+            token = session.token
+            context.officer = session.officer
+        }
         if access != .open {
             guard let token else { throw VigilError(.unauthorized, "send 'Authorization: Bearer <token>' with a live token") }
             if case .role(let needed) = access, token.role != needed.rawValue {
@@ -46,6 +59,24 @@ struct AuthMiddleware: RouterMiddleware {
         var actor = token.map(Self.actor) ?? AuditActor.anonymous
         actor.requestID = context.id
         return try await AuditActor.$current.withValue(actor) { try await next(request, context) }
+    }
+
+    /// The live token behind a console session cookie, with its officer;
+    /// nil without a cookie. A state-changing request without the session's
+    /// CSRF secret is refused.
+    private func sessionToken(_ request: Request) async throws(VigilError) -> (token: APIToken, officer: String?)? {
+        guard let id = request.cookies[ConsoleSessions.cookieName]?.value else { return nil }
+        guard let session = sessions.session(id) else { throw VigilError(.unauthorized, "the session has ended: sign in again") }
+        guard let token = try await service.liveToken(id: session.tokenID) else {
+            sessions.close(tokenID: session.tokenID)
+            throw VigilError(.unauthorized, "the session's token was revoked: sign in again")
+        }
+        if ![.get, .head, .options].contains(request.method) {
+            guard session.accepts(csrf: request.headers[ConsoleRoutes.csrfHeader]) else {
+                throw VigilError(.forbidden, "a console request that changes something must carry the session's X-CSRF-Token")
+            }
+        }
+        return (token, session.officer)
     }
 
     private func presentedToken(_ request: Request) async throws(VigilError) -> APIToken? {

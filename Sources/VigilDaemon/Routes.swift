@@ -29,7 +29,8 @@ struct Routes {
 
     struct AdjudicationRequest: Decodable {
         let outcome: String
-        let officerId: String
+        /// Required with a token; a console session supplies its signed-in officer instead.
+        let officerId: String?
         let entryId: UUID?
     }
 
@@ -50,6 +51,18 @@ struct Routes {
                      body: .init(byteBuffer: ByteBuffer(bytes: await DaemonMetrics.scrape(service: service, imports: imports))))
         }
         router.post("/v1/screenings") { request, context in try await screen(request, context: context) }
+        router.get("/v1/screenings") { request, _ in
+            let page = try PageQuery(request)
+            return JSONResponse.make(["screenings": try await service.adjudicationQueue(limit: page.limit, offset: page.offset)])
+        }
+        router.get("/v1/screenings/:id/candidates/:entry/photo") { _, context in
+            guard let entry = context.parameters.get("entry").flatMap(UUID.init(uuidString:)) else {
+                throw VigilError(.notFound, "that entry is not a candidate of the screening")
+            }
+            let photo = try await service.candidatePhoto(screening: try Self.screeningID(context), entry: entry)
+            return Response(status: .ok, headers: [.contentType: ImageKind.contentType(of: photo)],
+                            body: .init(byteBuffer: ByteBuffer(bytes: photo)))
+        }
         router.get("/v1/screenings/:id") { _, context in
             JSONResponse.make(try await service.screening(id: try Self.screeningID(context)))
         }
@@ -59,8 +72,11 @@ struct Routes {
             guard let outcome = ScreeningService.Outcome(rawValue: body.outcome) else {
                 throw VigilError(.invalidField, "outcome must be confirmed, not_a_match or inconclusive")
             }
+            guard let officer = context.officer ?? body.officerId else {
+                throw VigilError(.missingField, "officer_id: the officer making the decision")
+            }
             let view = try await service.adjudicate(screening: try Self.screeningID(context), entry: body.entryId,
-                                                    officer: body.officerId, outcome: outcome)
+                                                    officer: officer, outcome: outcome)
             return JSONResponse.make(view, status: .created)
         }
         WatchlistRoutes(service: service, configuration: configuration).register(on: router)

@@ -33,13 +33,16 @@ public enum VigilDaemon {
     static func makeRouter(service: ScreeningService, configuration: DaemonConfiguration) throws(VigilError) -> Router<VigilRequestContext> {
         DaemonMetrics.bootstrap()
         let router = Router(context: VigilRequestContext.self)
+        let sessions = ConsoleSessions()
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: ErrorMiddleware())
-        router.add(middleware: AuthMiddleware(service: service, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken),
+        router.add(middleware: AuthMiddleware(service: service, sessions: sessions, limiter: RateLimiter(perSecond: configuration.requestsPerSecondPerToken),
                                               publicMetrics: configuration.publicMetrics))
         Routes(service: service, configuration: configuration, gate: ScreeningGate(limit: configuration.maxConcurrentScreenings))
             .register(on: router)
+        ConsoleRoutes(service: service, sessions: sessions, configuration: configuration).register(on: router)
         return router
     }
 

@@ -7,6 +7,8 @@ import NIOCore
 public struct VigilRequestContext: RequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
+    /// The officer signed in to a console session (the post's adjudications name them).
+    var officer: String?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

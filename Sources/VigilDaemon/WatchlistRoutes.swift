@@ -55,6 +55,10 @@ struct WatchlistRoutes {
         let page = try PageQuery(request)
         var query = EntryQuery(limit: page.limit, offset: page.offset)
         query.category = page.text("category")
+        if let text = page.text("q") {
+            guard text.count <= 100 else { throw VigilError(.invalidField, "q holds at most 100 characters") }
+            query.text = text
+        }
         if let text = page.text("expires_before") {
             guard let date = VigilJSON.parseDate(text) else { throw VigilError(.invalidField, "expires_before must be an ISO 8601 date") }
             query.expiresBefore = date

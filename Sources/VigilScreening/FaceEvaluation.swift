@@ -33,8 +33,8 @@ public struct FaceEvaluationReport: Sendable, Codable {
     public let score: String
     /// Each recognizer alone and fused, on the same enrolled images (`--components`).
     public let components: [String: ComponentSummary]?
-    /// The same pairs compared after a dimension reduction (`--reduce-to`).
-    public var reduction: ReductionSummary?
+    /// The same pairs compared after each dimension reduction asked for (`--reduce-to`).
+    public var reductions: [ReductionSummary]?
 }
 
 /// A face evaluation repeated on templates reduced by PCA fitted on other folders.
@@ -49,13 +49,13 @@ public struct ReductionSummary: Sendable, Codable {
     public let tarAtFar: [String: Double]
 }
 
-/// `--reduce-to K --reduce-fit DIR...`.
+/// `--reduce-to K... --reduce-fit DIR...`.
 public struct ReductionRequest: Sendable {
-    public let dimension: Int
+    public let dimensions: [Int]
     public let fitDirectories: [String]
 
-    public init(dimension: Int, fitDirectories: [String]) {
-        self.dimension = dimension
+    public init(dimensions: [Int], fitDirectories: [String]) {
+        self.dimensions = dimensions
         self.fitDirectories = fitDirectories
     }
 }
@@ -95,24 +95,26 @@ public enum FaceEvaluation {
         }
         var result = report(samples, summary: summary, elapsed: elapsed, defaultThreshold: threshold, calibration: calibration,
                             recognizer: components ? pipeline.recognizer : nil, model: pipeline.model)
-        if let reduction { result.reduction = try await reduced(samples, request: reduction, pipeline: pipeline) }
+        if let reduction { result.reductions = try await reduced(samples, request: reduction, pipeline: pipeline) }
         return result
     }
 
     /// The same pairs compared through a PCA subspace fitted on other folders'
     /// enrolled templates (failures to enrol still count as errors).
-    static func reduced(_ samples: [Sample], request: ReductionRequest, pipeline: FacePipeline) async throws(VigilError) -> ReductionSummary {
-        guard request.dimension > 0, request.dimension < pipeline.dimension else {
-            throw VigilError(.invalidField, "--reduce-to must be between 1 and \(pipeline.dimension - 1)")
+    static func reduced(_ samples: [Sample], request: ReductionRequest, pipeline: FacePipeline) async throws(VigilError) -> [ReductionSummary] {
+        if let wrong = request.dimensions.first(where: { $0 < 1 || $0 >= pipeline.dimension }) {
+            throw VigilError(.invalidField, "--reduce-to \(wrong): must be between 1 and \(pipeline.dimension - 1)")
         }
         let fitting = try await enrolAll(try listImages(request.fitDirectories).map(\.path), pipeline: pipeline).compactMap { $0?.template }
-        guard fitting.count > request.dimension else {
-            throw VigilError(.invalidField, "fitting \(request.dimension) directions needs more than \(request.dimension) enrolled images; \(fitting.count) enrolled")
+        return try request.dimensions.map { dimension throws(VigilError) in
+            guard fitting.count > dimension else {
+                throw VigilError(.invalidField, "fitting \(dimension) directions needs more than \(dimension) enrolled images; \(fitting.count) enrolled")
+            }
+            let subspace = PrincipalSubspace(fitting: fitting, dimension: dimension)
+            let summary = summary(samples, view: { subspace.project($0.template) })
+            return ReductionSummary(dimension: dimension, fittedOn: request.fitDirectories, fitImages: fitting.count,
+                                    explainedVariance: subspace.explainedVariance, eer: summary.eer, tarAtFar: summary.tarAtFar)
         }
-        let subspace = PrincipalSubspace(fitting: fitting, dimension: request.dimension)
-        let summary = summary(samples, view: { subspace.project($0.template) })
-        return ReductionSummary(dimension: request.dimension, fittedOn: request.fitDirectories, fitImages: fitting.count,
-                                explainedVariance: subspace.explainedVariance, eer: summary.eer, tarAtFar: summary.tarAtFar)
     }
 
     /// Every pair of samples scored through one view of their faces (a

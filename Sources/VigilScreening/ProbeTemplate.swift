@@ -89,4 +89,6 @@ public enum AuditAction {
     public static let verify = "audit.verify"
     public static let replay = "audit.replay"
     public static let export = "audit.export"
+    /// A post shown a candidate's reference photo while adjudicating.
+    public static let photoView = "photo.view"
 }

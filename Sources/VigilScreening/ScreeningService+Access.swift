@@ -28,6 +28,11 @@ extension ScreeningService {
         do { return try await store.authenticate(presented) } catch { throw storageFailure(error, "authentication") }
     }
 
+    /// The token with this id while it is live, else nil (revoked or unknown).
+    public func liveToken(id: String) async throws(VigilError) -> APIToken? {
+        do { return try await store.liveToken(id: id) } catch { throw storageFailure(error, "authentication") }
+    }
+
     public func tokens() async throws(VigilError) -> [APIToken] {
         do { return try await store.tokens() } catch { throw storageFailure(error, "token listing") }
     }

@@ -29,6 +29,48 @@ extension ScreeningService {
         try Self.view(try await ownScreening(id))
     }
 
+    /// The calling post's screenings whose candidates still await a decision, newest first.
+    public func adjudicationQueue(limit: Int, offset: Int) async throws(VigilError) -> [ScreeningView] {
+        let stored: [StoredScreening]
+        do {
+            stored = try await store.screeningsWithCandidates(postToken: AuditActor.current.id, limit: limit, offset: offset)
+        } catch {
+            throw storageFailure(error, "adjudication queue")
+        }
+        return try stored.map { s throws(VigilError) in try Self.view(s) }.filter { $0.adjudications.contains { Self.isOpen($0.state) } }
+    }
+
+    /// A candidate's reference photo, for the post adjudicating it: only on
+    /// the post's own screening, only while that candidate's adjudication is
+    /// open, and every view is an audit record (who, which screening, which
+    /// entry) written before the photo is returned.
+    public func candidatePhoto(screening id: UUID, entry: UUID) async throws(VigilError) -> [UInt8] {
+        let stored = try await ownScreening(id)
+        let view = try Self.view(stored)
+        let others = (view.screening.otherFaces ?? []).flatMap(\.candidates).map(\.entryId)
+        if let state = view.adjudications.first(where: { $0.entryId == entry })?.state {
+            guard Self.isOpen(state) else {
+                throw VigilError(.forbidden, "this candidate's adjudication is closed (\(state)): its photo is no longer shown")
+            }
+        } else if !others.contains(entry) {
+            throw VigilError(.notFound, "that entry is not a candidate of the screening")
+        }
+        let photo: [UInt8]?
+        do { photo = try await store.faceReferencePhoto(entry: entry) } catch { throw storageFailure(error, "reference photo") }
+        guard let photo else { throw VigilError(.notFound, "no reference photo is held for this entry") }
+        let context = "{\"entry_id\":\"\(entry.uuidString)\"}"
+        do {
+            _ = try await store.audit(AuditDraft(action: AuditAction.photoView, subject: id.uuidString, outcome: "shown",
+                                                 context: context, result: context))
+        } catch {
+            throw storageFailure(error, "audit of a photo view")
+        }
+        return photo
+    }
+
+    /// Whether a candidate still awaits a decision (its photo may be shown).
+    static func isOpen(_ state: String) -> Bool { !["confirmed", "not_a_match"].contains(state) }
+
     /// Records one officer's decision on one candidate (the top one unless
     /// `entry` names another). A hit in a two-officer category is confirmed
     /// only when two different officers confirm it; one officer confirming

@@ -74,6 +74,8 @@ extension ScreeningService {
         case .unknownCategory(let name): return VigilError(.unknownCategory, "category '\(name.prefix(64))' does not exist")
         case .duplicateReference(let ref, let existing):
             return VigilError(.duplicateEntry, "external reference '\(ref.prefix(64))' is already used by entry \(existing.uuidString)")
+        case .alreadyConfirmed(let officer):
+            return VigilError(.alreadyAdjudicated, "officer '\(officer.prefix(64))' has already confirmed this candidate: a second confirmation must come from another officer")
         case .cannotOpen, .database, .corruptTemplate, .keyUnusable:
             logger.error("\(operation) failed", metadata: ["reason": "\(error)"])
             return VigilError(error)

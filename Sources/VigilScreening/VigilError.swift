@@ -26,6 +26,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthorized = "unauthorized"
         case forbidden = "forbidden"
         case duplicateEntry = "duplicate_entry"
+        case alreadyAdjudicated = "already_adjudicated"
         case methodNotAllowed = "method_not_allowed"
         case modelsUnavailable = "models_unavailable"
         case internalError = "internal_error"
@@ -55,7 +56,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound: return .notFound
         case .unauthorized: return .unauthorized
         case .forbidden: return .forbidden
-        case .duplicateEntry: return .conflict
+        case .duplicateEntry, .alreadyAdjudicated: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
         case .modelsUnavailable, .serviceBusy: return .unavailable
         case .rateLimited: return .tooManyRequests

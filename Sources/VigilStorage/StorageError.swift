@@ -13,4 +13,7 @@ public enum StorageError: Error, Sendable, Equatable {
     /// A live entry already carries this external reference.
     case duplicateReference(String, existing: UUID)
     case keyUnusable(String)
+    /// The officer has already confirmed this candidate: a second confirmation
+    /// by the same officer must not count as a second officer's.
+    case alreadyConfirmed(officer: String)
 }

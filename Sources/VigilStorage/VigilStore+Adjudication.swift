@@ -30,6 +30,17 @@ public struct StoredScreening: Sendable {
 }
 
 extension VigilStore {
+    /// A post's screenings that drew candidates, newest first (its adjudication queue).
+    public func screeningsWithCandidates(postToken: String, limit: Int, offset: Int) async throws(StorageError) -> [StoredScreening] {
+        try await read { db in
+            try String.fetchAll(db, sql: """
+                SELECT id FROM screening WHERE post_token = ? AND decision = 'review_required' ORDER BY recorded_at DESC, id LIMIT ? OFFSET ?
+                """, arguments: [postToken, limit, offset]).compactMap { text in
+                try UUID(uuidString: text).flatMap { try Self.screening(id: $0, db) }
+            }
+        }
+    }
+
     public func screening(id: UUID) async throws(StorageError) -> StoredScreening? {
         try await read { db in try Self.screening(id: id, db) }
     }
@@ -51,6 +62,11 @@ extension VigilStore {
                            summary: @escaping @Sendable (StoredScreening) -> String) async throws(StorageError) -> StoredScreening {
         let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         return try await write { db in
+            if adjudication.outcome == "confirmed", try Bool.fetchOne(db, sql: """
+                SELECT EXISTS (SELECT 1 FROM adjudication WHERE screening_id = ? AND entry_id = ? AND officer_id = ? AND outcome = 'confirmed')
+                """, arguments: [id.uuidString, adjudication.entryId.uuidString, adjudication.officerId]) == true {
+                throw StorageError.alreadyConfirmed(officer: adjudication.officerId)
+            }
             try db.execute(sql: """
                 INSERT INTO adjudication (screening_id, entry_id, officer_id, outcome, post_token, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [id.uuidString, adjudication.entryId.uuidString, adjudication.officerId, adjudication.outcome,

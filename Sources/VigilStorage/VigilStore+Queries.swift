@@ -8,6 +8,8 @@ public struct EntryQuery: Sendable, Equatable {
     public var expiresBefore: Date?
     /// Only entries with no expiry date (true) or with one (false).
     public var withoutExpiry: Bool?
+    /// Only entries whose name, an alias or external reference contains this text (case-insensitive for ASCII).
+    public var text: String?
     public var limit = 50
     public var offset = 0
 
@@ -42,6 +44,13 @@ extension VigilStore {
             }
             if let without = query.withoutExpiry {
                 conditions.append(without ? "e.expires_at IS NULL" : "e.expires_at IS NOT NULL")
+            }
+            if let text = query.text {
+                // LIKE's wildcards in the text match themselves.
+                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                    .replacingOccurrences(of: "_", with: "\\_") + "%"
+                conditions.append("(e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\' OR e.external_ref LIKE ? ESCAPE '\\')")
+                arguments += [pattern, pattern, pattern]
             }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry e \(filter)", arguments: arguments) ?? 0

@@ -29,6 +29,19 @@ extension VigilStore {
     }
 
     /// The sealed reference photo of a face template, opened; nil when none was kept.
+    /// A live entry's first face sample's reference photo (what an officer
+    /// compares a candidate with), or nil when none is held.
+    public func faceReferencePhoto(entry: UUID) async throws(StorageError) -> [UInt8]? {
+        let keys = self.keys
+        return try await read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT t.source_image, t.digest, t.key_id FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
+                WHERE e.id = ? AND t.source_image IS NOT NULL ORDER BY t.id LIMIT 1
+                """, arguments: [entry.uuidString]) else { return nil }
+            return try Self.unseal(row[0], .faceSource, digest: row[1], keyID: row[2], keys: keys)
+        }
+    }
+
     public func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]? {
         let keys = self.keys
         return try await read { db in

@@ -52,8 +52,16 @@ extension VigilStore {
             return (APIToken(id: row[0], name: row[1], role: row[2], createdAt: row[3], revokedAt: row[4]), row[5])
         }
         guard let (token, hash) = stored, token.revokedAt == nil, let expected = Hex.decode(hash),
-              Self.constantTimeEqual(expected, offered) else { return nil }
+              ConstantTime.equal(expected, offered) else { return nil }
         return token
+    }
+
+    /// The token with this id if it is live (a console session re-checks its token on every request).
+    public func liveToken(id: String) async throws(StorageError) -> APIToken? {
+        try await read { db in
+            try Row.fetchOne(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_token WHERE id = ? AND revoked_at IS NULL",
+                             arguments: [id]).map { APIToken(id: $0[0], name: $0[1], role: $0[2], createdAt: $0[3], revokedAt: $0[4]) }
+        }
     }
 
     public func tokens() async throws(StorageError) -> [APIToken] {
@@ -81,13 +89,5 @@ extension VigilStore {
         try await read { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM api_token WHERE role = ? AND revoked_at IS NULL)", arguments: [role]) ?? false
         }
-    }
-
-    /// Equal length and equal bytes, in time independent of where they differ.
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var difference: UInt8 = 0
-        for (x, y) in zip(a, b) { difference |= x ^ y }
-        return difference == 0
     }
 }

@@ -1,0 +1,103 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import VigilScreening
+
+/// The officer's console: its pages (embedded, `ConsoleAssets`) under
+/// `/console/`, and the sign-in that exchanges a token for a session.
+/// The pages are static and hold no data; everything they show comes from
+/// the JSON API, with the session cookie standing in for the token.
+struct ConsoleRoutes {
+    static let csrfHeader = HTTPField.Name.csrfToken
+
+    let service: ScreeningService
+    let sessions: ConsoleSessions
+    let configuration: DaemonConfiguration
+
+    struct SignIn: Decodable {
+        let token: String
+        /// The officer at a post (badge or service number): each adjudication names them.
+        let officerId: String?
+    }
+
+    /// What the page learns of its session: never the token.
+    struct SessionView: Encodable {
+        let role: String
+        let name: String
+        let officerId: String?
+        let csrf: String
+        let expiresIdleSeconds: Int
+    }
+
+    func register(on router: Router<VigilRequestContext>) {
+        router.get("/") { _, _ in Self.redirect(to: "/console/") }
+        // One route for both (the router ignores a trailing slash); the page's relative links need the slash.
+        router.get("/console/") { request, _ in
+            request.uri.path.hasSuffix("/") ? try Self.asset("index.html") : Self.redirect(to: "/console/")
+        }
+        router.get("/console/**") { _, context in try Self.asset(context.parameters.getCatchAll().joined(separator: "/")) }
+        router.post("/console/session") { request, _ in try await signIn(request) }
+        router.get("/console/session") { request, _ in
+            guard let (_, session) = try current(request) else { throw VigilError(.unauthorized, "not signed in") }
+            return JSONResponse.make(Self.view(session))
+        }
+        router.delete("/console/session") { request, _ in
+            if let (id, session) = try current(request) {
+                guard session.accepts(csrf: request.headers[Self.csrfHeader]) else {
+                    throw VigilError(.forbidden, "signing out needs the session's X-CSRF-Token")
+                }
+                sessions.close(id)
+            }
+            var response = JSONResponse.make(["signed_out": true])
+            response.headers[.setCookie] = cookie(value: "", maxAge: 0)
+            return response
+        }
+    }
+
+    private func signIn(_ request: Request) async throws -> Response {
+        let body = try await JSONBody.decode(SignIn.self, from: request, maxBytes: configuration.maxJSONBytes,
+                                             allowedKeys: ["token", "officer_id"])
+        guard let token = try await service.authenticate(body.token.trimmingCharacters(in: .whitespaces)) else {
+            throw VigilError(.unauthorized, "the token is unknown or revoked")
+        }
+        var officer: String?
+        if token.role == Role.post.rawValue {
+            let given = (body.officerId ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            guard (1...64).contains(given.count), !given.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+                throw VigilError(.missingField, "an officer signing in at a post gives their officer id (1 to 64 characters)")
+            }
+            officer = given
+        }
+        let (id, session) = sessions.open(token: token, officer: officer)
+        var response = JSONResponse.make(Self.view(session), status: .created)
+        response.headers[.setCookie] = cookie(value: id, maxAge: Int(ConsoleSessions.absoluteLimit))
+        return response
+    }
+
+    /// The session a request's cookie names, or nil without a cookie; an ended session is refused.
+    private func current(_ request: Request) throws(VigilError) -> (String, ConsoleSessions.Session)? {
+        guard let id = request.cookies[ConsoleSessions.cookieName]?.value, !id.isEmpty else { return nil }
+        guard let session = sessions.session(id) else { throw VigilError(.unauthorized, "the session has ended: sign in again") }
+        return (id, session)
+    }
+
+    /// `HttpOnly` (no script reads it), `SameSite=Strict` (no other site's page sends it), `Secure` under TLS.
+    private func cookie(value: String, maxAge: Int) -> String {
+        "\(ConsoleSessions.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (configuration.tls == nil ? "" : "; Secure")
+    }
+
+    private static func view(_ session: ConsoleSessions.Session) -> SessionView {
+        SessionView(role: session.role, name: session.name, officerId: session.officer, csrf: session.csrf,
+                    expiresIdleSeconds: Int(ConsoleSessions.idleLimit))
+    }
+
+    private static func redirect(to location: String) -> Response {
+        Response(status: .seeOther, headers: [.location: location])
+    }
+
+    private static func asset(_ path: String) throws(VigilError) -> Response {
+        guard let asset = ConsoleAssets.files[path] else { throw VigilError(.notFound, "no such console page") }
+        return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "no-cache"],
+                        body: .init(byteBuffer: ByteBuffer(string: asset.body)))
+    }
+}
