@@ -28,7 +28,7 @@ release: models
 
 serve: release
 	@mkdir -p $(dir $(DB))
-	@echo "Starting Vigil on http://$(HOST):$(PORT) with database $(DB); stop with Ctrl-C."
+	@echo "Starting Vigil with database $(DB): console http://$(HOST):$(PORT)/console/, API http://$(HOST):$(PORT)/v1/; stop with Ctrl-C."
 	$$($(RELEASE) --show-bin-path)/vigil serve --host $(HOST) --port $(PORT) --db $(DB)
 
 # Every suite in one run, in parallel. The live-HTTP tests give a request 120 s

@@ -68,7 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
             }
             let status = service.watchlistStatus
             Output.line("Vigil checkpoint daemon on \(daemon.tls == nil ? "http" : "https")://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
-            Output.line("Health: curl http://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
+            let scheme = daemon.tls == nil ? "http" : "https"
+            Output.line("Console: \(scheme)://\(host):\(port)/console/ (sign in with a token)")
+            Output.line("API: \(scheme)://\(host):\(port)/v1/    Health: curl \(scheme)://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")
             let retention = Task {
                 await VigilDaemon.every(minutes: retentionIntervalMinutes, "retention", logger: Logger(label: "vigil.retention")) {
                     () async throws(VigilError) in try await service.enforceRetention()

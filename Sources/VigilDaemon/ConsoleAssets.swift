@@ -85,8 +85,9 @@ const Api = {
   font-size: 18px;
 }
 * { box-sizing: border-box; }
-body { margin: 0; font-family: "Noto Sans", "Noto Nastaliq Urdu", "DejaVu Sans", system-ui, sans-serif; color: var(--ink); background: var(--paper); line-height: 1.45; }
-[dir="rtl"] body { font-size: 1.1rem; line-height: 1.9; }
+body { margin: 0; font-family: "Noto Sans", "DejaVu Sans", "Segoe UI", system-ui, sans-serif; color: var(--ink); background: var(--paper); line-height: 1.45; }
+/* Urdu in the workstation's own fonts (Windows ships Urdu Typesetting and Segoe UI; Debian's fonts-noto-core Noto Nastaliq Urdu). */
+[dir="rtl"] body { font-family: "Noto Nastaliq Urdu", "Noto Naskh Arabic", "Urdu Typesetting", "Segoe UI", "Noto Sans Arabic", "DejaVu Sans", sans-serif; font-size: 1.1rem; line-height: 1.9; }
 .bar { display: flex; align-items: center; gap: 1rem; padding: 0.5rem 1rem; background: var(--accent); color: #fff; flex-wrap: wrap; }
 .bar a { color: #fff; text-decoration: none; padding: 0.25rem 0.6rem; border-radius: 4px; }
 .bar a.current, .bar a:hover { background: rgba(255, 255, 255, 0.2); }
@@ -416,6 +417,8 @@ const Desk = {
       try {
         const screening = await Api.post("/v1/screenings", { form: body });
         result.replaceChildren(...Desk.resultView(screening, preview, captured));
+        // The officer's eyes go to the decision and the first candidate, not the form.
+        result.scrollIntoView({ block: "start" });
       } catch (failure) {
         result.replaceChildren(UI.error(failure));
       } finally {
@@ -436,7 +439,8 @@ const Desk = {
     const image = new Image();
     const url = URL.createObjectURL(blob);
     image.onload = () => {
-      const scale = Math.min(1, 640 / image.naturalWidth);
+      // Small enough that the first candidate shows without scrolling at 1366x768.
+      const scale = Math.min(1, 560 / image.naturalWidth, 240 / image.naturalHeight);
       canvas.width = Math.round(image.naturalWidth * scale);
       canvas.height = Math.round(image.naturalHeight * scale);
       const context = canvas.getContext("2d");

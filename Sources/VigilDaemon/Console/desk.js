@@ -78,6 +78,8 @@ const Desk = {
       try {
         const screening = await Api.post("/v1/screenings", { form: body });
         result.replaceChildren(...Desk.resultView(screening, preview, captured));
+        // The officer's eyes go to the decision and the first candidate, not the form.
+        result.scrollIntoView({ block: "start" });
       } catch (failure) {
         result.replaceChildren(UI.error(failure));
       } finally {
@@ -98,7 +100,8 @@ const Desk = {
     const image = new Image();
     const url = URL.createObjectURL(blob);
     image.onload = () => {
-      const scale = Math.min(1, 640 / image.naturalWidth);
+      // Small enough that the first candidate shows without scrolling at 1366x768.
+      const scale = Math.min(1, 560 / image.naturalWidth, 240 / image.naturalHeight);
       canvas.width = Math.round(image.naturalWidth * scale);
       canvas.height = Math.round(image.naturalHeight * scale);
       const context = canvas.getContext("2d");
