@@ -167,13 +167,15 @@ const App = {
   // Each route's page, by role: [the page's module, its method].
   routes: {
     post: { desk: [Desk, "show"], queue: [Desk, "queue"], screening: [Desk, "screening"] },
-    admin: { watchlist: [Watchlist, "list"], enrol: [Watchlist, "enrol"], entry: [Watchlist, "entry"], categories: [Watchlist, "categories"] },
+    admin: { watchlist: [Watchlist, "list"], enrol: [Watchlist, "enrol"], entry: [Watchlist, "entry"], categories: [Watchlist, "categories"],
+      import: [Watchlist, "importPage"], duplicates: [Watchlist, "duplicates"] },
     auditor: { audit: [Audit, "show"] },
   },
   home: { post: "desk", admin: "watchlist", auditor: "audit" },
   navigation: {
     post: [["desk", "nav_desk"], ["queue", "nav_queue"]],
-    admin: [["watchlist", "nav_watchlist"], ["enrol", "nav_enrol"], ["categories", "nav_categories"]],
+    admin: [["watchlist", "nav_watchlist"], ["enrol", "nav_enrol"], ["import", "nav_import"], ["categories", "nav_categories"],
+      ["duplicates", "nav_duplicates"]],
     auditor: [["audit", "nav_audit"]],
   },
 
@@ -598,6 +600,8 @@ const Desk = {
  "decision_recapture_required": "Photo not usable: take it again",
  "decision_review_required": "Candidate found: an officer must examine it",
  "desk_title": "Screening desk",
+ "duplicates_explained": "Pairs of entries whose faces or fingers match as if they were the same person: merge or correct them.",
+ "duplicates_title": "Possible duplicates",
  "enrol": "Enrol",
  "enrol_title": "Enrol a person",
  "enrolled": "{name} enrolled with {faces} face(s).",
@@ -618,6 +622,14 @@ const Desk = {
  "error_unauthorized": "Not signed in, or the token is not valid.",
  "error_unknown_category": "That category does not exist.",
  "error_unsupported_image_format": "That file is not a supported image.",
+ "event_add": "Enrolled",
+ "event_add_sample": "Samples added",
+ "event_category": "Category changed",
+ "event_expire": "Expired",
+ "event_reembed": "Template rebuilt (new recognizer)",
+ "event_remove": "Removed",
+ "event_remove_sample": "Sample removed",
+ "event_update": "Details changed",
  "expected_fpir": "expected FPIR",
  "expires_at": "Expires",
  "expiry": "Expiry",
@@ -635,24 +647,36 @@ const Desk = {
  "finger_right_ring": "Right ring",
  "finger_right_thumb": "Right thumb",
  "fingers": "Fingerprints",
+ "first": "First entry",
  "footer": "Vigil never decides alone: every candidate is for an officer to judge.",
  "from_seq": "From record",
  "fused_score": "Combined evidence",
  "handling_instructions": "Handling instructions",
+ "history": "History",
  "identity_withheld": "Identity withheld: this is a protective alert. Follow the protection action.",
+ "import_counts": "{processed} of {lines} lines: {imported} imported, {skipped} already on the watchlist, {rejected} refused",
+ "import_done": "{imported} of {lines} lines imported in {seconds} s.",
+ "import_rejected": "Line {line} refused ({code}): {reason}",
+ "import_skipped": "Line {line} skipped: already on the watchlist as {entry}",
+ "import_title": "Bulk import",
  "language": "Language",
  "loading": "Loading…",
+ "manifest": "Manifest",
+ "manifest_hint": "A JSON Lines manifest in the daemon's import folder (--import-root), e.g. batch-07/manifest.jsonl.",
  "name": "Name",
  "nationality": "Nationality",
  "nationality_hint": "Three-letter code, e.g. PAK.",
  "nav_audit": "Audit log",
  "nav_categories": "Categories",
  "nav_desk": "Screening desk",
+ "nav_duplicates": "Duplicates",
  "nav_enrol": "Enrol",
+ "nav_import": "Import",
  "nav_queue": "Awaiting decision",
  "nav_watchlist": "Watchlist",
  "needs_two_officers": "This category needs {count} different officers to confirm.",
  "next": "Next",
+ "no_duplicates": "No pair of entries looks like the same person.",
  "no_entries": "No entries match.",
  "no_expiry": "No expiry",
  "no_photo_held": "No watchlist photo is held for this entry.",
@@ -676,6 +700,8 @@ const Desk = {
  "queue_item": "{candidates} candidate(s), {open} awaiting decision",
  "queue_title": "Screenings awaiting decision",
  "rank": "rank",
+ "raw_threshold": "Raw threshold",
+ "raw_threshold_hint": "Used only when no target FPIR is set.",
  "recapture_no_face_found": "No face found: the traveller should face the camera, uncovered, in the frame.",
  "recapture_quality_insufficient": "The face is not clear enough: take the photo again.",
  "recapture_title": "Take the photo again:",
@@ -699,6 +725,7 @@ const Desk = {
  "screening_title": "Screening",
  "search": "Name or reference",
  "search_placeholder": "Search…",
+ "second": "Second entry",
  "seq": "No.",
  "shortfall_inter_eye_distance_below_minimum": "Face too small: ask the traveller to step closer.",
  "shortfall_sharpness_below_minimum": "Photo blurred: hold still and take it again.",
@@ -708,6 +735,7 @@ const Desk = {
  "sign_in_title": "Sign in",
  "sign_out": "Sign out",
  "signed_in_as": "{name} ({role})",
+ "start_import": "Start import",
  "state_awaiting_second_officer": "Confirmed by one officer: a second officer must confirm",
  "state_confirmed": "Confirmed",
  "state_disputed": "Disputed: officers disagree",
@@ -755,6 +783,8 @@ const Desk = {
  "decision_recapture_required": "تصویر قابلِ استعمال نہیں: دوبارہ لیں",
  "decision_review_required": "امیدوار ملا: افسر کا جائزہ ضروری ہے",
  "desk_title": "اسکریننگ ڈیسک",
+ "duplicates_explained": "ایسے اندراجات کے جوڑے جن کے چہرے یا انگلیاں ایک ہی شخص کی طرح ملتی ہیں: انہیں یکجا یا درست کریں۔",
+ "duplicates_title": "ممکنہ دہرے اندراج",
  "enrol": "اندراج کریں",
  "enrol_title": "شخص کا اندراج",
  "enrolled": "{name} کا اندراج {faces} چہروں کے ساتھ ہو گیا۔",
@@ -775,6 +805,14 @@ const Desk = {
  "error_unauthorized": "سائن اِن نہیں، یا ٹوکن درست نہیں۔",
  "error_unknown_category": "یہ زمرہ موجود نہیں۔",
  "error_unsupported_image_format": "یہ فائل قابلِ قبول تصویر نہیں۔",
+ "event_add": "اندراج ہوا",
+ "event_add_sample": "نمونے شامل",
+ "event_category": "زمرہ تبدیل",
+ "event_expire": "میعاد ختم",
+ "event_reembed": "ٹیمپلیٹ دوبارہ بنایا گیا (نیا شناخت کار)",
+ "event_remove": "ہٹایا گیا",
+ "event_remove_sample": "نمونہ ہٹایا گیا",
+ "event_update": "تفصیلات تبدیل",
  "expected_fpir": "متوقع FPIR",
  "expires_at": "میعاد ختم",
  "expiry": "میعاد",
@@ -792,24 +830,36 @@ const Desk = {
  "finger_right_ring": "دائیں انگوٹھی والی انگلی",
  "finger_right_thumb": "دایاں انگوٹھا",
  "fingers": "انگلیوں کے نشانات",
+ "first": "پہلا اندراج",
  "footer": "وِجِل کبھی اکیلے فیصلہ نہیں کرتا: ہر امیدوار کا فیصلہ افسر کرتا ہے۔",
  "from_seq": "ریکارڈ نمبر سے",
  "fused_score": "مجموعی شواہد",
  "handling_instructions": "کارروائی کی ہدایات",
+ "history": "تاریخچہ",
  "identity_withheld": "شناخت پوشیدہ ہے: یہ تحفظ کا الرٹ ہے۔ تحفظ کی ہدایت پر عمل کریں۔",
+ "import_counts": "{lines} میں سے {processed} سطریں: {imported} درآمد، {skipped} پہلے سے واچ لسٹ میں، {rejected} مسترد",
+ "import_done": "{lines} میں سے {imported} سطریں {seconds} سیکنڈ میں درآمد ہوئیں۔",
+ "import_rejected": "سطر {line} مسترد ({code}): {reason}",
+ "import_skipped": "سطر {line} چھوڑ دی گئی: پہلے سے واچ لسٹ میں بطور {entry}",
+ "import_title": "اجتماعی درآمد",
  "language": "زبان",
  "loading": "لوڈ ہو رہا ہے…",
+ "manifest": "مینی فیسٹ",
+ "manifest_hint": "ڈیمن کے درآمدی فولڈر (--import-root) میں JSON Lines مینی فیسٹ، مثلاً batch-07/manifest.jsonl۔",
  "name": "نام",
  "nationality": "قومیت",
  "nationality_hint": "تین حرفی کوڈ، مثلاً PAK۔",
  "nav_audit": "آڈٹ ریکارڈ",
  "nav_categories": "زمرے",
  "nav_desk": "اسکریننگ ڈیسک",
+ "nav_duplicates": "دہرے اندراج",
  "nav_enrol": "اندراج",
+ "nav_import": "درآمد",
  "nav_queue": "فیصلے کے منتظر",
  "nav_watchlist": "واچ لسٹ",
  "needs_two_officers": "اس زمرے میں {count} مختلف افسروں کی تصدیق ضروری ہے۔",
  "next": "اگلا",
+ "no_duplicates": "کوئی جوڑا ایک ہی شخص جیسا نہیں لگتا۔",
  "no_entries": "کوئی اندراج نہیں ملا۔",
  "no_expiry": "بغیر میعاد",
  "no_photo_held": "اس اندراج کی کوئی واچ لسٹ تصویر محفوظ نہیں۔",
@@ -833,6 +883,8 @@ const Desk = {
  "queue_item": "{candidates} امیدوار، {open} فیصلے کے منتظر",
  "queue_title": "فیصلے کی منتظر اسکریننگز",
  "rank": "درجہ",
+ "raw_threshold": "خام حد",
+ "raw_threshold_hint": "صرف اس وقت استعمال ہوتی ہے جب ہدف FPIR مقرر نہ ہو۔",
  "recapture_no_face_found": "چہرہ نہیں ملا: مسافر کیمرے کی طرف دیکھے، چہرہ کھلا اور فریم کے اندر ہو۔",
  "recapture_quality_insufficient": "چہرہ واضح نہیں: تصویر دوبارہ لیں۔",
  "recapture_title": "تصویر دوبارہ لیں:",
@@ -856,6 +908,7 @@ const Desk = {
  "screening_title": "اسکریننگ",
  "search": "نام یا حوالہ",
  "search_placeholder": "تلاش…",
+ "second": "دوسرا اندراج",
  "seq": "نمبر",
  "shortfall_inter_eye_distance_below_minimum": "چہرہ بہت چھوٹا ہے: مسافر سے قریب آنے کو کہیں۔",
  "shortfall_sharpness_below_minimum": "تصویر دھندلی ہے: ساکت رہیں اور دوبارہ لیں۔",
@@ -865,6 +918,7 @@ const Desk = {
  "sign_in_title": "سائن اِن",
  "sign_out": "سائن آؤٹ",
  "signed_in_as": "{name} ({role})",
+ "start_import": "درآمد شروع کریں",
  "state_awaiting_second_officer": "ایک افسر نے تصدیق کی: دوسرے افسر کی تصدیق ضروری ہے",
  "state_confirmed": "تصدیق شدہ",
  "state_disputed": "اختلاف: افسر متفق نہیں",
@@ -1185,11 +1239,11 @@ const Watchlist = {
       }
     });
     const samples = el("ul", { class: "samples" }, ...entry.samples.map((sample) => el("li", {},
-      `${t(`sample_${sample.kind}`)} #${sample.id}${sample.position ? ` (${t(`finger_${Desk.fingerPositions[sample.position - 1] ?? sample.position}`)})` : ""} · `,
+      `${t(`sample_${sample.kind}`)} ${sample.id}${sample.position ? ` (${t(`finger_${sample.position}`)})` : ""} · `,
       el("code", { text: sample.digest.slice(0, 16) }),
       el("button", { type: "button", class: "quiet", text: t("remove"), onclick: async () => {
         try {
-          await Api.delete(`/v1/watchlist/entries/${encodeURIComponent(id)}/samples/${encodeURIComponent(`${sample.kind}-${sample.id}`)}`);
+          await Api.delete(`/v1/watchlist/entries/${encodeURIComponent(id)}/samples/${encodeURIComponent(sample.id)}`);
           Watchlist.entry(id);
         } catch (failure) {
           status.replaceChildren(UI.error(failure));
@@ -1206,11 +1260,74 @@ const Watchlist = {
         status.replaceChildren(UI.error(failure));
       }
     } });
+    const { events } = await Api.get(`/v1/watchlist/events?entry=${encodeURIComponent(id)}&limit=200`);
+    const history = el("table", { class: "grid", id: "history" },
+      el("thead", {}, el("tr", {}, ...["version", "recorded_at", "action", "category", "samples"].map((k) => el("th", { text: t(k) })))),
+      el("tbody", {}, ...events.map((event) => el("tr", {},
+        el("td", { text: String(event.version) }), el("td", { text: UI.date(event.recorded_at) }),
+        el("td", { text: t(`event_${event.action}`) }), el("td", { text: event.details?.category ?? "" }),
+        el("td", { text: [...(event.details?.added ?? []).map((r) => `+${r.kind}`), ...(event.details?.removed ?? []).map((r) => `−${r.kind}`)].join(" ") })))));
     container.replaceChildren(
       el("dl", { class: "facts-list" }, ...facts.filter(([, v]) => v).flatMap(([k, v]) => [el("dt", { text: t(k) }), el("dd", { text: v })])),
       el("h2", { text: t("samples") }), samples,
       el("div", { class: "row" }, more, add),
-      el("div", { class: "row" }, remove), status);
+      el("div", { class: "row" }, remove), status,
+      el("h2", { text: t("history") }), history);
+  },
+
+  // Pairs of entries that look like the same person (face or fingers), strongest first.
+  async duplicates() {
+    const container = el("section", { id: "duplicates" });
+    UI.page("duplicates_title", UI.notice(t("duplicates_explained")), container);
+    const { pairs } = await Api.get("/v1/watchlist/duplicates");
+    const link = (id, category) => el("a", { href: `#/entry/${id}`, text: `${category} · ${id.slice(0, 8)}` });
+    container.replaceChildren(pairs.length
+      ? el("table", { class: "grid" },
+        el("thead", {}, el("tr", {}, ...["first", "second", "face_score", "fused_score"].map((k) => el("th", { text: t(k) })))),
+        el("tbody", {}, ...pairs.map((pair) => el("tr", {},
+          el("td", {}, link(pair.first, pair.first_category)), el("td", {}, link(pair.second, pair.second_category)),
+          el("td", { text: UI.score(pair.score) }), el("td", { text: UI.score(pair.fused_score, 2) })))))
+      : UI.notice(t("no_duplicates")));
+  },
+
+  // A manifest already under the daemon's import folder, imported in the
+  // background: a live progress bar, then the line-by-line report.
+  async importPage() {
+    const manifest = el("input", { type: "text", id: "import-manifest", required: true, maxlength: 500 });
+    const bar = el("progress", { id: "import-progress", max: 1, value: 0, hidden: true });
+    const counts = el("p", { id: "import-counts", "aria-live": "polite" });
+    const report = el("div", { id: "import-report" });
+    const submit = el("button", { type: "submit", class: "primary", text: t("start_import") });
+    const form = el("form", { class: "card", id: "import-form" }, UI.field("manifest", manifest, "manifest_hint"), submit);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      report.replaceChildren();
+      try {
+        let job = await Api.post("/v1/watchlist/imports", { json: { manifest: manifest.value.trim() } });
+        bar.hidden = false;
+        while (true) {
+          const p = job.progress;
+          bar.max = Math.max(1, p.lines);
+          bar.value = p.processed;
+          counts.textContent = t("import_counts", { processed: p.processed, lines: p.lines, imported: p.imported, skipped: p.skipped, rejected: p.rejected });
+          if (job.status !== "running") break;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          job = await Api.get(`/v1/watchlist/imports/${encodeURIComponent(job.id)}`);
+        }
+        if (job.error) throw new ApiError(400, job.error.code, job.error.message);
+        const r = job.report;
+        report.replaceChildren(UI.notice(t("import_done", { imported: r.imported, lines: r.lines, seconds: r.seconds.toFixed(1) }), "success"),
+          el("ul", { class: "report" },
+            ...r.rejected.map((x) => el("li", { class: "rejected", text: t("import_rejected", { line: x.line, code: x.code, reason: x.reason }) })),
+            ...r.skipped.map((x) => el("li", { class: "skipped", text: t("import_skipped", { line: x.line, entry: x.entry_id }) }))));
+      } catch (failure) {
+        report.replaceChildren(UI.error(failure));
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    UI.page("import_title", form, bar, counts, report);
   },
 
   async categories() {
@@ -1220,13 +1337,15 @@ const Watchlist = {
     const rows = categories.map((category) => {
       const point = points.find((p) => p.category === category.name);
       const fpir = el("input", { type: "number", step: "0.001", min: "0", max: "1", value: category.target_fpir ?? "" });
+      const raw = el("input", { type: "number", step: "0.001", min: "-1", max: "1", value: category.match_threshold, title: t("raw_threshold_hint") });
       const confirmations = el("input", { type: "number", min: "1", max: "5", value: category.confirmations });
       const action = el("input", { type: "text", value: category.action, maxlength: 500 });
       const protective = el("input", { type: "checkbox", checked: category.protective });
       const status = el("span", { class: "status" });
       const save = el("button", { type: "button", text: t("save"), onclick: async () => {
         try {
-          const body = { ...category, confirmations: Number(confirmations.value), action: action.value, protective: protective.checked };
+          const body = { ...category, confirmations: Number(confirmations.value), action: action.value, protective: protective.checked,
+            match_threshold: Number(raw.value) };
           if (fpir.value !== "") body.target_fpir = Number(fpir.value); else delete body.target_fpir;
           await Api.put(`/v1/watchlist/categories/${encodeURIComponent(category.name)}`, body);
           status.replaceChildren(UI.notice(t("saved"), "success"));
@@ -1234,12 +1353,12 @@ const Watchlist = {
           status.replaceChildren(UI.error(failure));
         }
       } });
-      return el("tr", {}, el("td", { text: category.name }), el("td", {}, fpir),
+      return el("tr", {}, el("td", { text: category.name }), el("td", {}, fpir), el("td", {}, raw),
         el("td", { text: point ? `${UI.score(point.threshold)} (${t("expected_fpir")} ${UI.score(point.expected_fpir * 100, 2)}%)` : "" }),
         el("td", {}, confirmations), el("td", {}, protective), el("td", {}, action), el("td", {}, save, status));
     });
     container.replaceChildren(el("table", { class: "grid" },
-      el("thead", {}, el("tr", {}, ...["category", "target_fpir", "threshold", "confirmations", "protective", "action", ""].map((k) => el("th", { text: k ? t(k) : "" })))),
+      el("thead", {}, el("tr", {}, ...["category", "target_fpir", "raw_threshold", "threshold", "confirmations", "protective", "action", ""].map((k) => el("th", { text: k ? t(k) : "" })))),
       el("tbody", {}, ...rows)));
   },
 };

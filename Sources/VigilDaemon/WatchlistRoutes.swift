@@ -46,7 +46,12 @@ struct WatchlistRoutes {
         router.get("/v1/watchlist/events") { request, _ in
             let query = try PageQuery(request)
             let from = try query.integer("from", default: 1, range: 1...Int(Int64.max / 2))
-            return JSONResponse.make(["events": try await service.events(from: Int64(from), limit: query.limit)])
+            var entry: UUID?
+            if let text = query.text("entry") {
+                guard let id = UUID(uuidString: text) else { throw VigilError(.invalidField, "entry must be an entry id") }
+                entry = id
+            }
+            return JSONResponse.make(["events": try await service.events(from: Int64(from), limit: query.limit, entry: entry)])
         }
         router.get("/v1/watchlist/duplicates") { _, _ in JSONResponse.make(["pairs": try await service.duplicates()]) }
     }

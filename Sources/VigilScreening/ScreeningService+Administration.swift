@@ -140,8 +140,8 @@ extension ScreeningService {
                                         fingerTemplates: status.fingerTemplates)
     }
 
-    public func events(from version: Int64, limit: Int) async throws(VigilError) -> [WatchlistEvent] {
-        do { return try await store.events(from: version, limit: limit) } catch { throw storageFailure(error, "history") }
+    public func events(from version: Int64, limit: Int, entry: UUID? = nil) async throws(VigilError) -> [WatchlistEvent] {
+        do { return try await store.events(from: version, limit: limit, entry: entry) } catch { throw storageFailure(error, "history") }
     }
 }
 

@@ -84,9 +84,16 @@ extension VigilStore {
         }
     }
 
-    /// The watchlist's history from `version` on (inclusive), oldest first.
-    public func events(from version: Int64 = 1, limit: Int = 1000) async throws(StorageError) -> [WatchlistEvent] {
-        try await read { db in try Self.events(after: version - 1, limit: limit, db) }
+    /// The watchlist's history from `version` on (inclusive), oldest first;
+    /// one entry's alone when `entry` is given.
+    public func events(from version: Int64 = 1, limit: Int = 1000, entry: UUID? = nil) async throws(StorageError) -> [WatchlistEvent] {
+        guard let entry else { return try await read { db in try Self.events(after: version - 1, limit: limit, db) } }
+        return try await read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
+                WHERE version >= ? AND entry_id = ? ORDER BY version LIMIT ?
+                """, arguments: [version, entry.uuidString, limit]).map(Self.event)
+        }
     }
 
     /// The first `action` event on any of `entries` after `version`, if any
@@ -98,20 +105,20 @@ extension VigilStore {
             return try Row.fetchOne(db, sql: """
                 SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
                 WHERE version > ? AND action = ? AND entry_id IN (\(placeholders)) ORDER BY version LIMIT 1
-                """, arguments: StatementArguments([version, action.rawValue] as [any DatabaseValueConvertible] + entries.map(\.uuidString))).map { row in
-                WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
-                               recordedAt: row[3], details: try EntryRow.json(row[4]))
-            }
+                """, arguments: StatementArguments([version, action.rawValue] as [any DatabaseValueConvertible] + entries.map(\.uuidString))).map(Self.event)
         }
     }
 
     static func events(after version: Int64, limit: Int = .max, _ db: Database) throws -> [WatchlistEvent] {
         try Row.fetchAll(db, sql: """
             SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version > ? ORDER BY version LIMIT ?
-            """, arguments: [version, limit]).map { row in
-            WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
-                           recordedAt: row[3], details: try EntryRow.json(row[4]))
-        }
+            """, arguments: [version, limit]).map(Self.event)
+    }
+
+    /// An event from `version, action, entry_id, recorded_at, details`.
+    static func event(_ row: Row) throws -> WatchlistEvent {
+        WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
+                       recordedAt: row[3], details: try EntryRow.json(row[4]))
     }
 
     static func withSamples(_ entry: StoredEntry, _ db: Database) throws -> WatchlistEntry {

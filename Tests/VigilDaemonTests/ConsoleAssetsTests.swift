@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigilDaemon
+import VigilStorage
 import VigilTestSupport
 
 /// The console's files: embedded exactly as written, loading nothing inline
@@ -53,6 +54,7 @@ struct ConsoleAssetsTests {
                      "state_not_a_match", "state_inconclusive", "state_disputed", "outcome_confirmed", "outcome_not_a_match",
                      "outcome_inconclusive", "role_post", "role_admin", "role_auditor", "sample_face", "sample_finger"]
             + ["inter_eye_distance_below_minimum", "sharpness_below_minimum", "too_dark", "too_bright"].map { "shortfall_\($0)" }
+            + WatchlistAction.allCases.map { "event_\($0.rawValue)" }
             + ["right", "left"].flatMap { side in ["thumb", "index", "middle", "ring", "little"].map { "finger_\(side)_\($0)" } }
         #expect(Set(built).subtracting(english.keys).isEmpty, "\(Set(built).subtracting(english.keys).sorted())")
     }

@@ -10,8 +10,8 @@ import VigilTestSupport
 @Suite("The officer's console in a real browser", .serialized, .enabled(if: TestData.shouldRunDataTests))
 struct ConsoleBrowserTests {
     /// A daemon and a browser for one test; both stop when it ends.
-    func withConsole(_ body: @Sendable (ScreeningService, RoleTokens, ConsolePage) async throws -> Void) async throws {
-        let (service, daemon, tokens) = try await makeDaemon()
+    func withConsole(importRoot: String? = nil, _ body: @Sendable (ScreeningService, RoleTokens, ConsolePage) async throws -> Void) async throws {
+        let (service, daemon, tokens) = try await makeDaemon(importRoot: importRoot)
         try await daemon.test { client in
             let browser = try await WebDriver()
             do {
@@ -58,6 +58,50 @@ struct ConsoleBrowserTests {
             try await page.browser.type("#filter-text", String(person.identity.prefix(6)))
             try await page.browser.click("#filters button[type=submit]")
             try await page.waitForRows("#entries tr", count: 1)
+        }
+    }
+
+    @Test("an administrator imports a manifest with a live progress bar and its line-by-line report, reads an entry's history and sees duplicates")
+    func administratorImports() async throws {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-console-import-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let people = try TestData.identities("lfw10")
+        // Lines 1-3 are three people; line 4 the first person again under another reference (a duplicate); line 5 a dog.
+        var lines: [String] = []
+        for (n, file) in [people[3].files[0], people[4].files[0], people[5].files[0], people[3].files[1], "faces/scenes/dogs.jpg"].enumerated() {
+            try FileManager.default.copyItem(at: TestData.url(file), to: root.appendingPathComponent("p\(n).jpg"))
+            lines.append("{\"external_ref\": \"C-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"p\(n).jpg\"]}")
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("batch.jsonl"), atomically: true, encoding: .utf8)
+        try await withConsole(importRoot: root.path) { _, tokens, page in
+            try await page.signIn(tokens.secrets[.admin]!)
+            try await page.go("#/import")
+            try await page.browser.type("#import-manifest", "batch.jsonl")
+            try await page.browser.click("#import-form button[type=submit]")
+            try await page.browser.waitForText("#import-report", containing: "4 of 5 lines imported")
+            let report = try await page.browser.text("#import-report")
+            #expect(report.contains("Line 5 refused (no_face_found)"), "\(report)")
+            #expect(try await page.browser.script("return document.querySelector('#import-progress').value") as? Int == 5)
+            try await page.browser.screenshot("admin-import")
+
+            try await page.go("#/watchlist?q=C-0")
+            try await page.waitForRows("#entries tr", count: 1)
+            try await page.browser.click("#entries a")
+            try await page.browser.waitForText("#history", containing: "Enrolled")
+            // Samples are added and removed from the entry's page, and the history says so.
+            try await page.browser.type("#add-photos", TestData.url(people[3].files[2]).path)
+            try await page.browser.click("#add-photos + button")
+            try await page.waitForRows("#entry .samples li", count: 2)
+            try await page.browser.waitForText("#history", containing: "Samples added")
+            try await page.browser.click("#entry .samples li:first-child button")
+            try await page.waitForRows("#entry .samples li", count: 1)
+            try await page.browser.waitForText("#history", containing: "Sample removed")
+            try await page.browser.screenshot("admin-entry")
+
+            try await page.go("#/duplicates")
+            try await page.waitForRows("#duplicates tbody tr", count: 1)
+            try await page.browser.screenshot("admin-duplicates")
         }
     }
 

@@ -6,13 +6,15 @@ const App = {
   // Each route's page, by role: [the page's module, its method].
   routes: {
     post: { desk: [Desk, "show"], queue: [Desk, "queue"], screening: [Desk, "screening"] },
-    admin: { watchlist: [Watchlist, "list"], enrol: [Watchlist, "enrol"], entry: [Watchlist, "entry"], categories: [Watchlist, "categories"] },
+    admin: { watchlist: [Watchlist, "list"], enrol: [Watchlist, "enrol"], entry: [Watchlist, "entry"], categories: [Watchlist, "categories"],
+      import: [Watchlist, "importPage"], duplicates: [Watchlist, "duplicates"] },
     auditor: { audit: [Audit, "show"] },
   },
   home: { post: "desk", admin: "watchlist", auditor: "audit" },
   navigation: {
     post: [["desk", "nav_desk"], ["queue", "nav_queue"]],
-    admin: [["watchlist", "nav_watchlist"], ["enrol", "nav_enrol"], ["categories", "nav_categories"]],
+    admin: [["watchlist", "nav_watchlist"], ["enrol", "nav_enrol"], ["import", "nav_import"], ["categories", "nav_categories"],
+      ["duplicates", "nav_duplicates"]],
     auditor: [["audit", "nav_audit"]],
   },
 

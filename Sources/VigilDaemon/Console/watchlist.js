@@ -131,11 +131,11 @@ const Watchlist = {
       }
     });
     const samples = el("ul", { class: "samples" }, ...entry.samples.map((sample) => el("li", {},
-      `${t(`sample_${sample.kind}`)} #${sample.id}${sample.position ? ` (${t(`finger_${Desk.fingerPositions[sample.position - 1] ?? sample.position}`)})` : ""} · `,
+      `${t(`sample_${sample.kind}`)} ${sample.id}${sample.position ? ` (${t(`finger_${sample.position}`)})` : ""} · `,
       el("code", { text: sample.digest.slice(0, 16) }),
       el("button", { type: "button", class: "quiet", text: t("remove"), onclick: async () => {
         try {
-          await Api.delete(`/v1/watchlist/entries/${encodeURIComponent(id)}/samples/${encodeURIComponent(`${sample.kind}-${sample.id}`)}`);
+          await Api.delete(`/v1/watchlist/entries/${encodeURIComponent(id)}/samples/${encodeURIComponent(sample.id)}`);
           Watchlist.entry(id);
         } catch (failure) {
           status.replaceChildren(UI.error(failure));
@@ -152,11 +152,74 @@ const Watchlist = {
         status.replaceChildren(UI.error(failure));
       }
     } });
+    const { events } = await Api.get(`/v1/watchlist/events?entry=${encodeURIComponent(id)}&limit=200`);
+    const history = el("table", { class: "grid", id: "history" },
+      el("thead", {}, el("tr", {}, ...["version", "recorded_at", "action", "category", "samples"].map((k) => el("th", { text: t(k) })))),
+      el("tbody", {}, ...events.map((event) => el("tr", {},
+        el("td", { text: String(event.version) }), el("td", { text: UI.date(event.recorded_at) }),
+        el("td", { text: t(`event_${event.action}`) }), el("td", { text: event.details?.category ?? "" }),
+        el("td", { text: [...(event.details?.added ?? []).map((r) => `+${r.kind}`), ...(event.details?.removed ?? []).map((r) => `−${r.kind}`)].join(" ") })))));
     container.replaceChildren(
       el("dl", { class: "facts-list" }, ...facts.filter(([, v]) => v).flatMap(([k, v]) => [el("dt", { text: t(k) }), el("dd", { text: v })])),
       el("h2", { text: t("samples") }), samples,
       el("div", { class: "row" }, more, add),
-      el("div", { class: "row" }, remove), status);
+      el("div", { class: "row" }, remove), status,
+      el("h2", { text: t("history") }), history);
+  },
+
+  // Pairs of entries that look like the same person (face or fingers), strongest first.
+  async duplicates() {
+    const container = el("section", { id: "duplicates" });
+    UI.page("duplicates_title", UI.notice(t("duplicates_explained")), container);
+    const { pairs } = await Api.get("/v1/watchlist/duplicates");
+    const link = (id, category) => el("a", { href: `#/entry/${id}`, text: `${category} · ${id.slice(0, 8)}` });
+    container.replaceChildren(pairs.length
+      ? el("table", { class: "grid" },
+        el("thead", {}, el("tr", {}, ...["first", "second", "face_score", "fused_score"].map((k) => el("th", { text: t(k) })))),
+        el("tbody", {}, ...pairs.map((pair) => el("tr", {},
+          el("td", {}, link(pair.first, pair.first_category)), el("td", {}, link(pair.second, pair.second_category)),
+          el("td", { text: UI.score(pair.score) }), el("td", { text: UI.score(pair.fused_score, 2) })))))
+      : UI.notice(t("no_duplicates")));
+  },
+
+  // A manifest already under the daemon's import folder, imported in the
+  // background: a live progress bar, then the line-by-line report.
+  async importPage() {
+    const manifest = el("input", { type: "text", id: "import-manifest", required: true, maxlength: 500 });
+    const bar = el("progress", { id: "import-progress", max: 1, value: 0, hidden: true });
+    const counts = el("p", { id: "import-counts", "aria-live": "polite" });
+    const report = el("div", { id: "import-report" });
+    const submit = el("button", { type: "submit", class: "primary", text: t("start_import") });
+    const form = el("form", { class: "card", id: "import-form" }, UI.field("manifest", manifest, "manifest_hint"), submit);
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      submit.disabled = true;
+      report.replaceChildren();
+      try {
+        let job = await Api.post("/v1/watchlist/imports", { json: { manifest: manifest.value.trim() } });
+        bar.hidden = false;
+        while (true) {
+          const p = job.progress;
+          bar.max = Math.max(1, p.lines);
+          bar.value = p.processed;
+          counts.textContent = t("import_counts", { processed: p.processed, lines: p.lines, imported: p.imported, skipped: p.skipped, rejected: p.rejected });
+          if (job.status !== "running") break;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+          job = await Api.get(`/v1/watchlist/imports/${encodeURIComponent(job.id)}`);
+        }
+        if (job.error) throw new ApiError(400, job.error.code, job.error.message);
+        const r = job.report;
+        report.replaceChildren(UI.notice(t("import_done", { imported: r.imported, lines: r.lines, seconds: r.seconds.toFixed(1) }), "success"),
+          el("ul", { class: "report" },
+            ...r.rejected.map((x) => el("li", { class: "rejected", text: t("import_rejected", { line: x.line, code: x.code, reason: x.reason }) })),
+            ...r.skipped.map((x) => el("li", { class: "skipped", text: t("import_skipped", { line: x.line, entry: x.entry_id }) }))));
+      } catch (failure) {
+        report.replaceChildren(UI.error(failure));
+      } finally {
+        submit.disabled = false;
+      }
+    });
+    UI.page("import_title", form, bar, counts, report);
   },
 
   async categories() {
@@ -166,13 +229,15 @@ const Watchlist = {
     const rows = categories.map((category) => {
       const point = points.find((p) => p.category === category.name);
       const fpir = el("input", { type: "number", step: "0.001", min: "0", max: "1", value: category.target_fpir ?? "" });
+      const raw = el("input", { type: "number", step: "0.001", min: "-1", max: "1", value: category.match_threshold, title: t("raw_threshold_hint") });
       const confirmations = el("input", { type: "number", min: "1", max: "5", value: category.confirmations });
       const action = el("input", { type: "text", value: category.action, maxlength: 500 });
       const protective = el("input", { type: "checkbox", checked: category.protective });
       const status = el("span", { class: "status" });
       const save = el("button", { type: "button", text: t("save"), onclick: async () => {
         try {
-          const body = { ...category, confirmations: Number(confirmations.value), action: action.value, protective: protective.checked };
+          const body = { ...category, confirmations: Number(confirmations.value), action: action.value, protective: protective.checked,
+            match_threshold: Number(raw.value) };
           if (fpir.value !== "") body.target_fpir = Number(fpir.value); else delete body.target_fpir;
           await Api.put(`/v1/watchlist/categories/${encodeURIComponent(category.name)}`, body);
           status.replaceChildren(UI.notice(t("saved"), "success"));
@@ -180,12 +245,12 @@ const Watchlist = {
           status.replaceChildren(UI.error(failure));
         }
       } });
-      return el("tr", {}, el("td", { text: category.name }), el("td", {}, fpir),
+      return el("tr", {}, el("td", { text: category.name }), el("td", {}, fpir), el("td", {}, raw),
         el("td", { text: point ? `${UI.score(point.threshold)} (${t("expected_fpir")} ${UI.score(point.expected_fpir * 100, 2)}%)` : "" }),
         el("td", {}, confirmations), el("td", {}, protective), el("td", {}, action), el("td", {}, save, status));
     });
     container.replaceChildren(el("table", { class: "grid" },
-      el("thead", {}, el("tr", {}, ...["category", "target_fpir", "threshold", "confirmations", "protective", "action", ""].map((k) => el("th", { text: k ? t(k) : "" })))),
+      el("thead", {}, el("tr", {}, ...["category", "target_fpir", "raw_threshold", "threshold", "confirmations", "protective", "action", ""].map((k) => el("th", { text: k ? t(k) : "" })))),
       el("tbody", {}, ...rows)));
   },
 };
