@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve test test-loaded eval eval-identification calibrate-faces eval-fingers bench bench-fingers fuzz load clean
+.PHONY: all deps models build release serve test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers fuzz load clean
 
 all: test
 
@@ -50,6 +50,12 @@ eval: release
 	$$($(RELEASE) --show-bin-path)/vigil eval faces $(FACES)/pakistan-politicians --components
 	$$($(RELEASE) --show-bin-path)/vigil eval faces $(FACES)/lfw-a-j --components
 	$$($(RELEASE) --show-bin-path)/vigil eval faces $(FACES)/lfw10 $(FACES)/johns --components
+
+# The dimension-reduction table in docs/faces.md: each population reduced by a PCA fitted
+# on the other (about 20 minutes).
+eval-reduction: release
+	$$($(RELEASE) --show-bin-path)/vigil eval faces $(FACES)/pakistan-politicians --reduce-to 64 --reduce-to 128 --reduce-to 192 --reduce-to 256 --reduce-fit $(FACES)/lfw-a-j
+	$$($(RELEASE) --show-bin-path)/vigil eval faces $(FACES)/lfw-a-j --reduce-to 64 --reduce-to 128 --reduce-to 192 --reduce-fit $(FACES)/pakistan-politicians
 
 # Open-set identification figures in docs/faces.md (about 20 minutes).
 eval-identification: release
