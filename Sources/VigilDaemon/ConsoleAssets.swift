@@ -266,7 +266,7 @@ const Audit = {
   async show() {
     const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
     const action = el("select", { id: "audit-action" }, el("option", { value: "", text: t("all_actions") }),
-      ...["screening", "adjudication", "photo.view", "audit.verify", "audit.replay", "retention"].map((a) =>
+      ...["screening", "adjudication", "photo.view", "console.sign_in", "audit.verify", "audit.replay", "retention"].map((a) =>
         el("option", { value: a, text: a })));
     const actor = el("input", { type: "text", id: "audit-actor", maxlength: 64 });
     const from = el("input", { type: "number", id: "audit-from", min: 1 });
@@ -344,8 +344,6 @@ const Audit = {
 // position, the result with the face boxes drawn, plain-language recapture
 // prompts, candidates beside their watchlist photo, and adjudication.
 const Desk = {
-  fingerPositions: ["right_thumb", "right_index", "right_middle", "right_ring", "right_little",
-    "left_thumb", "left_index", "left_middle", "left_ring", "left_little"],
   stream: null,
 
   show() {
@@ -353,17 +351,8 @@ const Desk = {
     const preview = el("canvas", { id: "capture", class: "capture", width: 640, height: 480, hidden: true });
     const video = el("video", { id: "camera", class: "capture", autoplay: true, playsinline: true, muted: true, hidden: true });
     let captured = null; // a Blob from the camera, or the chosen file
-    const fingers = el("div", { class: "fingers" });
+    const fingers = new FingerRows();
     const result = el("section", { id: "result", "aria-live": "polite" });
-
-    const addFinger = () => {
-      const position = el("select", { class: "finger-position" },
-        ...Desk.fingerPositions.map((p) => el("option", { value: p, text: t(`finger_${p}`) })));
-      const file = el("input", { type: "file", class: "finger-file" });
-      const row = el("div", { class: "finger-row" }, position, file,
-        el("button", { type: "button", class: "quiet", text: t("remove"), onclick: () => row.remove() }));
-      fingers.append(row);
-    };
 
     face.addEventListener("change", () => {
       captured = face.files[0] ?? null;
@@ -403,17 +392,14 @@ const Desk = {
       el("div", { class: "row" }, cameraButton, takeButton),
       video,
       el("h2", { text: t("fingers") }),
-      fingers,
-      el("button", { type: "button", class: "quiet", id: "add-finger", text: t("add_finger"), onclick: addFinger }),
+      fingers.container,
+      fingers.addButton,
       el("div", { class: "row" }, submit));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData();
       if (captured) body.append("face", captured, "capture.jpg");
-      for (const row of fingers.querySelectorAll(".finger-row")) {
-        const file = row.querySelector(".finger-file").files[0];
-        if (file) body.append(`finger_${row.querySelector(".finger-position").value}`, file);
-      }
+      fingers.appendTo(body);
       submit.disabled = true;
       result.replaceChildren(UI.notice(t("screening_in_progress")));
       try {
@@ -602,9 +588,10 @@ const Desk = {
  "desk_title": "Screening desk",
  "duplicates_explained": "Pairs of entries whose faces or fingers match as if they were the same person: merge or correct them.",
  "duplicates_title": "Possible duplicates",
+ "edit_details": "Edit details",
  "enrol": "Enrol",
  "enrol_title": "Enrol a person",
- "enrolled": "{name} enrolled with {faces} face(s).",
+ "enrolled": "{name} enrolled with {faces} face(s) and {fingers} finger(s).",
  "enrolling": "Enrolling…",
  "entry_title": "Watchlist entry",
  "error_already_adjudicated": "You have already confirmed this candidate: a second officer must confirm.",
@@ -785,9 +772,10 @@ const Desk = {
  "desk_title": "اسکریننگ ڈیسک",
  "duplicates_explained": "ایسے اندراجات کے جوڑے جن کے چہرے یا انگلیاں ایک ہی شخص کی طرح ملتی ہیں: انہیں یکجا یا درست کریں۔",
  "duplicates_title": "ممکنہ دہرے اندراج",
+ "edit_details": "تفصیلات میں ترمیم",
  "enrol": "اندراج کریں",
  "enrol_title": "شخص کا اندراج",
- "enrolled": "{name} کا اندراج {faces} چہروں کے ساتھ ہو گیا۔",
+ "enrolled": "{name} کا اندراج {faces} چہروں اور {fingers} انگلیوں کے ساتھ ہو گیا۔",
  "enrolling": "اندراج ہو رہا ہے…",
  "entry_title": "واچ لسٹ اندراج",
  "error_already_adjudicated": "آپ اس امیدوار کی تصدیق کر چکے ہیں: دوسرا افسر تصدیق کرے۔",
@@ -1051,6 +1039,34 @@ function el(tag, attributes = {}, ...children) {
   return element;
 }
 
+// Finger samples by position (ISO/ANSI templates or images), as the desk and
+// enrolment take them: rows of position + file, sent as finger_<position>.
+class FingerRows {
+  static positions = ["right_thumb", "right_index", "right_middle", "right_ring", "right_little",
+    "left_thumb", "left_index", "left_middle", "left_ring", "left_little"];
+
+  constructor() {
+    this.container = el("div", { class: "fingers" });
+    this.addButton = el("button", { type: "button", class: "quiet add-finger", text: t("add_finger"), onclick: () => this.add() });
+  }
+
+  add() {
+    const position = el("select", { class: "finger-position" },
+      ...FingerRows.positions.map((p) => el("option", { value: p, text: t(`finger_${p}`) })));
+    const file = el("input", { type: "file", class: "finger-file" });
+    const row = el("div", { class: "finger-row" }, position, file,
+      el("button", { type: "button", class: "quiet", text: t("remove"), onclick: () => row.remove() }));
+    this.container.append(row);
+  }
+
+  appendTo(body) {
+    for (const row of this.container.querySelectorAll(".finger-row")) {
+      const file = row.querySelector(".finger-file").files[0];
+      if (file) body.append(`finger_${row.querySelector(".finger-position").value}`, file);
+    }
+  }
+}
+
 const UI = {
   main() { return document.getElementById("main"); },
 
@@ -1181,6 +1197,7 @@ const Watchlist = {
     const handling = el("textarea", { id: "enrol-handling", rows: 2 });
     const expires = input("enrol-expires", { type: "date" });
     const photos = el("input", { type: "file", id: "enrol-photos", accept: "image/*", multiple: true });
+    const fingers = new FingerRows();
     const status = el("div", { class: "status", id: "enrol-status", "aria-live": "polite" });
     for (const value of await this.categoryNames()) category.append(el("option", { value, text: value }));
     const submit = el("button", { type: "submit", class: "primary", text: t("enrol"), title: "Alt+E" });
@@ -1188,7 +1205,8 @@ const Watchlist = {
       UI.field("name", name), UI.field("category", category), UI.field("aliases", aliases, "aliases_hint"),
       UI.field("date_of_birth", birth), UI.field("nationality", nationality, "nationality_hint"),
       UI.field("external_ref", reference), UI.field("handling_instructions", handling), UI.field("expires_at", expires),
-      UI.field("photos", photos, "photos_hint"), submit, status);
+      UI.field("photos", photos, "photos_hint"),
+      el("h2", { text: t("fingers") }), fingers.container, fingers.addButton, el("div", { class: "row" }, submit), status);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData();
@@ -1202,11 +1220,12 @@ const Watchlist = {
       if (handling.value) body.append("handling_instructions", handling.value);
       if (expires.value) body.append("expires_at", `${expires.value}T00:00:00Z`);
       for (const file of photos.files) body.append("faces", file, file.name);
+      fingers.appendTo(body);
       submit.disabled = true;
       status.replaceChildren(UI.notice(t("enrolling")));
       try {
         const result = await Api.post("/v1/watchlist/entries", { form: body });
-        status.replaceChildren(UI.notice(t("enrolled", { name: result.name, faces: result.faces.length }), "success"),
+        status.replaceChildren(UI.notice(t("enrolled", { name: result.name, faces: result.faces.length, fingers: result.fingers.length }), "success"),
           el("a", { href: `#/entry/${result.id}`, text: t("open_entry") }));
         form.reset();
       } catch (failure) {
@@ -1261,6 +1280,7 @@ const Watchlist = {
       }
     } });
     const { events } = await Api.get(`/v1/watchlist/events?entry=${encodeURIComponent(id)}&limit=200`);
+    const editor = await Watchlist.editor(entry, status);
     const history = el("table", { class: "grid", id: "history" },
       el("thead", {}, el("tr", {}, ...["version", "recorded_at", "action", "category", "samples"].map((k) => el("th", { text: t(k) })))),
       el("tbody", {}, ...events.map((event) => el("tr", {},
@@ -1272,7 +1292,52 @@ const Watchlist = {
       el("h2", { text: t("samples") }), samples,
       el("div", { class: "row" }, more, add),
       el("div", { class: "row" }, remove), status,
+      el("h2", { text: t("edit_details") }), editor,
       el("h2", { text: t("history") }), history);
+  },
+
+  // The entry's details as a form; only the fields changed are sent (PATCH),
+  // an emptied optional field is cleared.
+  async editor(entry, status) {
+    const category = el("select", { id: "edit-category" });
+    for (const value of await this.categoryNames()) category.append(el("option", { value, text: value }));
+    category.value = entry.category;
+    const fields = {
+      name: el("input", { type: "text", id: "edit-name", value: entry.name, required: true, maxlength: 200 }),
+      aliases: el("input", { type: "text", id: "edit-aliases", value: (entry.aliases ?? []).join(", ") }),
+      date_of_birth: el("input", { type: "text", id: "edit-birth", value: entry.date_of_birth ?? "" }),
+      nationality: el("input", { type: "text", id: "edit-nationality", value: entry.nationality ?? "", maxlength: 3 }),
+      external_ref: el("input", { type: "text", id: "edit-reference", value: entry.external_ref ?? "" }),
+      handling_instructions: el("textarea", { id: "edit-handling", rows: 2, text: entry.handling_instructions ?? "" }),
+      expires_at: el("input", { type: "date", id: "edit-expires", value: (entry.expires_at ?? "").slice(0, 10) }),
+    };
+    const form = el("form", { class: "card", id: "edit-form" }, UI.field("name", fields.name), UI.field("category", category),
+      UI.field("aliases", fields.aliases, "aliases_hint"), UI.field("date_of_birth", fields.date_of_birth),
+      UI.field("nationality", fields.nationality, "nationality_hint"), UI.field("external_ref", fields.external_ref),
+      UI.field("handling_instructions", fields.handling_instructions), UI.field("expires_at", fields.expires_at),
+      el("button", { type: "submit", class: "primary", text: t("save") }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const patch = {};
+      if (fields.name.value !== entry.name) patch.name = fields.name.value;
+      if (category.value !== entry.category) patch.category = category.value;
+      const aliases = fields.aliases.value.split(",").map((a) => a.trim()).filter(Boolean);
+      if (aliases.join(",") !== (entry.aliases ?? []).join(",")) patch.aliases = aliases;
+      for (const key of ["date_of_birth", "nationality", "external_ref", "handling_instructions"]) {
+        const value = fields[key].value.trim();
+        if (value !== (entry[key] ?? "")) patch[key] = value === "" ? null : (key === "nationality" ? value.toUpperCase() : value);
+      }
+      const expires = fields.expires_at.value;
+      if (expires !== (entry.expires_at ?? "").slice(0, 10)) patch.expires_at = expires ? `${expires}T00:00:00Z` : null;
+      if (!Object.keys(patch).length) return;
+      try {
+        await Api.patch(`/v1/watchlist/entries/${encodeURIComponent(entry.id)}`, patch);
+        Watchlist.entry(entry.id);
+      } catch (failure) {
+        status.replaceChildren(UI.error(failure));
+      }
+    });
+    return form;
   },
 
   // Pairs of entries that look like the same person (face or fingers), strongest first.

@@ -36,7 +36,7 @@ struct ConsoleRoutes {
             request.uri.path.hasSuffix("/") ? try Self.asset("index.html") : Self.redirect(to: "/console/")
         }
         router.get("/console/**") { _, context in try Self.asset(context.parameters.getCatchAll().joined(separator: "/")) }
-        router.post("/console/session") { request, _ in try await signIn(request) }
+        router.post("/console/session") { request, context in try await signIn(request, context: context) }
         router.get("/console/session") { request, _ in
             guard let (_, session) = try current(request) else { throw VigilError(.unauthorized, "not signed in") }
             return JSONResponse.make(Self.view(session))
@@ -54,7 +54,7 @@ struct ConsoleRoutes {
         }
     }
 
-    private func signIn(_ request: Request) async throws -> Response {
+    private func signIn(_ request: Request, context: VigilRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(SignIn.self, from: request, maxBytes: configuration.maxJSONBytes,
                                              allowedKeys: ["token", "officer_id"])
         guard let token = try await service.authenticate(body.token.trimmingCharacters(in: .whitespaces)) else {
@@ -68,6 +68,9 @@ struct ConsoleRoutes {
             }
             officer = given
         }
+        var actor = AuthMiddleware.actor(token)
+        actor.requestID = context.id
+        try await AuditActor.$current.withValue(actor) { try await service.recordSignIn(officer: officer) }
         let (id, session) = sessions.open(token: token, officer: officer)
         var response = JSONResponse.make(Self.view(session), status: .created)
         response.headers[.setCookie] = cookie(value: id, maxAge: Int(ConsoleSessions.absoluteLimit))

@@ -91,4 +91,6 @@ public enum AuditAction {
     public static let export = "audit.export"
     /// A post shown a candidate's reference photo while adjudicating.
     public static let photoView = "photo.view"
+    /// A sign-in to the console (the token, and the officer at a post).
+    public static let consoleSignIn = "console.sign_in"
 }

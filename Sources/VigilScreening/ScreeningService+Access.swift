@@ -28,6 +28,18 @@ extension ScreeningService {
         do { return try await store.authenticate(presented) } catch { throw storageFailure(error, "authentication") }
     }
 
+    /// A console sign-in, in the audit log under the signing-in token: who
+    /// and when, and at a post which officer (their adjudications name them too).
+    public func recordSignIn(officer: String?) async throws(VigilError) {
+        let context = officer.map { "{\"officer_id\":\"\(Self.jsonEscaped($0))\"}" } ?? "{}"
+        do {
+            _ = try await store.audit(AuditDraft(action: AuditAction.consoleSignIn, subject: AuditActor.current.id, outcome: "signed_in",
+                                                 context: context, result: context))
+        } catch {
+            throw storageFailure(error, "sign-in record")
+        }
+    }
+
     /// The token with this id while it is live, else nil (revoked or unknown).
     public func liveToken(id: String) async throws(VigilError) -> APIToken? {
         do { return try await store.liveToken(id: id) } catch { throw storageFailure(error, "authentication") }

@@ -74,7 +74,8 @@ extension ScreeningService {
     /// Records one officer's decision on one candidate (the top one unless
     /// `entry` names another). A hit in a two-officer category is confirmed
     /// only when two different officers confirm it; one officer confirming
-    /// twice counts once.
+    /// it again is refused (`already_adjudicated`), so a second sign-in by the
+    /// same officer can never pass for the second officer.
     public func adjudicate(screening id: UUID, entry: UUID?, officer rawOfficer: String, outcome: Outcome) async throws(VigilError) -> ScreeningView {
         let officer = rawOfficer.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !officer.isEmpty, officer.count <= 64 else { throw VigilError(.invalidField, "officer_id holds 1 to 64 characters") }

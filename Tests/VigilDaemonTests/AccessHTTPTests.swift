@@ -92,12 +92,15 @@ struct AccessHTTPTests {
             let first = try await adjudicate("officer-1", "confirmed")
             #expect(first.status == .created)
             #expect(try state(first) == "awaiting_second_officer")
-            #expect(try state(try await adjudicate("officer-1", "confirmed")) == "awaiting_second_officer")
+            // The same officer cannot be the second: refused, and nothing recorded.
+            let again = try await adjudicate("officer-1", "confirmed")
+            #expect(again.status == .conflict)
+            #expect(try errorCode(again) == "already_adjudicated")
             let second = try await adjudicate("officer-2", "confirmed")
             #expect(try state(second) == "confirmed")
             let shown = try await client.execute(uri: "/v1/screenings/\(id)", method: .get) { try decode($0) }
             let decisions = try #require((shown["adjudications"] as? [[String: Any]])?.first?["decisions"] as? [[String: Any]])
-            #expect(decisions.compactMap { $0["officer_id"] as? String } == ["officer-1", "officer-1", "officer-2"])
+            #expect(decisions.compactMap { $0["officer_id"] as? String } == ["officer-1", "officer-2"])
             #expect(decisions.allSatisfy { $0["recorded_at"] is String })
             #expect(try state(try await adjudicate("officer-3", "not_a_match")) == "disputed")
             let bad = try await adjudicate("officer-3", "guilty")
@@ -106,8 +109,8 @@ struct AccessHTTPTests {
 
             let log = try await client.execute(uri: "/v1/audit/records?action=adjudication", method: .get) { try decode($0) }
             let records = try #require(log["records"] as? [[String: Any]])
-            #expect(records.count == 4 && records.allSatisfy { $0["subject"] as? String == id && $0["actor_role"] as? String == "post" })
-            #expect((records[2]["result"] as? String)?.contains("\"state\":\"confirmed\"") == true)
+            #expect(records.count == 3 && records.allSatisfy { $0["subject"] as? String == id && $0["actor_role"] as? String == "post" })
+            #expect((records[1]["result"] as? String)?.contains("\"state\":\"confirmed\"") == true)
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilScreening
+import VigilStorage
 import VigilTestSupport
 
 /// The officer's console, used the way officers use it: a real headless
@@ -35,8 +36,12 @@ struct ConsoleBrowserTests {
             try await page.browser.type("#enrol-name", person.identity)
             try await page.select("#enrol-category", "wanted_other")
             try await page.browser.type("#enrol-photos", person.files.prefix(2).map { TestData.url($0).path }.joined(separator: "\n"))
+            // And a fingerprint template by position.
+            try await page.browser.click("#enrol-form .add-finger")
+            try await page.select("#enrol-form .finger-position", "right_index")
+            try await page.browser.type("#enrol-form .finger-file", TestData.url("fingerprints/FVC2002/DB1_B/101_1.iso").path)
             try await page.browser.click("#enrol-form button[type=submit]")
-            try await page.browser.waitForText("#enrol-status", containing: "2 face(s)")
+            try await page.browser.waitForText("#enrol-status", containing: "2 face(s) and 1 finger(s)")
             try await page.browser.screenshot("admin-enrolled")
 
             // Script in a name is data: enrolled, listed and shown as the characters it is.
@@ -44,7 +49,7 @@ struct ConsoleBrowserTests {
             try await page.browser.type("#enrol-name", markup)
             try await page.browser.type("#enrol-photos", TestData.url(person.files[2]).path)
             try await page.browser.click("#enrol-form button[type=submit]")
-            try await page.browser.waitForText("#enrol-status", containing: "1 face(s)")
+            try await page.browser.waitForText("#enrol-status", containing: "1 face(s) and 0 finger(s)")
 
             try await page.go("#/watchlist")
             let listed = try await page.browser.waitForText("#entries", containing: person.identity)
@@ -97,6 +102,12 @@ struct ConsoleBrowserTests {
             try await page.browser.click("#entry .samples li:first-child button")
             try await page.waitForRows("#entry .samples li", count: 1)
             try await page.browser.waitForText("#history", containing: "Sample removed")
+            // Details are edited in place; only what changed is sent.
+            _ = try await page.browser.script("document.querySelector('#edit-name').value = ''")
+            try await page.browser.type("#edit-name", "Person Zero")
+            try await page.browser.click("#edit-form button[type=submit]")
+            try await page.browser.waitForText("#history", containing: "Details changed")
+            try await page.browser.waitForText("#entry .facts-list", containing: "Person Zero")
             try await page.browser.screenshot("admin-entry")
 
             try await page.go("#/duplicates")
@@ -142,6 +153,9 @@ struct ConsoleBrowserTests {
             try await page.browser.waitForText("\(card) .adjudication .state", containing: "Confirmed")
             let decisions = try await page.browser.text("\(card) .decisions")
             #expect(decisions.contains("OFF-101") && decisions.contains("OFF-202"), "\(decisions)")
+            // Each sign-in is in the audit log with its officer.
+            let signIns = try await service.auditRecords(from: 1, to: .max, actor: nil, action: AuditAction.consoleSignIn, limit: 10)
+            #expect(signIns.map(\.context).joined().contains("OFF-101") && signIns.map(\.context).joined().contains("OFF-202"))
             try await page.browser.screenshot("post-confirmed")
         }
     }
@@ -170,6 +184,21 @@ struct ConsoleBrowserTests {
             try await page.browser.click("#screen-button")
             try await page.browser.waitForText("#recapture", containing: "No face found")
             try await page.browser.screenshot("post-recapture")
+
+            // The workstation's camera (Chromium's fake device: a test pattern, no face).
+            try await page.browser.click("#camera-button")
+            try await page.waitUntil("the camera's first frame", "return document.querySelector('#camera').videoWidth > 0")
+            try await page.browser.click("#take-photo")
+            try await page.waitUntil("the photo taken", "return document.querySelector('#take-photo').hidden")
+            try await page.browser.click("#screen-button")
+            // A third screening, this one from the camera's frame, asked for a recapture.
+            var recorded: [AuditRecord] = []
+            for _ in 0..<400 where recorded.count < 3 {
+                recorded = try await service.auditRecords(from: 1, to: .max, actor: nil, action: AuditAction.screening, limit: 10)
+                try await Task.sleep(for: .milliseconds(150))
+            }
+            #expect(recorded.count == 3 && recorded.last?.outcome == "recapture_required", "\(recorded.map(\.outcome))")
+            try await page.browser.waitForText("#decision", containing: "not usable")
         }
     }
 

@@ -5,7 +5,7 @@ const Audit = {
   async show() {
     const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
     const action = el("select", { id: "audit-action" }, el("option", { value: "", text: t("all_actions") }),
-      ...["screening", "adjudication", "photo.view", "audit.verify", "audit.replay", "retention"].map((a) =>
+      ...["screening", "adjudication", "photo.view", "console.sign_in", "audit.verify", "audit.replay", "retention"].map((a) =>
         el("option", { value: a, text: a })));
     const actor = el("input", { type: "text", id: "audit-actor", maxlength: 64 });
     const from = el("input", { type: "number", id: "audit-from", min: 1 });

@@ -3,8 +3,6 @@
 // position, the result with the face boxes drawn, plain-language recapture
 // prompts, candidates beside their watchlist photo, and adjudication.
 const Desk = {
-  fingerPositions: ["right_thumb", "right_index", "right_middle", "right_ring", "right_little",
-    "left_thumb", "left_index", "left_middle", "left_ring", "left_little"],
   stream: null,
 
   show() {
@@ -12,17 +10,8 @@ const Desk = {
     const preview = el("canvas", { id: "capture", class: "capture", width: 640, height: 480, hidden: true });
     const video = el("video", { id: "camera", class: "capture", autoplay: true, playsinline: true, muted: true, hidden: true });
     let captured = null; // a Blob from the camera, or the chosen file
-    const fingers = el("div", { class: "fingers" });
+    const fingers = new FingerRows();
     const result = el("section", { id: "result", "aria-live": "polite" });
-
-    const addFinger = () => {
-      const position = el("select", { class: "finger-position" },
-        ...Desk.fingerPositions.map((p) => el("option", { value: p, text: t(`finger_${p}`) })));
-      const file = el("input", { type: "file", class: "finger-file" });
-      const row = el("div", { class: "finger-row" }, position, file,
-        el("button", { type: "button", class: "quiet", text: t("remove"), onclick: () => row.remove() }));
-      fingers.append(row);
-    };
 
     face.addEventListener("change", () => {
       captured = face.files[0] ?? null;
@@ -62,17 +51,14 @@ const Desk = {
       el("div", { class: "row" }, cameraButton, takeButton),
       video,
       el("h2", { text: t("fingers") }),
-      fingers,
-      el("button", { type: "button", class: "quiet", id: "add-finger", text: t("add_finger"), onclick: addFinger }),
+      fingers.container,
+      fingers.addButton,
       el("div", { class: "row" }, submit));
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData();
       if (captured) body.append("face", captured, "capture.jpg");
-      for (const row of fingers.querySelectorAll(".finger-row")) {
-        const file = row.querySelector(".finger-file").files[0];
-        if (file) body.append(`finger_${row.querySelector(".finger-position").value}`, file);
-      }
+      fingers.appendTo(body);
       submit.disabled = true;
       result.replaceChildren(UI.notice(t("screening_in_progress")));
       try {

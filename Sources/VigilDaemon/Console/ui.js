@@ -19,6 +19,34 @@ function el(tag, attributes = {}, ...children) {
   return element;
 }
 
+// Finger samples by position (ISO/ANSI templates or images), as the desk and
+// enrolment take them: rows of position + file, sent as finger_<position>.
+class FingerRows {
+  static positions = ["right_thumb", "right_index", "right_middle", "right_ring", "right_little",
+    "left_thumb", "left_index", "left_middle", "left_ring", "left_little"];
+
+  constructor() {
+    this.container = el("div", { class: "fingers" });
+    this.addButton = el("button", { type: "button", class: "quiet add-finger", text: t("add_finger"), onclick: () => this.add() });
+  }
+
+  add() {
+    const position = el("select", { class: "finger-position" },
+      ...FingerRows.positions.map((p) => el("option", { value: p, text: t(`finger_${p}`) })));
+    const file = el("input", { type: "file", class: "finger-file" });
+    const row = el("div", { class: "finger-row" }, position, file,
+      el("button", { type: "button", class: "quiet", text: t("remove"), onclick: () => row.remove() }));
+    this.container.append(row);
+  }
+
+  appendTo(body) {
+    for (const row of this.container.querySelectorAll(".finger-row")) {
+      const file = row.querySelector(".finger-file").files[0];
+      if (file) body.append(`finger_${row.querySelector(".finger-position").value}`, file);
+    }
+  }
+}
+
 const UI = {
   main() { return document.getElementById("main"); },
 

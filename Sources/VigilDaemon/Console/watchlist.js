@@ -73,6 +73,7 @@ const Watchlist = {
     const handling = el("textarea", { id: "enrol-handling", rows: 2 });
     const expires = input("enrol-expires", { type: "date" });
     const photos = el("input", { type: "file", id: "enrol-photos", accept: "image/*", multiple: true });
+    const fingers = new FingerRows();
     const status = el("div", { class: "status", id: "enrol-status", "aria-live": "polite" });
     for (const value of await this.categoryNames()) category.append(el("option", { value, text: value }));
     const submit = el("button", { type: "submit", class: "primary", text: t("enrol"), title: "Alt+E" });
@@ -80,7 +81,8 @@ const Watchlist = {
       UI.field("name", name), UI.field("category", category), UI.field("aliases", aliases, "aliases_hint"),
       UI.field("date_of_birth", birth), UI.field("nationality", nationality, "nationality_hint"),
       UI.field("external_ref", reference), UI.field("handling_instructions", handling), UI.field("expires_at", expires),
-      UI.field("photos", photos, "photos_hint"), submit, status);
+      UI.field("photos", photos, "photos_hint"),
+      el("h2", { text: t("fingers") }), fingers.container, fingers.addButton, el("div", { class: "row" }, submit), status);
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       const body = new FormData();
@@ -94,11 +96,12 @@ const Watchlist = {
       if (handling.value) body.append("handling_instructions", handling.value);
       if (expires.value) body.append("expires_at", `${expires.value}T00:00:00Z`);
       for (const file of photos.files) body.append("faces", file, file.name);
+      fingers.appendTo(body);
       submit.disabled = true;
       status.replaceChildren(UI.notice(t("enrolling")));
       try {
         const result = await Api.post("/v1/watchlist/entries", { form: body });
-        status.replaceChildren(UI.notice(t("enrolled", { name: result.name, faces: result.faces.length }), "success"),
+        status.replaceChildren(UI.notice(t("enrolled", { name: result.name, faces: result.faces.length, fingers: result.fingers.length }), "success"),
           el("a", { href: `#/entry/${result.id}`, text: t("open_entry") }));
         form.reset();
       } catch (failure) {
@@ -153,6 +156,7 @@ const Watchlist = {
       }
     } });
     const { events } = await Api.get(`/v1/watchlist/events?entry=${encodeURIComponent(id)}&limit=200`);
+    const editor = await Watchlist.editor(entry, status);
     const history = el("table", { class: "grid", id: "history" },
       el("thead", {}, el("tr", {}, ...["version", "recorded_at", "action", "category", "samples"].map((k) => el("th", { text: t(k) })))),
       el("tbody", {}, ...events.map((event) => el("tr", {},
@@ -164,7 +168,52 @@ const Watchlist = {
       el("h2", { text: t("samples") }), samples,
       el("div", { class: "row" }, more, add),
       el("div", { class: "row" }, remove), status,
+      el("h2", { text: t("edit_details") }), editor,
       el("h2", { text: t("history") }), history);
+  },
+
+  // The entry's details as a form; only the fields changed are sent (PATCH),
+  // an emptied optional field is cleared.
+  async editor(entry, status) {
+    const category = el("select", { id: "edit-category" });
+    for (const value of await this.categoryNames()) category.append(el("option", { value, text: value }));
+    category.value = entry.category;
+    const fields = {
+      name: el("input", { type: "text", id: "edit-name", value: entry.name, required: true, maxlength: 200 }),
+      aliases: el("input", { type: "text", id: "edit-aliases", value: (entry.aliases ?? []).join(", ") }),
+      date_of_birth: el("input", { type: "text", id: "edit-birth", value: entry.date_of_birth ?? "" }),
+      nationality: el("input", { type: "text", id: "edit-nationality", value: entry.nationality ?? "", maxlength: 3 }),
+      external_ref: el("input", { type: "text", id: "edit-reference", value: entry.external_ref ?? "" }),
+      handling_instructions: el("textarea", { id: "edit-handling", rows: 2, text: entry.handling_instructions ?? "" }),
+      expires_at: el("input", { type: "date", id: "edit-expires", value: (entry.expires_at ?? "").slice(0, 10) }),
+    };
+    const form = el("form", { class: "card", id: "edit-form" }, UI.field("name", fields.name), UI.field("category", category),
+      UI.field("aliases", fields.aliases, "aliases_hint"), UI.field("date_of_birth", fields.date_of_birth),
+      UI.field("nationality", fields.nationality, "nationality_hint"), UI.field("external_ref", fields.external_ref),
+      UI.field("handling_instructions", fields.handling_instructions), UI.field("expires_at", fields.expires_at),
+      el("button", { type: "submit", class: "primary", text: t("save") }));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const patch = {};
+      if (fields.name.value !== entry.name) patch.name = fields.name.value;
+      if (category.value !== entry.category) patch.category = category.value;
+      const aliases = fields.aliases.value.split(",").map((a) => a.trim()).filter(Boolean);
+      if (aliases.join(",") !== (entry.aliases ?? []).join(",")) patch.aliases = aliases;
+      for (const key of ["date_of_birth", "nationality", "external_ref", "handling_instructions"]) {
+        const value = fields[key].value.trim();
+        if (value !== (entry[key] ?? "")) patch[key] = value === "" ? null : (key === "nationality" ? value.toUpperCase() : value);
+      }
+      const expires = fields.expires_at.value;
+      if (expires !== (entry.expires_at ?? "").slice(0, 10)) patch.expires_at = expires ? `${expires}T00:00:00Z` : null;
+      if (!Object.keys(patch).length) return;
+      try {
+        await Api.patch(`/v1/watchlist/entries/${encodeURIComponent(entry.id)}`, patch);
+        Watchlist.entry(entry.id);
+      } catch (failure) {
+        status.replaceChildren(UI.error(failure));
+      }
+    });
+    return form;
   },
 
   // Pairs of entries that look like the same person (face or fingers), strongest first.
