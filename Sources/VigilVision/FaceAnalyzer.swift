@@ -99,6 +99,9 @@ public final class FaceAnalyzer: Sendable {
         return try result.get()
     }
 
+    /// Calls waiting for an engine, by priority (what a test of the order observes).
+    var waiting: (interactive: Int, bulk: Int) { pool.withLock { ($0.interactive.count, $0.bulk.count) } }
+
     private func acquire(_ priority: Priority) async -> Int {
         await withCheckedContinuation { continuation in
             pool.withLock { pool in

@@ -1,7 +1,7 @@
 import Synchronization
 import Testing
 import VigilTestSupport
-import VigilVision
+@testable import VigilVision
 
 @Suite("Engine pool priorities", .enabled(if: TestData.shouldRunDataTests))
 struct AnalyzerPriorityTests {
@@ -21,14 +21,18 @@ struct AnalyzerPriorityTests {
                     order.append("bulk \(n)")
                 }
             }
-            // Let every bulk call reach the pool before the interactive one.
-            try await Task.sleep(for: .milliseconds(50))
-            let doneBefore = order.names.withLock { $0.count }
-            order.append("issued after \(doneBefore)")
+            // Every bulk call queued (one running) before the interactive one is issued; on a
+            // busy machine that can take a while, so wait for the queue, not for a fixed time.
+            try await Self.until { analyzer.waiting.bulk >= 4 || order.names.withLock { $0.count } > 0 }
             group.addTask {
                 _ = try await analyzer.analyze(photo, priority: .interactive)
                 order.append("interactive")
             }
+            // Measured from its admission to the queue, not from the task's creation, which
+            // a loaded machine may delay by several analyses.
+            try await Self.until { analyzer.waiting.interactive == 1 || order.names.withLock { $0.contains("interactive") } }
+            let doneBefore = order.names.withLock { $0.count }
+            order.append("issued after \(doneBefore)")
             try await group.waitForAll()
         }
         let events = order.names.withLock { $0 }
@@ -38,5 +42,13 @@ struct AnalyzerPriorityTests {
         // Issued with bulk work still queued, it overtakes all but the analysis in progress.
         #expect(issued <= 2, "the bulk work finished too soon to test anything: \(events)")
         #expect(finished - issued <= 2 && bulkAfter >= 2, "\(events)")
+    }
+
+    private static func until(_ condition: () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(120)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(5))
+        }
     }
 }
