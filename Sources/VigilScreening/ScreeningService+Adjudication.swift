@@ -33,7 +33,7 @@ extension ScreeningService {
     public func adjudicationQueue(limit: Int, offset: Int) async throws(VigilError) -> [ScreeningView] {
         let stored: [StoredScreening]
         do {
-            stored = try await store.screeningsWithCandidates(postToken: AuditActor.current.id, limit: limit, offset: offset)
+            stored = try await store.screeningsWithCandidates(post: AuditActor.current.post ?? AuditActor.current.id, limit: limit, offset: offset)
         } catch {
             throw storageFailure(error, "adjudication queue")
         }
@@ -98,12 +98,15 @@ extension ScreeningService {
         }
     }
 
-    /// The screening, if the calling post submitted it (others get not_found: no existence leak).
+    /// The screening, if the calling post submitted it with any of its tokens
+    /// (others get not_found: no existence leak).
     private func ownScreening(_ id: UUID) async throws(VigilError) -> StoredScreening {
         let stored: StoredScreening?
         do { stored = try await store.screening(id: id) } catch { throw storageFailure(error, "screening lookup") }
         let caller = AuditActor.current
-        guard let stored, caller.role != Role.post.rawValue || stored.postToken == caller.id else {
+        // A post's tokens share its screenings: each officer may hold a token of their own.
+        guard let stored, caller.role != Role.post.rawValue || stored.postToken == caller.id
+                || (stored.post != nil && stored.post == caller.post) else {
             throw VigilError(.notFound, "no screening \(id.uuidString) of this post")
         }
         return stored

@@ -25,17 +25,21 @@ public struct StoredScreening: Sendable {
     public let recordedAt: Date
     /// The post token that submitted it (nil from the CLI).
     public let postToken: String?
+    /// That token's name: the post id, which the post's other tokens (one
+    /// per officer, if it chooses) share.
+    public let post: String?
     public let resultJSON: String
     public let adjudications: [Adjudication]
 }
 
 extension VigilStore {
-    /// A post's screenings that drew candidates, newest first (its adjudication queue).
-    public func screeningsWithCandidates(postToken: String, limit: Int, offset: Int) async throws(StorageError) -> [StoredScreening] {
+    /// A post's screenings that drew candidates, made with any of its tokens, newest first (its adjudication queue).
+    public func screeningsWithCandidates(post: String, limit: Int, offset: Int) async throws(StorageError) -> [StoredScreening] {
         try await read { db in
             try String.fetchAll(db, sql: """
-                SELECT id FROM screening WHERE post_token = ? AND decision = 'review_required' ORDER BY recorded_at DESC, id LIMIT ? OFFSET ?
-                """, arguments: [postToken, limit, offset]).compactMap { text in
+                SELECT s.id FROM screening s JOIN api_token t ON t.id = s.post_token
+                WHERE t.name = ? AND t.role = 'post' AND s.decision = 'review_required' ORDER BY s.recorded_at DESC, s.id LIMIT ? OFFSET ?
+                """, arguments: [post, limit, offset]).compactMap { text in
                 try UUID(uuidString: text).flatMap { try Self.screening(id: $0, db) }
             }
         }
@@ -46,14 +50,15 @@ extension VigilStore {
     }
 
     static func screening(id: UUID, _ db: Database) throws -> StoredScreening? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT recorded_at, post_token, result FROM screening WHERE id = ?",
-                                         arguments: [id.uuidString]) else { return nil }
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT s.recorded_at, s.post_token, s.result, t.name FROM screening s LEFT JOIN api_token t ON t.id = s.post_token WHERE s.id = ?
+            """, arguments: [id.uuidString]) else { return nil }
         let adjudications = try Row.fetchAll(db, sql: """
             SELECT entry_id, officer_id, outcome, post_token, recorded_at FROM adjudication WHERE screening_id = ? ORDER BY id
             """, arguments: [id.uuidString]).map {
             Adjudication(entryId: UUID(uuidString: $0[0]) ?? UUID(), officerId: $0[1], outcome: $0[2], postToken: $0[3], recordedAt: $0[4])
         }
-        return StoredScreening(id: id, recordedAt: row[0], postToken: row[1], resultJSON: row[2], adjudications: adjudications)
+        return StoredScreening(id: id, recordedAt: row[0], postToken: row[1], post: row[3], resultJSON: row[2], adjudications: adjudications)
     }
 
     /// Stores an adjudication and its audit record in one transaction;

@@ -64,6 +64,8 @@ struct AccessHTTPTests {
     func twoPersonRule() async throws {
         let (service, app, tokens) = try await makeDaemon()
         let otherPost = try await service.issueToken(name: "BORDER-2", role: .post).secret
+        // The same post's second officer, with a token of their own (same post id, another secret).
+        let secondOfficer = try await service.issueToken(name: "test-post", role: .post).secret
         let people = try TestData.identities("lfw10")
         _ = try await service.enroll(name: "Wanted", category: "wanted_trafficking", faces: [try TestData.bytes(people[0].files[0])])
         try await app.test { raw in
@@ -96,7 +98,7 @@ struct AccessHTTPTests {
             let again = try await adjudicate("officer-1", "confirmed")
             #expect(again.status == .conflict)
             #expect(try errorCode(again) == "already_adjudicated")
-            let second = try await adjudicate("officer-2", "confirmed")
+            let second = try await adjudicate("officer-2", "confirmed", as: secondOfficer)
             #expect(try state(second) == "confirmed")
             let shown = try await client.execute(uri: "/v1/screenings/\(id)", method: .get) { try decode($0) }
             let decisions = try #require((shown["adjudications"] as? [[String: Any]])?.first?["decisions"] as? [[String: Any]])
@@ -111,6 +113,13 @@ struct AccessHTTPTests {
             let records = try #require(log["records"] as? [[String: Any]])
             #expect(records.count == 3 && records.allSatisfy { $0["subject"] as? String == id && $0["actor_role"] as? String == "post" })
             #expect((records[1]["result"] as? String)?.contains("\"state\":\"confirmed\"") == true)
+            // The second officer's token sees the post's queue too; the other post's does not.
+            let queue = try await client.execute(uri: "/v1/screenings", method: .get,
+                                                 headers: [.authorization: "Bearer \(secondOfficer)"]) { try decode($0) }
+            #expect((queue["screenings"] as? [[String: Any]])?.count == 1)
+            let otherQueue = try await client.execute(uri: "/v1/screenings", method: .get,
+                                                      headers: [.authorization: "Bearer \(otherPost)"]) { try decode($0) }
+            #expect((otherQueue["screenings"] as? [[String: Any]])?.isEmpty == true)
         }
     }
 }
