@@ -65,16 +65,13 @@ struct AuthMiddleware: RouterMiddleware {
     /// nil without a cookie. A state-changing request without the session's
     /// CSRF secret is refused.
     private func sessionToken(_ request: Request) async throws(VigilError) -> (token: APIToken, officer: String?)? {
-        guard let id = request.cookies[ConsoleSessions.cookieName]?.value else { return nil }
-        guard let session = sessions.session(id) else { throw VigilError(.unauthorized, "the session has ended: sign in again") }
+        guard let (_, session) = try sessions.session(of: request) else { return nil }
         guard let token = try await service.liveToken(id: session.tokenID) else {
             sessions.close(tokenID: session.tokenID)
             throw VigilError(.unauthorized, "the session's token was revoked: sign in again")
         }
         if ![.get, .head, .options].contains(request.method) {
-            guard session.accepts(csrf: request.headers[ConsoleRoutes.csrfHeader]) else {
-                throw VigilError(.forbidden, "a console request that changes something must carry the session's X-CSRF-Token")
-            }
+            try session.requireCSRF(request, "a console request that changes something must carry the session's X-CSRF-Token")
         }
         return (token, session.officer)
     }

@@ -38,14 +38,12 @@ struct ConsoleRoutes {
         router.get("/console/**") { _, context in try Self.asset(context.parameters.getCatchAll().joined(separator: "/")) }
         router.post("/console/session") { request, context in try await signIn(request, context: context) }
         router.get("/console/session") { request, _ in
-            guard let (_, session) = try current(request) else { throw VigilError(.unauthorized, "not signed in") }
+            guard let (_, session) = try sessions.session(of: request) else { throw VigilError(.unauthorized, "not signed in") }
             return JSONResponse.make(Self.view(session))
         }
         router.delete("/console/session") { request, _ in
-            if let (id, session) = try current(request) {
-                guard session.accepts(csrf: request.headers[Self.csrfHeader]) else {
-                    throw VigilError(.forbidden, "signing out needs the session's X-CSRF-Token")
-                }
+            if let (id, session) = try sessions.session(of: request) {
+                try session.requireCSRF(request, "signing out needs the session's X-CSRF-Token")
                 sessions.close(id)
             }
             var response = JSONResponse.make(["signed_out": true])
@@ -75,13 +73,6 @@ struct ConsoleRoutes {
         var response = JSONResponse.make(Self.view(session), status: .created)
         response.headers[.setCookie] = cookie(value: id, maxAge: Int(ConsoleSessions.absoluteLimit))
         return response
-    }
-
-    /// The session a request's cookie names, or nil without a cookie; an ended session is refused.
-    private func current(_ request: Request) throws(VigilError) -> (String, ConsoleSessions.Session)? {
-        guard let id = request.cookies[ConsoleSessions.cookieName]?.value, !id.isEmpty else { return nil }
-        guard let session = sessions.session(id) else { throw VigilError(.unauthorized, "the session has ended: sign in again") }
-        return (id, session)
     }
 
     /// `HttpOnly` (no script reads it), `SameSite=Strict` (no other site's page sends it), `Secure` under TLS.

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Synchronization
 import VigilScreening
 import VigilStorage
@@ -22,10 +23,10 @@ final class ConsoleSessions: Sendable {
         let created: Date
         var lastSeen: Date
 
-        /// Whether a request's `X-CSRF-Token` is this session's (compared in constant time).
-        func accepts(csrf presented: String?) -> Bool {
-            guard let presented else { return false }
-            return ConstantTime.equal(Array(presented.utf8), Array(csrf.utf8))
+        /// Refuses a request without this session's `X-CSRF-Token` (compared in constant time).
+        func requireCSRF(_ request: Request, _ refusal: String) throws(VigilError) {
+            guard let presented = request.headers[ConsoleRoutes.csrfHeader],
+                  ConstantTime.equal(Array(presented.utf8), Array(csrf.utf8)) else { throw VigilError(.forbidden, refusal) }
         }
     }
 
@@ -59,8 +60,16 @@ final class ConsoleSessions: Sendable {
         return (id, session)
     }
 
+    /// The session a request's cookie names, touched, with the cookie's value;
+    /// nil without a cookie. An unknown or expired one is refused.
+    func session(of request: Request) throws(VigilError) -> (id: String, session: Session)? {
+        guard let id = request.cookies[Self.cookieName]?.value, !id.isEmpty else { return nil }
+        guard let session = session(id) else { throw VigilError(.unauthorized, "the session has ended: sign in again") }
+        return (id, session)
+    }
+
     /// The live session behind a cookie value, touched; nil when unknown or expired.
-    func session(_ id: String) -> Session? {
+    private func session(_ id: String) -> Session? {
         let now = clock(), key = Self.key(id)
         return sessions.withLock { sessions in
             guard var session = sessions[key] else { return nil }

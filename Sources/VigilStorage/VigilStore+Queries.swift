@@ -87,13 +87,7 @@ extension VigilStore {
     /// The watchlist's history from `version` on (inclusive), oldest first;
     /// one entry's alone when `entry` is given.
     public func events(from version: Int64 = 1, limit: Int = 1000, entry: UUID? = nil) async throws(StorageError) -> [WatchlistEvent] {
-        guard let entry else { return try await read { db in try Self.events(after: version - 1, limit: limit, db) } }
-        return try await read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
-                WHERE version >= ? AND entry_id = ? ORDER BY version LIMIT ?
-                """, arguments: [version, entry.uuidString, limit]).map(Self.event)
-        }
+        try await read { db in try Self.events(after: version - 1, limit: limit, entry: entry, db) }
     }
 
     /// The first `action` event on any of `entries` after `version`, if any
@@ -109,10 +103,14 @@ extension VigilStore {
         }
     }
 
-    static func events(after version: Int64, limit: Int = .max, _ db: Database) throws -> [WatchlistEvent] {
-        try Row.fetchAll(db, sql: """
-            SELECT version, action, entry_id, recorded_at, details FROM watchlist_event WHERE version > ? ORDER BY version LIMIT ?
-            """, arguments: [version, limit]).map(Self.event)
+    static func events(after version: Int64, limit: Int = .max, entry: UUID? = nil, _ db: Database) throws -> [WatchlistEvent] {
+        var arguments: StatementArguments = [version]
+        if let entry { arguments += [entry.uuidString] }
+        arguments += [limit]
+        return try Row.fetchAll(db, sql: """
+            SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
+            WHERE version > ? \(entry == nil ? "" : "AND entry_id = ?") ORDER BY version LIMIT ?
+            """, arguments: arguments).map(Self.event)
     }
 
     /// An event from `version, action, entry_id, recorded_at, details`.

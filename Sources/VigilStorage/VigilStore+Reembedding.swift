@@ -28,25 +28,25 @@ extension VigilStore {
         }
     }
 
-    /// The sealed reference photo of a face template, opened; nil when none was kept.
     /// A live entry's first face sample's reference photo (what an officer
     /// compares a candidate with), or nil when none is held.
     public func faceReferencePhoto(entry: UUID) async throws(StorageError) -> [UInt8]? {
-        let keys = self.keys
-        return try await read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT t.source_image, t.digest, t.key_id FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
-                WHERE e.id = ? AND t.source_image IS NOT NULL ORDER BY t.id LIMIT 1
-                """, arguments: [entry.uuidString]) else { return nil }
-            return try Self.unseal(row[0], .faceSource, digest: row[1], keyID: row[2], keys: keys)
-        }
+        try await referencePhoto(sql: """
+            SELECT t.source_image, t.digest, t.key_id FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
+            WHERE e.id = ? AND t.source_image IS NOT NULL ORDER BY t.id LIMIT 1
+            """, arguments: [entry.uuidString])
     }
 
+    /// The sealed reference photo of a face template, opened; nil when none was kept.
     public func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]? {
+        try await referencePhoto(sql: "SELECT source_image, digest, key_id FROM face_template WHERE id = ?", arguments: [templateID])
+    }
+
+    /// Opens the photo of the row `sql` selects (`source_image, digest, key_id`).
+    private func referencePhoto(sql: String, arguments: StatementArguments) async throws(StorageError) -> [UInt8]? {
         let keys = self.keys
         return try await read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT source_image, digest, key_id FROM face_template WHERE id = ?",
-                                             arguments: [templateID]) else { return nil }
+            guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
             return try Self.unseal(row[0], .faceSource, digest: row[1], keyID: row[2], keys: keys)
         }
     }

@@ -49,7 +49,7 @@ extension VigilStore {
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, name, role, created_at, revoked_at, secret_hash FROM api_token WHERE id = ?
                 """, arguments: [id]) else { return nil }
-            return (APIToken(id: row[0], name: row[1], role: row[2], createdAt: row[3], revokedAt: row[4]), row[5])
+            return (Self.token(row), row[5])
         }
         guard let (token, hash) = stored, token.revokedAt == nil, let expected = Hex.decode(hash),
               ConstantTime.equal(expected, offered) else { return nil }
@@ -60,16 +60,19 @@ extension VigilStore {
     public func liveToken(id: String) async throws(StorageError) -> APIToken? {
         try await read { db in
             try Row.fetchOne(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_token WHERE id = ? AND revoked_at IS NULL",
-                             arguments: [id]).map { APIToken(id: $0[0], name: $0[1], role: $0[2], createdAt: $0[3], revokedAt: $0[4]) }
+                             arguments: [id]).map(Self.token)
         }
     }
 
     public func tokens() async throws(StorageError) -> [APIToken] {
         try await read { db in
-            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_token ORDER BY created_at").map {
-                APIToken(id: $0[0], name: $0[1], role: $0[2], createdAt: $0[3], revokedAt: $0[4])
-            }
+            try Row.fetchAll(db, sql: "SELECT id, name, role, created_at, revoked_at FROM api_token ORDER BY created_at").map(Self.token)
         }
+    }
+
+    /// A token from `id, name, role, created_at, revoked_at`.
+    static func token(_ row: Row) -> APIToken {
+        APIToken(id: row[0], name: row[1], role: row[2], createdAt: row[3], revokedAt: row[4])
     }
 
     /// Revokes a token at once; returns false for an unknown or revoked id.
