@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 // Vigil: border biometric screening. Module dependencies point one way:
-//   vigil (CLI) -> VigilDaemon -> VigilScreening -> {VigilVision, VigilMatching, VigilStorage, VigilMetrics}
+//   vigil (CLI) -> VigilDaemon -> VigilScreening -> {VigilVision, VigilMatching, VigilStores, VigilMetrics}
+//   VigilStores -> {VigilSQLite (GRDB), VigilPostgres (postgres-nio)} -> VigilStorage (protocols, records)
 //   VigilVision -> VigilVisionC (C API over OpenCV + dlib, in CShims/)
 import PackageDescription
 
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
     ],
     targets: [
         // System libraries: carry pkg-config flags only; Swift never imports their headers.
@@ -51,12 +53,18 @@ let package = Package(
         .target(name: "VigilMetrics"),
         .target(name: "VigilTemplates"),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
-        .target(name: "VigilStorage", dependencies: [.product(name: "GRDB", package: "GRDB.swift"),
-                                                    .product(name: "Crypto", package: "swift-crypto")]),
+        // Storage as the service needs it (protocols, records, sealing, the audit chain), then one module per backend.
+        .target(name: "VigilStorage", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "VigilSQLite", dependencies: ["VigilStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VigilPostgres", dependencies: ["VigilStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                     .product(name: "Logging", package: "swift-log")]),
+        // The one place that names the backends: a database location opens as `any VigilStore`.
+        .target(name: "VigilStores", dependencies: ["VigilStorage", "VigilSQLite", "VigilPostgres"]),
         .target(
             name: "VigilScreening",
             dependencies: [
-                "VigilVision", "VigilMatching", "VigilStorage", "VigilMetrics", "VigilTemplates",
+                "VigilVision", "VigilMatching", "VigilStorage", "VigilStores", "VigilMetrics", "VigilTemplates",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -64,7 +72,7 @@ let package = Package(
         .target(
             name: "VigilDaemon",
             dependencies: [
-                "VigilScreening",
+                "VigilScreening", "VigilStores",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -78,7 +86,7 @@ let package = Package(
             // The console's pages, embedded by scripts/embed-assets.py (ConsoleAssets.swift).
             exclude: ["Console"]
         ),
-        .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilScreening"],
+        .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilScreening", "VigilStores"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(
             name: "VigilCLI",
@@ -94,7 +102,8 @@ let package = Package(
         .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilTestSupport"]),
         .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilTestSupport"]),
         .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
-        .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilTestSupport"]),
+        .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilSQLite", "VigilPostgres", "VigilStores",
+                                                            "VigilTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "VigilScreeningTests",
             dependencies: ["VigilScreening", "VigilTestSupport", .product(name: "GRDB", package: "GRDB.swift")]

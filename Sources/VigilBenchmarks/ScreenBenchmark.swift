@@ -33,10 +33,11 @@ public enum ScreenBenchmark {
         var configuration = options.configuration
         configuration.databasePath = FileManager.default.temporaryDirectory
             .appendingPathComponent("vigil-bench-\(UUID().uuidString)/vigil.sqlite").path
+        // A PostgreSQL database (--database) is used as given: it must be empty.
         if options.padding > 0 {
             progress("padding the watchlist with \(options.padding) synthetic entries")
             let data = SyntheticGallery(count: options.padding, dimension: configuration.recognizer.dimension, seed: 7)
-            try await WatchlistLoading.populate(databasePath: configuration.databasePath,
+            try await WatchlistLoading.populate(location: configuration.storeLocation, keyPath: configuration.keyPath,
                                                 model: configuration.recognizer.identity, vectors: { i in
                 let v = data.vector(i)
                 return (v, QuantizedVector(v).serialized)

@@ -1,3 +1,4 @@
+import VigilStores
 import Dispatch
 import VigilMatching
 import VigilScreening
@@ -18,7 +19,7 @@ public enum SearchBenchmark {
         public var seed: UInt64 = 1
         /// Buffer sizes the bandwidth probe streams; the best rate is the ceiling.
         public var bandwidthProbeSizes = MemoryBandwidth.defaultSizes
-        /// Also measure start-up: fill this SQLite file with the gallery (once) and time loading it.
+        /// Also measure start-up: fill this store (a SQLite file or a postgres:// URL) with the gallery (once) and time loading it.
         public var databasePath: String?
         public init() {}
     }
@@ -62,14 +63,14 @@ public enum SearchBenchmark {
             throw VigilError(.invalidField, "--from-db needs --dim \(FacePipeline.shippedDimension), the shipped face template size")
         }
         let data = SyntheticGallery(count: options.gallery, dimension: options.dimension, seed: options.seed)
-        try await WatchlistLoading.populate(databasePath: path, vectors: { i in
+        try await WatchlistLoading.populate(location: StoreLocation(path), vectors: { i in
             let v = data.vector(i)
             return (v, QuantizedVector(v).serialized)
         }, count: options.gallery) { done in
             if done % 100_000 == 0 || done == options.gallery { progress("database: \(done) templates written") }
         }
         progress("timing start-up: loading the index from \(path)")
-        let loaded = try await WatchlistLoading.measure(databasePath: path)
+        let loaded = try await WatchlistLoading.measure(location: StoreLocation(path))
         guard loaded.templates >= options.gallery else {
             throw VigilError(.invalidField, "\(path) holds \(loaded.templates) templates, fewer than --gallery")
         }

@@ -10,7 +10,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Recompute the hash chain and check every signed checkpoint; exits 1 on any failure.")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Option(name: .customLong("public-key"), help: "File with the exported public key (hex); default: the database's own key.")
         var publicKey: String?
         @Flag(help: "Print JSON.") var json = false
@@ -20,7 +20,7 @@ struct AuditCommand: AsyncParsableCommand {
             var ok = true
             try await Output.run(json: json) { () async throws(VigilError) in
                 let key = try publicKey.map { path throws(VigilError) in try AuditCommand.readKey(path) }
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let result = try await service.verifyAudit(publicKey: key)
                 ok = result.ok
                 if json { try? Output.json(result); return }
@@ -34,7 +34,7 @@ struct AuditCommand: AsyncParsableCommand {
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Re-run each screening in range against the watchlist as it stood; exits 1 on any divergence.")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "First record (sequence number).") var from: Int64 = 1
         @Option(help: "Last record.") var to: Int64 = .max
         @Flag(help: "Print JSON: { \"screenings\", \"agreed\", \"divergences\": [ { \"seq\", \"reason\" } ] }.") var json = false
@@ -43,7 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             var diverged = false
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let report = try await service.replay(from: from, to: to)
                 diverged = !report.divergences.isEmpty
                 if json { try? Output.json(report); return }
@@ -56,7 +56,7 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Export: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Write audit records as JSON Lines (no probe templates).")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "First record.") var from: Int64 = 1
         @Option(help: "Last record.") var to: Int64 = .max
         @Option(help: "Only this actor id.") var actor: String?
@@ -66,7 +66,7 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let encoder = VigilJSON.encoder()
                 var sink = try Output.Sink(path: output)
                 var next = from
@@ -82,13 +82,13 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct PublicKey: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "public-key", abstract: "Print (or write) the checkpoint verification key, hex.")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "Write it to this file.") var output: String?
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 var sink = try Output.Sink(path: output)
                 sink.write(Hex.encode(service.auditPublicKey))
             }
@@ -97,12 +97,12 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Checkpoint: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Sign the chain head now (the daemon does so every few minutes).")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 try await service.checkpointAudit()
                 print("signed through record \(try await service.verifyAudit().signedThrough)")
             }

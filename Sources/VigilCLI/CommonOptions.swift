@@ -22,7 +22,7 @@ struct CommonOptions: ParsableArguments {
             help: "While 'vigil watchlist reembed' moves the watchlist to --recognizer: the recognizer file it was made with ('shipped' for the shipped one), whose templates stay searched until rebuilt.")
     var previousRecognizer: String?
 
-    func configuration(database: String? = nil) throws(VigilError) -> ServiceConfiguration {
+    func configuration(database: DatabaseOptions? = nil) throws(VigilError) -> ServiceConfiguration {
         var configuration = ServiceConfiguration()
         configuration.modelsDirectory = modelsDirectory
         configuration.thresholdOverride = threshold
@@ -30,7 +30,7 @@ struct CommonOptions: ParsableArguments {
             try configuration.use(recognizerFile: recognizer, calibrationPath: faceCalibration)
         }
         if let previousRecognizer { try configuration.keepSearching(previousRecognizerFile: previousRecognizer) }
-        if let database { configuration.databasePath = database }
+        database?.apply(to: &configuration)
         return configuration
     }
 }

@@ -8,7 +8,7 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Check a deployment: models and their digests, database and migrations, key files, TLS files, disk space, clock.")
 
-    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain the daemon serves.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key of that certificate.") var tlsKey: String?
     @Flag(help: "Print the findings as JSON.") var json = false
@@ -28,7 +28,7 @@ struct DoctorCommand: AsyncParsableCommand {
             case (nil, nil): tls = nil
             default: throw VigilError(.invalidField, "--tls-cert and --tls-key go together")
             }
-            let findings = DeploymentDoctor.examine(try common.configuration(database: db), tls: tls)
+            let findings = DeploymentDoctor.examine(try common.configuration(database: database), tls: tls)
             failed = findings.contains { !$0.ok }
             if json {
                 try? Output.json(Report(ok: !failed, findings: findings))

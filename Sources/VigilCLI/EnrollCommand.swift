@@ -4,7 +4,7 @@ import VigilScreening
 struct EnrollCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "enroll", abstract: "Add a person to the watchlist from one or more face photos.")
 
-    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "Display name.") var name: String
     @Option(help: "Category, e.g. wanted_trafficking or missing_person (`vigil watchlist categories` lists them).") var category: String
     @Option(help: "Face photo (repeat for several).") var face: [String] = []
@@ -18,7 +18,7 @@ struct EnrollCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
             let images = try face.map { path throws(VigilError) in try ImageFile.read(path) }
-            let service = try await ScreeningService(configuration: common.configuration(database: db))
+            let service = try await ScreeningService(configuration: common.configuration(database: database))
             let result = try await service.enroll(try entry.details(name: name, category: category), faces: images,
                                                   fingers: try FingerOptions.samples(finger), subjects: try subjectBoxes())
             if json {

@@ -12,7 +12,7 @@ struct ImportCommand: AsyncParsableCommand {
             `line N: reason` and skipped; the rest are imported. Exits 0 even with rejected lines (see the report).
             """)
 
-    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @OptionGroup var database: DatabaseOptions
     @Argument(help: "The manifest (.jsonl).") var manifest: String
     @Flag(help: "Print the report as JSON.") var json = false
     @Option(name: .customLong("batch-size"), help: "Entries per transaction.") var batchSize = 50
@@ -20,7 +20,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            var configuration = try common.configuration(database: db)
+            var configuration = try common.configuration(database: database)
             configuration.importBatchSize = max(1, batchSize)
             let service = try await ScreeningService(configuration: configuration)
             let display = ProgressDisplay()

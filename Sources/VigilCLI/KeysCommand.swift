@@ -10,12 +10,12 @@ struct KeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add a data key and re-seal every template and kept image under it; the daemon may keep running.",
             discussion: "Older keys stay in the key file: audit-log probes stay sealed under the key of their time (their digests are chained).")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let id = try await service.rotateDataKey { FileHandle.standardError.write(Data("re-sealed \($0) templates\n".utf8)) }
                 print("data key \(id) is current; every template is sealed under it")
             }

@@ -4,7 +4,7 @@ import VigilScreening
 struct ScreenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "screen", abstract: "Screen a traveller's face photo against the watchlist.")
 
-    @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+    @OptionGroup var database: DatabaseOptions
     @Option(help: "The traveller's face photo.") var face: String?
     @Option(help: "Finger template as POSITION=FILE (repeatable).") var finger: [String] = []
     @Flag(help: "Print the result as JSON.") var json = false
@@ -14,7 +14,7 @@ struct ScreenCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             let image = try face.map { path throws(VigilError) in try ImageFile.read(path) }
             let fingers = try FingerOptions.samples(finger)
-            let service = try await ScreeningService(configuration: common.configuration(database: db))
+            let service = try await ScreeningService(configuration: common.configuration(database: database))
             let result = try await service.screen(face: image, fingers: fingers)
             if json {
                 try? Output.json(result)

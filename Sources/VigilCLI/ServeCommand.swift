@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String?
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
-    @Option(help: "SQLite database file (created if missing).") var db = "var/vigil.sqlite"
+    @OptionGroup var database: DatabaseOptions
     @Option(name: .customLong("max-body-bytes"), help: "Largest request body accepted.") var maxBodyBytes = 32 * 1024 * 1024
     @Option(name: .customLong("import-root"), help: "Folder from which POST /v1/watchlist/imports may read manifests (off when unset).")
     var importRoot: String?
@@ -42,7 +42,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await Output.run(json: false, logLevel: .info) { () async throws(VigilError) in
-            var configuration = try common.configuration(database: db)
+            var configuration = try common.configuration(database: database)
             configuration.importRoot = importRoot.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
             configuration.keepSourceImages = keepSourceImages
             configuration.keepFaceReferencePhotos = !noFaceReferencePhotos
@@ -67,7 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
                 Output.line("  admin token: \(first.secret)")
             }
             let status = service.watchlistStatus
-            Output.line("Vigil checkpoint daemon on \(daemon.tls == nil ? "http" : "https")://\(host):\(port) (database \(db), watchlist version \(status.version), \(status.entries) entries)")
+            Output.line("Vigil checkpoint daemon on \(daemon.tls == nil ? "http" : "https")://\(host):\(port) (database \(database.shown), watchlist version \(status.version), \(status.entries) entries)")
             let scheme = daemon.tls == nil ? "http" : "https"
             Output.line("Console: \(scheme)://\(host):\(port)/console/ (sign in with a token)")
             Output.line("API: \(scheme)://\(host):\(port)/v1/    Health: curl \(scheme)://\(host):\(port)/v1/health    Stop: Ctrl-C (or SIGTERM)")

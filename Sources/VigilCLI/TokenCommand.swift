@@ -10,7 +10,7 @@ struct TokenCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a token; it is printed once, alone on the last line, and stored only as a hash.")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Option(help: "post, admin or auditor.") var role: String
         @Option(help: "Who holds it; for a post token, the post id (e.g. BORDER-7).") var name: String
         @OptionGroup var common: CommonOptions
@@ -18,7 +18,7 @@ struct TokenCommand: AsyncParsableCommand {
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
                 guard let role = Role(rawValue: role) else { throw VigilError(.invalidField, "--role must be post, admin or auditor") }
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let issued = try await service.issueToken(name: name, role: role)
                 print("token \(issued.token.id) for \(issued.token.name) (\(role.rawValue)); shown once, keep it secret:")
                 print(issued.secret)
@@ -28,13 +28,13 @@ struct TokenCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List tokens (never their secrets).")
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let tokens = try await service.tokens()
                 if json { try? Output.json(["tokens": tokens]); return }
                 for t in tokens { print("\(t.id)  \(t.role)  \(t.name)\(t.revokedAt == nil ? "" : "  (revoked)")") }
@@ -45,12 +45,12 @@ struct TokenCommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
         @Argument(help: "Token id (as `token list` shows it).") var id: String
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 try await service.revokeToken(id: id)
                 print("revoked \(id)")
             }

@@ -10,14 +10,14 @@ struct WatchlistCommand: AsyncParsableCommand {
 
     /// Options every watchlist subcommand shares.
     struct Shared: ParsableArguments {
-        @Option(help: "SQLite database file.") var db = "var/vigil.sqlite"
+        @OptionGroup var database: DatabaseOptions
         @Flag(help: "Print JSON.") var json = false
         @OptionGroup var common: CommonOptions
 
         /// Opens the service and runs `body`, printing its value as JSON or through `text`.
         func run<T: Encodable>(_ body: (ScreeningService) async throws(VigilError) -> T, text: (T) -> String) async throws {
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: db))
+                let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let value = try await body(service)
                 if json { try? Output.json(value) } else { print(text(value)) }
             }

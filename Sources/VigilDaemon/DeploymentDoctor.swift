@@ -1,4 +1,5 @@
 import Foundation
+import VigilStores
 import NIOSSL
 import VigilScreening
 import VigilStorage
@@ -25,11 +26,18 @@ public enum DeploymentDoctor {
         var findings = ModelInventory.check(configuration).map { model in
             Finding(check: "model", ok: model.problem == nil, detail: "\(model.file): \(model.problem ?? "present, SHA-256 matches")")
         }
-        findings.append(database(configuration.databasePath))
-        findings += keys(besideDatabase: configuration.databasePath)
+        let keyPath = configuration.keyPath ?? configuration.storeLocation.defaultKeyPath
+        if configuration.databaseURL != nil {
+            // The server's own state is its operators' (pg_isready, its logs); a node migrates it at start-up.
+            findings.append(Finding(check: "database", ok: true,
+                                    detail: "PostgreSQL at \(configuration.storeLocation): opened and migrated when a node starts"))
+        } else {
+            findings.append(database(configuration.databasePath))
+        }
+        findings += keys(besideDatabase: keyPath)
         if let tls { findings += certificate(tls, now: now) }
-        findings.append(disk(configuration.databasePath))
-        findings.append(clock(configuration.databasePath, now: now))
+        findings.append(disk(keyPath))
+        if configuration.databaseURL == nil { findings.append(clock(configuration.databasePath, now: now)) }
         return findings
     }
 

@@ -15,7 +15,7 @@ public enum ServeConfigurationFile {
     /// Every `serve` option, as its file key (the flag's name in snake case).
     /// A test checks this list against `vigil serve --help`.
     public static let keys: [String: Kind] = [
-        "host": .value, "port": .value, "db": .value, "max_body_bytes": .value, "import_root": .value,
+        "host": .value, "port": .value, "db": .value, "database": .value, "keys": .value, "max_body_bytes": .value, "import_root": .value,
         "screening_retention_days": .value, "retention_interval_minutes": .value, "checkpoint_every": .value,
         "checkpoint_interval_minutes": .value, "tls_cert": .value, "tls_key": .value, "allow_plain_http": .flag,
         "public_metrics": .flag, "rate_limit": .value, "max_concurrent_screenings": .value, "keep_source_images": .flag,

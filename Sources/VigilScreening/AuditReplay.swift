@@ -24,7 +24,7 @@ extension ScreeningService {
         var next = from
         while next <= to {
             let page: [AuditRecord]
-            do { page = try await store.auditRecords(from: next, to: to, action: AuditAction.screening, limit: 200) } catch {
+            do { page = try await store.auditRecords(from: next, to: to, actor: nil, action: AuditAction.screening, limit: 200) } catch {
                 throw storageFailure(error, "replay")
             }
             guard let last = page.last else { break }
@@ -167,7 +167,7 @@ struct ReplayWatchlist {
     let index: WatchlistIndex
     let states: [UUID: Fusion.EntryState]
 
-    init(asOf version: Int64, store: VigilStore, model: String, dimension: Int,
+    init(asOf version: Int64, store: any VigilStore, model: String, dimension: Int,
          previous: (model: String, dimension: Int)?) async throws(VigilError) {
         self.version = version
         do {

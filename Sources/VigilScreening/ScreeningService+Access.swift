@@ -70,7 +70,7 @@ extension ScreeningService {
 extension ScreeningService {
     /// Adds a data key and re-seals every template under it (`vigil keys rotate`).
     public func rotateDataKey(progress: (Int) -> Void = { _ in }) async throws(VigilError) -> UInt32 {
-        do { return try await store.rotateDataKey(progress: progress) } catch .keyUnusable(let reason) {
+        do { return try await store.rotateDataKey(batch: 500, progress: progress) } catch .keyUnusable(let reason) {
             throw VigilError(.invalidField, reason)
         } catch {
             throw storageFailure(error, "key rotation")

@@ -34,6 +34,7 @@ extension ScreeningService {
                                                           now: configuration.clock())
             let normalized = patch.normalized(from: validated)
             _ = try await store.update(id: id, { normalized.applied(to: $0) }, afterCommit: follow)
+            await followWrites()
             logger.info("entry updated", metadata: ["fields": "\(CodingKeysList.set(in: patch))"])
             return EntryResponse(try await store.entry(id: id))
         } catch let error as StorageError {
@@ -52,7 +53,9 @@ extension ScreeningService {
         }
         let samples = try await templates(faces: faces, subjects: subjects, fingers: fingers)
         do {
-            return EntryResponse(try await store.addSamples(id: id, faces: samples.faces, fingers: samples.fingers, afterCommit: follow))
+            let entry = try await store.addSamples(id: id, faces: samples.faces, fingers: samples.fingers, afterCommit: follow)
+            await followWrites()
+            return EntryResponse(entry)
         } catch {
             throw storageFailure(error, "adding samples")
         }
@@ -60,7 +63,9 @@ extension ScreeningService {
 
     public func removeSample(id: UUID, sample: String) async throws(VigilError) -> EntryResponse {
         do {
-            return EntryResponse(try await store.removeSample(id: id, sample: sample, afterCommit: follow))
+            let entry = try await store.removeSample(id: id, sample: sample, afterCommit: follow)
+            await followWrites()
+            return EntryResponse(entry)
         } catch {
             throw storageFailure(error, "removing a sample")
         }
@@ -70,6 +75,7 @@ extension ScreeningService {
     public func remove(id: UUID) async throws(VigilError) -> RemovalResponse {
         do {
             let version = try await store.remove(id: id, afterCommit: follow)
+            await followWrites()
             logger.info("entry removed", metadata: ["version": "\(version)"])
             return RemovalResponse(removed: [id], version: version)
         } catch {
@@ -84,6 +90,7 @@ extension ScreeningService {
         let now = configuration.clock()
         do {
             let expired = try await store.purgeExpired(now: now, afterCommit: follow)
+            await followWrites()
             var deleted = 0
             if let days = configuration.screeningRetentionDays {
                 deleted = try await store.deleteScreenings(recordedBefore: now.addingTimeInterval(-Double(days) * 86_400))
@@ -123,12 +130,9 @@ extension ScreeningService {
                              "a category needs a threshold in 0...1, a target FPIR above 0 and below 1 if any, 1 or 2 confirmations and an action text")
         }
         do {
-            return try await store.setCategory(category) { [self] change in
-                index.withLock {
-                    $0.categories[category.name] = category
-                    $0.apply(change)
-                }
-            }
+            let version = try await store.setCategory(category, afterCommit: follow(setting: category))
+            await followWrites()
+            return version
         } catch {
             throw storageFailure(error, "category change")
         }

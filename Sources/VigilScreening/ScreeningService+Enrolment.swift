@@ -24,6 +24,7 @@ extension ScreeningService {
         do {
             let new = NewEntry(details: details, faces: samples.faces, fingers: samples.fingers)
             enrolled = try await store.enroll([new], afterCommit: follow)[0]
+            await followWrites()
         } catch {
             throw storageFailure(error, "enrolment")
         }
@@ -58,10 +59,6 @@ extension ScreeningService {
         return (templates, fingerTemplates, analyses.map { FaceReport($0, policy: pipeline.policy) })
     }
 
-    /// The index follows each committed change, on the writer, in version order.
-    var follow: @Sendable (WatchlistChange) -> Void {
-        { [self] change in index.withLock { $0.apply(change) } }
-    }
 
     var categoryNames: Set<String> { index.withLock { Set($0.categories.keys) } }
 
@@ -76,6 +73,9 @@ extension ScreeningService {
             return VigilError(.duplicateEntry, "external reference '\(ref.prefix(64))' is already used by entry \(existing.uuidString)")
         case .alreadyConfirmed(let officer):
             return VigilError(.alreadyAdjudicated, "officer '\(officer.prefix(64))' has already confirmed this candidate: a second confirmation must come from another officer")
+        case .unavailable:
+            logger.warning("\(operation) failed: the database is unavailable", metadata: ["reason": "\(error)"])
+            return VigilError(error)
         case .cannotOpen, .database, .corruptTemplate, .keyUnusable:
             logger.error("\(operation) failed", metadata: ["reason": "\(error)"])
             return VigilError(error)

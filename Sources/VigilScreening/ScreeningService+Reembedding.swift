@@ -53,6 +53,7 @@ extension ScreeningService {
                 case .built(let new):
                     do {
                         if try await store.reembedFace(templateID: template.templateID, with: new, afterCommit: follow) != nil { rebuilt += 1 }
+                        await followWrites()
                     } catch {
                         throw storageFailure(error, "re-embedding")
                     }

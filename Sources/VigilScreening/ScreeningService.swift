@@ -14,8 +14,13 @@ public final class ScreeningService: Sendable {
     /// re-embedding under way); nil when none is configured or none of its
     /// templates is left at start-up.
     let previousPipeline: FacePipeline?
-    let store: VigilStore
+    let store: any VigilStore
     let index: Mutex<WatchlistIndex>
+    /// The newest committed version a change through this node reached
+    /// that the index could not apply in order (a catch-up brings it in).
+    let behind = Mutex<Int64>(0)
+    /// Follows other nodes' changes when the store is shared.
+    let follower = Mutex<Task<Void, Never>?>(nil)
     let scanPool: ScanPool
     let logger: Logger
     /// SHA-256 of each model file, recorded with every screening.
@@ -32,8 +37,7 @@ public final class ScreeningService: Sendable {
         scanPool = ScanPool(threads: configuration.scanThreads)
         modelDigests = ModelDigests.of(directory: configuration.modelsDirectory, recognizer: configuration.recognizer)
         do {
-            let keys = try configuration.keys ?? KeyRing.load(besideDatabase: configuration.databasePath)
-            store = try await VigilStore.open(path: configuration.databasePath, keys: keys, checkpointEvery: configuration.checkpointEvery)
+            store = try await configuration.storeLocation.open(keys: try configuration.loadKeys(), checkpointEvery: configuration.checkpointEvery)
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)
@@ -59,6 +63,10 @@ public final class ScreeningService: Sendable {
             do throws(VigilError) { try await enforceRetention(); return .success(()) } catch { return .failure(error) }
         }
         try retention.get()
+        if store.isShared {
+            let loop = Self.followLoop(self)
+            follower.withLock { $0 = loop }
+        }
     }
 
     /// A pipeline of `recognizer` with this service's engines and limits.

@@ -1,6 +1,7 @@
 import Foundation
 import VigilMetrics
 import VigilStorage
+import VigilStores
 import VigilVision
 
 /// Settings of one Vigil instance, shared by the daemon and the CLI.
@@ -10,6 +11,21 @@ public struct ServiceConfiguration: Sendable {
     /// (`--recognizer FILE`) with a calibration fitted for it.
     public var recognizer = FaceRecognizer.shipped
     public var databasePath = "var/vigil.sqlite"
+    /// A PostgreSQL database (`postgres://USER@HOST:PORT/DB`) shared with
+    /// other nodes, instead of the SQLite file at `databasePath`.
+    public var databaseURL: String?
+    /// Where the data and audit key files are (`PATH.data-key`,
+    /// `PATH.audit-key`); nil: beside the SQLite file, or `var/central` for PostgreSQL.
+    public var keyPath: String?
+
+    /// The store this configuration names.
+    public var storeLocation: StoreLocation { databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: databasePath) }
+
+    /// The keys given, or those at `keyPath` (created when absent).
+    public func loadKeys() throws(StorageError) -> KeyRing {
+        if let keys { return keys }
+        return try KeyRing.load(besideDatabase: keyPath ?? storeLocation.defaultKeyPath)
+    }
     /// Face threshold every category starts with in a new database.
     public var matchThreshold: Float = ServiceConfiguration.defaultMatchThreshold
     /// When set, replaces every category's own threshold (experiments, evaluation).

@@ -29,6 +29,8 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case alreadyAdjudicated = "already_adjudicated"
         case methodNotAllowed = "method_not_allowed"
         case modelsUnavailable = "models_unavailable"
+        /// The database server cannot be reached (restarting, link cut): retry later.
+        case storageUnavailable = "storage_unavailable"
         case internalError = "internal_error"
     }
 
@@ -58,7 +60,7 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case .forbidden: return .forbidden
         case .duplicateEntry, .alreadyAdjudicated: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
-        case .modelsUnavailable, .serviceBusy: return .unavailable
+        case .modelsUnavailable, .serviceBusy, .storageUnavailable: return .unavailable
         case .rateLimited: return .tooManyRequests
         case .internalError: return .internalFailure
         }

@@ -155,6 +155,7 @@ extension ScreeningService {
         guard !entries.isEmpty else { return }
         do {
             let enrolled = try await store.enroll(entries.map(\.entry), afterCommit: follow)
+            await followWrites()
             state.progress.imported += enrolled.count
             ServiceMetrics.enrolled(enrolled.count, via: "import")
             state.progress.version = enrolled.map(\.version).max() ?? state.progress.version
@@ -167,6 +168,7 @@ extension ScreeningService {
         for (line, entry) in entries {
             do {
                 let enrolled = try await store.enroll([entry], afterCommit: follow)
+                await followWrites()
                 state.progress.imported += 1
                 ServiceMetrics.enrolled(1, via: "import")
                 state.progress.version = enrolled[0].version

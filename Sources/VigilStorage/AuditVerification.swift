@@ -1,6 +1,5 @@
 import Crypto
 import Foundation
-import GRDB
 
 /// The outcome of `vigil audit verify`: the chain recomputed from the first
 /// record, every checkpoint's signature checked, and the first sequence
@@ -18,62 +17,86 @@ public struct AuditVerification: Sendable, Codable, Equatable {
     public var signedThrough: Int64 = 0
 }
 
-extension VigilStore {
-    /// Recomputes the chain and checks every checkpoint against `publicKey`
-    /// (by default this database's own signing key: pass the exported key
-    /// to check against a key the operator cannot have swapped).
-    public func verifyAudit(publicKey: [UInt8]? = nil) async throws(StorageError) -> AuditVerification {
-        let trustedBytes = publicKey ?? keys.publicKey
-        guard (try? Curve25519.Signing.PublicKey(rawRepresentation: trustedBytes)) != nil else {
+/// A signed checkpoint as stored: the chain head at `seq`, signed.
+package struct StoredCheckpoint: Sendable {
+    package let seq: Int64
+    package let head: String
+    package let signedAt: String
+    package let publicKey: String
+    package let signature: String
+
+    package init(seq: Int64, head: String, signedAt: String, publicKey: String, signature: String) {
+        self.seq = seq
+        self.head = head
+        self.signedAt = signedAt
+        self.publicKey = publicKey
+        self.signature = signature
+    }
+}
+
+/// Recomputes the chain record by record (fed in `seq` order by a backend
+/// that streams them) and then checks every checkpoint against the trusted
+/// key: the same verdict whichever database holds the log.
+package struct AuditChainVerifier {
+    private let trusted: Curve25519.Signing.PublicKey
+    private let trustedHex: String
+    private let checkpoints: [StoredCheckpoint]
+    private let wanted: Set<Int64>
+    private var expected: Int64 = 1
+    private var prev = AuditChain.genesis
+    private var hashes: [Int64: String] = [:]
+
+    /// The key checkpoints must be signed with, and the stored checkpoints.
+    package init(publicKey: [UInt8], checkpoints: [StoredCheckpoint]) throws(StorageError) {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else {
             throw .keyUnusable("the public key is not an Ed25519 key")
         }
-        let trustedHex = Hex.encode(trustedBytes)
-        return try await read { db in
-            let trusted = try Curve25519.Signing.PublicKey(rawRepresentation: trustedBytes)
-            let checkpoints = try Row.fetchAll(db, sql: "SELECT seq, head_hash, signed_at, public_key, signature FROM audit_checkpoint ORDER BY seq")
-            var expected: Int64 = 1, prev = AuditChain.genesis
-            var hashes: [Int64: String] = [:]
-            let wanted = Set(try checkpoints.map { row -> Int64 in
-                guard let seq = row[0] as Int64? else { throw StorageError.database("checkpoint without a sequence number") }
-                return seq
-            })
-            func failure(_ seq: Int64, _ reason: String) -> AuditVerification {
-                AuditVerification(records: expected - 1, checkpoints: checkpoints.count, ok: false, firstBadSeq: seq, reason: reason,
-                                  publicKey: trustedHex)
-            }
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(Self.auditColumns), probe_sealed FROM audit_record ORDER BY seq")
-            while let row = try rows.next() {
-                let record = Self.auditRecord(row)
-                guard record.seq == expected else {
-                    return failure(expected, record.seq > expected ? "record \(expected) is missing" : "record \(record.seq) is out of order")
-                }
-                guard record.prevHash == prev else { return failure(record.seq, "record \(record.seq) does not follow its predecessor") }
-                guard AuditChain.hash(record) == record.hash else { return failure(record.seq, "record \(record.seq) was altered") }
-                if let sealed = row[17] as Data?, TemplateDigest.hex(sealed) != record.sealedDigest {
-                    return failure(record.seq, "the sealed probe of record \(record.seq) was altered")
-                }
-                if wanted.contains(record.seq) { hashes[record.seq] = record.hash }
-                prev = record.hash
-                expected += 1
-            }
-            let last = expected - 1
-            var signedThrough: Int64 = 0
-            for checkpoint in checkpoints {
-                let seq: Int64 = checkpoint[0]
-                let head: String = checkpoint[1], signedAt: String = checkpoint[2], key: String = checkpoint[3], signature: String = checkpoint[4]
-                let message = AuditChain.checkpointMessage(seq: seq, head: head, signedAt: signedAt)
-                guard key == trustedHex, let bytes = Hex.decode(signature),
-                      trusted.isValidSignature(bytes, for: message) else {
-                    return failure(seq, "checkpoint \(seq) is not signed by the trusted key")
-                }
-                guard seq <= last else { return failure(last + 1, "records \(last + 1)...\(seq) covered by a signed checkpoint are missing") }
-                guard hashes[seq] == head else { return failure(seq, "checkpoint \(seq) does not match the chain") }
-                signedThrough = max(signedThrough, seq)
-            }
-            var verified = AuditVerification(records: last, checkpoints: checkpoints.count, ok: true, firstBadSeq: nil, reason: nil,
-                                             publicKey: trustedHex)
-            verified.signedThrough = signedThrough
-            return verified
+        trusted = key
+        trustedHex = Hex.encode(publicKey)
+        self.checkpoints = checkpoints.sorted { $0.seq < $1.seq }
+        wanted = Set(checkpoints.map(\.seq))
+    }
+
+    private func failure(_ seq: Int64, _ reason: String) -> AuditVerification {
+        AuditVerification(records: expected - 1, checkpoints: checkpoints.count, ok: false, firstBadSeq: seq, reason: reason,
+                          publicKey: trustedHex)
+    }
+
+    /// Checks the next record (and its sealed probe, if still kept); a
+    /// failure ends verification.
+    package mutating func check(_ record: AuditRecord, sealed: Data?) -> AuditVerification? {
+        guard record.seq == expected else {
+            return failure(expected, record.seq > expected ? "record \(expected) is missing" : "record \(record.seq) is out of order")
         }
+        guard record.prevHash == prev else { return failure(record.seq, "record \(record.seq) does not follow its predecessor") }
+        guard AuditChain.hash(record) == record.hash else { return failure(record.seq, "record \(record.seq) was altered") }
+        if let sealed, TemplateDigest.hex(sealed) != record.sealedDigest {
+            return failure(record.seq, "the sealed probe of record \(record.seq) was altered")
+        }
+        if wanted.contains(record.seq) { hashes[record.seq] = record.hash }
+        prev = record.hash
+        expected += 1
+        return nil
+    }
+
+    /// The verdict once every record was checked.
+    package func finish() -> AuditVerification {
+        let last = expected - 1
+        var signedThrough: Int64 = 0
+        for checkpoint in checkpoints {
+            let seq = checkpoint.seq
+            let message = AuditChain.checkpointMessage(seq: seq, head: checkpoint.head, signedAt: checkpoint.signedAt)
+            guard checkpoint.publicKey == trustedHex, let bytes = Hex.decode(checkpoint.signature),
+                  trusted.isValidSignature(bytes, for: message) else {
+                return failure(seq, "checkpoint \(seq) is not signed by the trusted key")
+            }
+            guard seq <= last else { return failure(last + 1, "records \(last + 1)...\(seq) covered by a signed checkpoint are missing") }
+            guard hashes[seq] == checkpoint.head else { return failure(seq, "checkpoint \(seq) does not match the chain") }
+            signedThrough = max(signedThrough, seq)
+        }
+        var verified = AuditVerification(records: last, checkpoints: checkpoints.count, ok: true, firstBadSeq: nil, reason: nil,
+                                         publicKey: trustedHex)
+        verified.signedThrough = signedThrough
+        return verified
     }
 }

@@ -24,7 +24,7 @@ public final class KeyRing: Sendable {
     /// Where the data keys live, for reloading after a rotation by another process.
     private let dataKeyPath: String?
 
-    var signingKey: Curve25519.Signing.PrivateKey {
+    package var signingKey: Curve25519.Signing.PrivateKey {
         // Validated in init.
         try! Curve25519.Signing.PrivateKey(rawRepresentation: signingKeyBytes)
     }
@@ -55,7 +55,7 @@ public final class KeyRing: Sendable {
         try! KeyRing(dataKeys: [(1, randomKey())], signingKey: [UInt8](Curve25519.Signing.PrivateKey().rawRepresentation), dataKeyPath: nil)
     }
 
-    static func randomKey() -> [UInt8] { SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) } }
+    package static func randomKey() -> [UInt8] { SymmetricKey(size: .bits256).withUnsafeBytes { [UInt8]($0) } }
 
     /// The keys beside a database, created when absent.
     public static func load(besideDatabase path: String,

@@ -12,12 +12,27 @@ public struct StoredEntry: Sendable, Equatable {
 
     public var name: String { details.name }
     public var category: String { details.category }
+
+    // Package-wide: the storage backends are other modules.
+    package init(key: Int64, id: UUID, details: EntryDetails, createdVersion: Int64, updatedVersion: Int64) {
+        self.key = key
+        self.id = id
+        self.details = details
+        self.createdVersion = createdVersion
+        self.updatedVersion = updatedVersion
+    }
 }
 
 /// An entry with the samples (templates) it holds, for administrators.
 public struct WatchlistEntry: Sendable, Equatable {
     public let entry: StoredEntry
     public let samples: [TemplateReference]
+
+    // Package-wide: the storage backends are other modules.
+    package init(entry: StoredEntry, samples: [TemplateReference]) {
+        self.entry = entry
+        self.samples = samples
+    }
 }
 
 /// A face template in its searchable form: int8 codes and their scale
@@ -31,6 +46,15 @@ public struct StoredFaceTemplate: Sendable, Equatable {
     public var digest: String? = nil
     /// The recognizer that made it (`FaceRecognizer.identity`).
     public var model: String = ""
+
+    // Package-wide: the storage backends are other modules.
+    package init(id: Int64, entryKey: Int64, quantized: [UInt8]?, digest: String? = nil, model: String = "") {
+        self.id = id
+        self.entryKey = entryKey
+        self.quantized = quantized
+        self.digest = digest
+        self.model = model
+    }
 }
 
 /// A face template to store: the unit Float32 vector and its int8 form.
@@ -65,6 +89,16 @@ public struct StoredFingerTemplate: Sendable, Equatable {
     public let cylinders: [UInt8]?
     /// SHA-256 of the record, hex.
     public var digest: String? = nil
+
+    // Package-wide: the storage backends are other modules.
+    package init(id: Int64, entryKey: Int64, position: Int, record: [UInt8], cylinders: [UInt8]?, digest: String? = nil) {
+        self.id = id
+        self.entryKey = entryKey
+        self.position = position
+        self.record = record
+        self.cylinders = cylinders
+        self.digest = digest
+    }
 }
 
 public struct NewFingerTemplate: Sendable {
@@ -90,6 +124,14 @@ public struct WatchlistContents: Sendable {
     public let entryCount: Int
     public let faceTemplates: [StoredFaceTemplate]
     public let fingerTemplates: [StoredFingerTemplate]
+
+    // Package-wide: the storage backends are other modules.
+    package init(version: Int64, entryCount: Int, faceTemplates: [StoredFaceTemplate], fingerTemplates: [StoredFingerTemplate]) {
+        self.version = version
+        self.entryCount = entryCount
+        self.faceTemplates = faceTemplates
+        self.fingerTemplates = fingerTemplates
+    }
 }
 
 /// What a screening reads for its candidate templates: the Float32
@@ -97,6 +139,12 @@ public struct WatchlistContents: Sendable {
 public struct CandidateDetails: Sendable {
     public var vectors: [Int64: [Float]] = [:]
     public var entries: [Int64: StoredEntry] = [:]
+
+    // Package-wide: the storage backends are other modules.
+    package init(vectors: [Int64: [Float]] = [:], entries: [Int64: StoredEntry] = [:]) {
+        self.vectors = vectors
+        self.entries = entries
+    }
 }
 
 public struct NewEntry: Sendable {
@@ -120,6 +168,13 @@ public struct EnrolledEntry: Sendable {
     public let faceTemplates: [StoredFaceTemplate]
     public let fingerTemplates: [StoredFingerTemplate]
     public var version: Int64 { entry.createdVersion }
+
+    // Package-wide: the storage backends are other modules.
+    package init(entry: StoredEntry, faceTemplates: [StoredFaceTemplate], fingerTemplates: [StoredFingerTemplate]) {
+        self.entry = entry
+        self.faceTemplates = faceTemplates
+        self.fingerTemplates = fingerTemplates
+    }
 }
 
 public struct ScreeningRecord: Sendable {
@@ -148,4 +203,33 @@ public struct StoreCounts: Sendable, Equatable {
     public let fingerTemplates: Int
     public let events: Int
     public let screenings: Int
+
+    // Package-wide: the storage backends are other modules.
+    package init(entries: Int, faceTemplates: Int, fingerTemplates: Int, events: Int, screenings: Int) {
+        self.entries = entries
+        self.faceTemplates = faceTemplates
+        self.fingerTemplates = fingerTemplates
+        self.events = events
+        self.screenings = screenings
+    }
+}
+
+/// A stored face template made by another recognizer than the running one.
+public struct OtherModelFace: Sendable, Equatable {
+    public let templateID: Int64
+    public let entryID: UUID
+    public let model: String
+    /// Whether its reference photo was kept (only those can be rebuilt).
+    public let hasPhoto: Bool
+    /// The box its face was picked by at enrolment (x, y, width, height); nil: the largest face.
+    public let subjectBox: [Int]?
+
+    // Package-wide: the storage backends are other modules.
+    package init(templateID: Int64, entryID: UUID, model: String, hasPhoto: Bool, subjectBox: [Int]?) {
+        self.templateID = templateID
+        self.entryID = entryID
+        self.model = model
+        self.hasPhoto = hasPhoto
+        self.subjectBox = subjectBox
+    }
 }

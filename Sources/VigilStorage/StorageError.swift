@@ -1,11 +1,14 @@
 import Foundation
 
-/// Failures of the SQLite store. The underlying message is kept for the
+/// Failures of a store. The underlying message is kept for the
 /// operator's log; callers map these to a generic internal error, except
 /// the ones that describe the request (unknown ids, duplicates).
 public enum StorageError: Error, Sendable, Equatable {
     case cannotOpen(path: String, reason: String)
     case database(String)
+    /// The database server cannot be reached (down, restarting, link cut):
+    /// the request may succeed when retried.
+    case unavailable(String)
     case corruptTemplate(id: Int64)
     case entryNotFound(UUID)
     case sampleNotFound(String)

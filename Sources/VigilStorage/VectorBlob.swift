@@ -1,8 +1,8 @@
 import Foundation
 
 /// Float32 vectors as little-endian BLOBs, so files move between machines.
-enum VectorBlob {
-    static func encode(_ vector: [Float]) -> Data {
+package enum VectorBlob {
+    package static func encode(_ vector: [Float]) -> Data {
         var data = Data(capacity: vector.count * 4)
         for value in vector {
             withUnsafeBytes(of: value.bitPattern.littleEndian) { data.append(contentsOf: $0) }
@@ -10,7 +10,7 @@ enum VectorBlob {
         return data
     }
 
-    static func decode(_ data: Data) -> [Float]? {
+    package static func decode(_ data: Data) -> [Float]? {
         guard data.count % 4 == 0 else { return nil }
         return data.withUnsafeBytes { raw in
             (0..<data.count / 4).map { Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self))) }

@@ -76,7 +76,7 @@ struct ServeConfigurationProcessTests {
         let options = Set(pattern.matches(in: help.stdout, range: NSRange(help.stdout.startIndex..., in: help.stdout)).map {
             String(help.stdout[Range($0.range(at: 1), in: help.stdout)!]).replacingOccurrences(of: "-", with: "_")
         }).subtracting(["help", "config", "version"])
-        #expect(options == Set(["host", "port", "db", "max_body_bytes", "import_root", "screening_retention_days", "retention_interval_minutes",
+        #expect(options == Set(["host", "port", "db", "database", "keys", "max_body_bytes", "import_root", "screening_retention_days", "retention_interval_minutes",
                                 "checkpoint_every", "checkpoint_interval_minutes", "tls_cert", "tls_key", "allow_plain_http", "public_metrics",
                                 "rate_limit", "max_concurrent_screenings", "keep_source_images", "no_face_reference_photos", "models_dir",
                                 "threshold", "face_calibration", "recognizer", "previous_recognizer"]), "\(options.sorted())")

@@ -1,20 +1,18 @@
 import Foundation
-import GRDB
 import Testing
 import VigilTestSupport
 @testable import VigilStorage
 
-/// A database with a dozen audit records and checkpoints at 5 and 10,
-/// copied afresh for each tampering.
+/// A database with a dozen audit records and checkpoints at 5 and 10, on
+/// one backend; each tampering works on a copy.
 struct AuditFixture {
-    let path: String
-    let keys = KeyRing.ephemeral()
+    let backend: Backend
+    let location: String
+    let keys: KeyRing
 
-    static func make() async throws -> AuditFixture {
-        let fixture = AuditFixture(path: temporaryDatabasePath("vigil-audit"))
-        let store = try await fixture.open()
-        try await store.seedCategories([WatchlistCategory(name: "wanted_other", description: "d", protective: false, matchThreshold: 0.9,
-                                                          confirmations: 1, action: "check")])
+    static func make(_ backend: Backend) async throws -> AuditFixture {
+        let keys = KeyRing.ephemeral()
+        let (store, location) = try await backend.fresh(keys: keys, checkpointEvery: 5)
         let actor = AuditActor(id: "token-7", role: "post", post: "BORDER-1")
         try await AuditActor.$current.withValue(actor) {
             for n in 0..<4 {
@@ -29,28 +27,43 @@ struct AuditFixture {
             }
         }
         _ = try await store.checkpoint()
-        return fixture
+        await store.close()
+        return AuditFixture(backend: backend, location: location, keys: keys)
     }
 
-    func open() async throws -> VigilStore { try await VigilStore.open(path: path, keys: keys, checkpointEvery: 5) }
+    func open() async throws -> any VigilStore { try await backend.open(location, keys: keys, checkpointEvery: 5) }
 
-    /// A copy of the database with `tamper` applied to it directly in SQLite.
-    func tampered(_ tamper: (Database) throws -> Void) async throws -> VigilStore {
-        let copy = temporaryDatabasePath("vigil-audit-copy")
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: copy).deletingLastPathComponent(), withIntermediateDirectories: true)
-        let source = try DatabaseQueue(path: path)
-        let target = try DatabaseQueue(path: copy)
-        try source.backup(to: target)
-        try target.write(tamper)
-        return try await VigilStore.open(path: copy, keys: keys, checkpointEvery: 5)
+    /// A copy of the database with SQL applied to it directly, past Vigil.
+    func tampered(_ statements: [String]) async throws -> any VigilStore {
+        let copy = try backend.copy(location)
+        for statement in statements { try backend.raw(copy).execute(statement) }
+        return try await backend.open(copy, keys: keys, checkpointEvery: 5)
+    }
+
+    /// The same on a copy, with access to it before the SQL is chosen.
+    func tampered(_ statements: (RawDatabase) throws -> [String]) async throws -> any VigilStore {
+        let copy = try backend.copy(location)
+        let raw = backend.raw(copy)
+        for statement in try statements(raw) { try raw.execute(statement) }
+        return try await backend.open(copy, keys: keys, checkpointEvery: 5)
+    }
+
+    /// SQL for the last character of a text column flipped ('a' <-> 'b'), keeping its length.
+    static func flipLastCharacter(_ column: String) -> String {
+        let value = "COALESCE(\(column), 'x')"
+        return """
+            UPDATE audit_record SET \(column) = substr(\(value), 1, length(\(value)) - 1) ||
+              CASE WHEN substr(\(value), length(\(value)), 1) = 'a' THEN 'b' ELSE 'a' END WHERE seq = 7
+            """
     }
 }
 
-@Suite("The audit log's hash chain and signed checkpoints")
+@Suite("The audit log's hash chain and signed checkpoints, on every backend")
 struct AuditLogTests {
-    @Test("every watchlist change and screening is one chained record; checkpoints are signed; the untouched log verifies")
-    func intact() async throws {
-        let fixture = try await AuditFixture.make()
+    @Test("every watchlist change and screening is one chained record; checkpoints are signed; the untouched log verifies",
+          arguments: Backend.available)
+    func intact(backend: Backend) async throws {
+        let fixture = try await AuditFixture.make(backend)
         let store = try await fixture.open()
         let records = try await store.auditRecords(limit: 100)
         #expect(records.map(\.seq) == Array(1...12))
@@ -68,86 +81,84 @@ struct AuditLogTests {
     static let columns = ["recorded_at", "actor_id", "actor_role", "post_id", "action", "subject", "watchlist_version", "outcome",
                           "probe_digest", "sealed_digest", "probe_sealed", "context", "result", "prev_hash", "hash", "request_id"]
 
-    @Test("one changed byte in any field of a record is found at that record", arguments: columns)
-    func changedByte(column: String) async throws {
-        let fixture = try await AuditFixture.make()
-        let store = try await fixture.tampered { db in
-            switch column {
-            case "watchlist_version": try db.execute(sql: "UPDATE audit_record SET watchlist_version = watchlist_version + 1 WHERE seq = 7")
-            case "probe_sealed":
-                try db.execute(sql: "UPDATE audit_record SET probe_sealed = CAST(zeroblob(1) AS BLOB) || substr(probe_sealed, 2) WHERE seq = 7")
-            default:
-                // Flip the last character, keeping the length.
-                try db.execute(sql: """
-                    UPDATE audit_record SET \(column) = substr(COALESCE(\(column), 'x'), 1, length(COALESCE(\(column), 'x')) - 1) ||
-                      CASE WHEN substr(COALESCE(\(column), 'x'), -1) = 'a' THEN 'b' ELSE 'a' END WHERE seq = 7
-                    """)
-            }
+    @Test("one changed byte in any field of a record is found at that record", arguments: Backend.available, columns)
+    func changedByte(backend: Backend, column: String) async throws {
+        let fixture = try await AuditFixture.make(backend)
+        let zeroByte = backend == .sqlite ? "CAST(zeroblob(1) AS BLOB) || substr(probe_sealed, 2)" : "'\\x00'::bytea || substring(probe_sealed from 2)"
+        let statement = switch column {
+        case "watchlist_version": "UPDATE audit_record SET watchlist_version = watchlist_version + 1 WHERE seq = 7"
+        case "probe_sealed": "UPDATE audit_record SET probe_sealed = \(zeroByte) WHERE seq = 7"
+        default: AuditFixture.flipLastCharacter(column)
         }
+        let store = try await fixture.tampered([statement])
         let verification = try await store.verifyAudit()
         #expect(!verification.ok && verification.firstBadSeq == 7, "\(column): \(verification)")
     }
 
-    @Test("a deleted record, an inserted one, two swapped, a truncated tail and forged checkpoints are all found")
-    func structuralTampering() async throws {
-        let fixture = try await AuditFixture.make()
-        func check(_ what: String, expecting seq: Int64, _ tamper: @escaping (Database) throws -> Void) async throws {
+    @Test("a deleted record, an inserted one, two swapped, a truncated tail and forged checkpoints are all found", arguments: Backend.available)
+    func structuralTampering(backend: Backend) async throws {
+        let fixture = try await AuditFixture.make(backend)
+        func check(_ what: String, expecting seq: Int64, _ tamper: (RawDatabase) throws -> [String]) async throws {
             let verification = try await fixture.tampered(tamper).verifyAudit()
             #expect(!verification.ok && verification.firstBadSeq == seq, "\(what): \(verification)")
         }
-        try await check("deleted", expecting: 7) { db in try db.execute(sql: "DELETE FROM audit_record WHERE seq = 7") }
-        try await check("inserted", expecting: 7) { db in
-            try db.execute(sql: "UPDATE audit_record SET seq = seq + 100 WHERE seq >= 7")
-            try db.execute(sql: "UPDATE audit_record SET seq = seq - 99 WHERE seq >= 107")
-            try db.execute(sql: """
-                INSERT INTO audit_record SELECT 7, recorded_at, 'intruder', actor_role, post_id, action, subject, watchlist_version, outcome,
-                  probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash, request_id FROM audit_record WHERE seq = 6
-                """)
-        }
-        try await check("swapped", expecting: 7) { db in
-            try db.execute(sql: "UPDATE audit_record SET seq = 1000 WHERE seq = 7")
-            try db.execute(sql: "UPDATE audit_record SET seq = 7 WHERE seq = 8")
-            try db.execute(sql: "UPDATE audit_record SET seq = 8 WHERE seq = 1000")
-        }
-        try await check("truncated after a checkpoint", expecting: 9) { db in try db.execute(sql: "DELETE FROM audit_record WHERE seq >= 9") }
-        try await check("checkpoint head changed", expecting: 10) { db in
-            try db.execute(sql: "UPDATE audit_checkpoint SET head_hash = (SELECT hash FROM audit_record WHERE seq = 9) WHERE seq = 10")
+        try await check("deleted", expecting: 7) { _ in ["DELETE FROM audit_record WHERE seq = 7"] }
+        try await check("inserted", expecting: 7) { _ in [
+            "UPDATE audit_record SET seq = seq + 100 WHERE seq >= 7",
+            "UPDATE audit_record SET seq = seq - 99 WHERE seq >= 107",
+            """
+            INSERT INTO audit_record SELECT 7, recorded_at, 'intruder', actor_role, post_id, action, subject, watchlist_version, outcome,
+              probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash, request_id FROM audit_record WHERE seq = 6
+            """,
+        ] }
+        try await check("swapped", expecting: 7) { _ in [
+            "UPDATE audit_record SET seq = 1000 WHERE seq = 7",
+            "UPDATE audit_record SET seq = 7 WHERE seq = 8",
+            "UPDATE audit_record SET seq = 8 WHERE seq = 1000",
+        ] }
+        try await check("truncated after a checkpoint", expecting: 9) { _ in ["DELETE FROM audit_record WHERE seq >= 9"] }
+        try await check("checkpoint head changed", expecting: 10) { _ in
+            ["UPDATE audit_checkpoint SET head_hash = (SELECT hash FROM audit_record WHERE seq = 9) WHERE seq = 10"]
         }
         let forger = KeyRing.ephemeral()
-        try await check("checkpoint signed by another key", expecting: 10) { db in
-            let head: String = try String.fetchOne(db, sql: "SELECT head_hash FROM audit_checkpoint WHERE seq = 10")!
-            let signedAt: String = try String.fetchOne(db, sql: "SELECT signed_at FROM audit_checkpoint WHERE seq = 10")!
+        try await check("checkpoint signed by another key", expecting: 10) { raw in
+            let head = try #require(try raw.text("SELECT head_hash FROM audit_checkpoint WHERE seq = 10"))
+            let signedAt = try #require(try raw.text("SELECT signed_at FROM audit_checkpoint WHERE seq = 10"))
             let signature = try forger.signingKey.signature(for: AuditChain.checkpointMessage(seq: 10, head: head, signedAt: signedAt))
-            try db.execute(sql: "UPDATE audit_checkpoint SET signature = ?, public_key = ? WHERE seq = 10",
-                           arguments: [Hex.encode(signature), Hex.encode(forger.publicKey)])
+            return ["UPDATE audit_checkpoint SET signature = '\(Hex.encode(signature))', public_key = '\(Hex.encode(forger.publicKey))' WHERE seq = 10"]
         }
     }
 
-    @Test("a rewritten tail with a recomputed chain is caught by the signed checkpoint it contradicts")
-    func recomputedChain() async throws {
-        let fixture = try await AuditFixture.make()
-        let store = try await fixture.tampered { db in
+    @Test("a rewritten tail with a recomputed chain is caught by the signed checkpoint it contradicts", arguments: Backend.available)
+    func recomputedChain(backend: Backend) async throws {
+        let fixture = try await AuditFixture.make(backend)
+        let original = try await fixture.open()
+        let tail = try await original.auditRecords(from: 6, limit: 100)
+        await original.close()
+        let store = try await fixture.tampered { _ in
             // Rewrite record 7 and re-hash it and every later record, as an intruder with database access could.
-            try db.execute(sql: "UPDATE audit_record SET result = '{\"n\":99}' WHERE seq = 7")
-            var prev = try String.fetchOne(db, sql: "SELECT hash FROM audit_record WHERE seq = 6")!
-            for row in try Row.fetchAll(db, sql: "SELECT \(VigilStore.auditColumns) FROM audit_record WHERE seq >= 7 ORDER BY seq") {
-                var record = VigilStore.auditRecord(row)
-                record = AuditRecord(seq: record.seq, recordedAt: record.recordedAt, actorId: record.actorId, actorRole: record.actorRole,
-                                     postId: record.postId, action: record.action, subject: record.subject, watchlistVersion: record.watchlistVersion,
-                                     outcome: record.outcome, probeDigest: record.probeDigest, sealedDigest: record.sealedDigest,
-                                     context: record.context, result: record.result, prevHash: prev, hash: "", probeKept: record.probeKept)
+            var statements = ["UPDATE audit_record SET result = '{\"n\":99}' WHERE seq = 7"]
+            var prev = tail[0].hash
+            for stored in tail.dropFirst() {
+                var record = AuditRecord(seq: stored.seq, recordedAt: stored.recordedAt, actorId: stored.actorId, actorRole: stored.actorRole,
+                                         postId: stored.postId, action: stored.action, subject: stored.subject,
+                                         watchlistVersion: stored.watchlistVersion, outcome: stored.outcome, probeDigest: stored.probeDigest,
+                                         sealedDigest: stored.sealedDigest, context: stored.context,
+                                         result: stored.seq == 7 ? "{\"n\":99}" : stored.result, prevHash: prev, hash: "",
+                                         probeKept: stored.probeKept)
                 record.hash = AuditChain.hash(record)
-                try db.execute(sql: "UPDATE audit_record SET prev_hash = ?, hash = ? WHERE seq = ?", arguments: [prev, record.hash, record.seq])
+                statements.append("UPDATE audit_record SET prev_hash = '\(prev)', hash = '\(record.hash)' WHERE seq = \(record.seq)")
                 prev = record.hash
             }
+            return statements
         }
         let verification = try await store.verifyAudit()
         #expect(!verification.ok && verification.firstBadSeq == 10, "\(verification)")
     }
 
-    @Test("retention erases the sealed probe of old no-hit screenings; the chain still verifies")
-    func retention() async throws {
-        let fixture = try await AuditFixture.make()
+    @Test("retention erases the sealed probe of old no-hit screenings; the chain still verifies", arguments: Backend.available)
+    func retention(backend: Backend) async throws {
+        let fixture = try await AuditFixture.make(backend)
         let store = try await fixture.open()
         #expect(try await store.eraseProbes(ofNoHitScreeningsBefore: Date().addingTimeInterval(60)) == 4)
         let records = try await store.auditRecords(limit: 100).filter { $0.action == "screening" }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 import VigilTestSupport
+@testable import VigilSQLite
 @testable import VigilStorage
 
 @Suite("Templates sealed at rest")
@@ -60,13 +61,13 @@ struct SealingTests {
         let path = temporaryDatabasePath()
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         let daemonKeys = try KeyRing.load(besideDatabase: path, environment: [:])
-        let daemon = try await VigilStore.open(path: path, keys: daemonKeys)
+        let daemon = try await SQLiteStore.open(path: path, keys: daemonKeys)
         try await daemon.seedCategories([WatchlistCategory(name: "wanted_other", description: "d", protective: false, matchThreshold: 0.9,
                                                            confirmations: 1, action: "a")])
         _ = try await daemon.enroll([entry(), entry()])
         let before = try await daemon.loadWatchlist()
 
-        let admin = try await VigilStore.open(path: path, keys: try KeyRing.load(besideDatabase: path, environment: [:]))
+        let admin = try await SQLiteStore.open(path: path, keys: try KeyRing.load(besideDatabase: path, environment: [:]))
         let id = try await admin.rotateDataKey(batch: 1)
         #expect(id == 2)
         #expect(try await admin.rowsToReseal() == 0)

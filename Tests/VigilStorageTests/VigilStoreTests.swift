@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Testing
 import VigilTestSupport
+@testable import VigilSQLite
 @testable import VigilStorage
 
 @Suite("SQLite store")
@@ -73,7 +74,7 @@ struct VigilStoreTests {
     @Test("foreign keys are enforced")
     func foreignKeys() async throws {
         let path = temporaryDatabasePath()
-        _ = try VigilStore(path: path)
+        _ = try SQLiteStore(path: path)
         var configuration = Configuration()
         configuration.foreignKeysEnabled = true
         let queue = try DatabaseQueue(path: path, configuration: configuration)
@@ -101,8 +102,8 @@ struct VigilStoreTests {
 }
 
 /// A store on a fresh (or given) database with the categories the tests use.
-func openStore(_ path: String = temporaryDatabasePath(), keys: KeyRing = .ephemeral()) async throws -> VigilStore {
-    let store = try await VigilStore.open(path: path, keys: keys)
+func openStore(_ path: String = temporaryDatabasePath(), keys: KeyRing = .ephemeral()) async throws -> SQLiteStore {
+    let store = try await SQLiteStore.open(path: path, keys: keys)
     try await store.seedCategories(["wanted_other", "missing_person", "refuse_entry"].map {
         WatchlistCategory(name: $0, description: $0, protective: $0 == "missing_person", matchThreshold: 0.9, confirmations: 1, action: "check")
     })

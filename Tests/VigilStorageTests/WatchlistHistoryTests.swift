@@ -2,9 +2,10 @@ import Foundation
 import GRDB
 import Testing
 import VigilTestSupport
+@testable import VigilSQLite
 @testable import VigilStorage
 
-@Suite("Watchlist changes as versioned events")
+@Suite("Watchlist changes as versioned events, on every backend")
 struct WatchlistHistoryTests {
     func face(_ seed: Float) -> NewFaceTemplate {
         NewFaceTemplate(vector: (0..<128).map { sin(Float($0) * seed) }, quantized: [UInt8(seed * 10), 1, 2], model: "test-model")
@@ -12,9 +13,9 @@ struct WatchlistHistoryTests {
 
     func finger() -> NewFingerTemplate { NewFingerTemplate(position: 2, record: [70, 77, 82, 0, 9], cylinders: [1, 2, 3]) }
 
-    @Test("every change is an event with the next version, in the same transaction as the change")
-    func everyChangeIsAnEvent() async throws {
-        let store = try await openStore()
+    @Test("every change is an event with the next version, in the same transaction as the change", arguments: Backend.available)
+    func everyChangeIsAnEvent(backend: Backend) async throws {
+        let (store, location) = try await backend.fresh()
         var details = EntryDetails(name: "A", category: "wanted_other", aliases: ["Alpha"], nationality: "NGA",
                                    documents: [IdentityDocument(type: "passport", number: "X1", issuingCountry: "NGA")], externalRef: "R1")
         let added = try await store.enroll([NewEntry(details: details, faces: [face(1)], fingers: [finger()])])[0]
@@ -48,16 +49,16 @@ struct WatchlistHistoryTests {
         #expect(erased.count == 2 && erased.allSatisfy { $0.digest.count == 64 })
         #expect(try await store.counts() == StoreCounts(entries: 0, faceTemplates: 0, fingerTemplates: 0, events: 5, screenings: 0))
         // Events carry no personal data.
-        let stored = try await store.read { db in try String.fetchAll(db, sql: "SELECT COALESCE(details, '') FROM watchlist_event") }
+        let stored = try backend.raw(location).texts("SELECT COALESCE(details, '') FROM watchlist_event")
         #expect(!stored.joined().contains("Alpha") && !stored.joined().contains("X1") && !stored.joined().contains("\"A\""))
         details.externalRef = "R1"
         // The reference is free again once its entry is gone.
         _ = try await store.enroll([NewEntry(details: details, faces: [face(1)])])
     }
 
-    @Test("the watchlist as it stood at a version: templates added since are absent, erased ones are gone")
-    func asOfVersion() async throws {
-        let store = try await openStore()
+    @Test("the watchlist as it stood at a version: templates added since are absent, erased ones are gone", arguments: Backend.available)
+    func asOfVersion(backend: Backend) async throws {
+        let (store, _) = try await backend.fresh()
         let a = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [face(1)])])[0]
         let b = try await store.enroll([NewEntry(name: "B", category: "wanted_other", faces: [face(2)], fingers: [finger()])])[0]
         _ = try await store.addSamples(id: a.entry.id, faces: [face(3)], fingers: [])
@@ -73,9 +74,9 @@ struct WatchlistHistoryTests {
         #expect(try await store.loadWatchlist(asOf: 99).version == 4)
     }
 
-    @Test("refusals: unknown entry, unknown sample, unknown category, a reference already in use; nothing changes")
-    func refusals() async throws {
-        let store = try await openStore()
+    @Test("refusals: unknown entry, unknown sample, unknown category, a reference already in use; nothing changes", arguments: Backend.available)
+    func refusals(backend: Backend) async throws {
+        let (store, _) = try await backend.fresh()
         let entry = try await store.enroll([NewEntry(details: EntryDetails(name: "A", category: "wanted_other", externalRef: "R"),
                                                      faces: [face(1)])])[0]
         let before = try await store.counts()
@@ -96,9 +97,9 @@ struct WatchlistHistoryTests {
         #expect(try await store.watchlistVersion() == 1)
     }
 
-    @Test("expired entries are purged with an expire event each; screening records past retention are deleted")
-    func expiryAndRetention() async throws {
-        let store = try await openStore()
+    @Test("expired entries are purged with an expire event each; screening records past retention are deleted", arguments: Backend.available)
+    func expiryAndRetention(backend: Backend) async throws {
+        let (store, _) = try await backend.fresh()
         let now = Date()
         let soon = EntryDetails(name: "Soon", category: "wanted_other", expiresAt: now.addingTimeInterval(60))
         let later = EntryDetails(name: "Later", category: "missing_person", expiresAt: now.addingTimeInterval(86_400))
@@ -120,22 +121,22 @@ struct WatchlistHistoryTests {
         #expect(try await store.counts().screenings == 1)
     }
 
-    @Test("kept source images live and die with their templates")
-    func sourceImages() async throws {
-        let store = try await openStore()
+    @Test("kept source images live and die with their templates", arguments: Backend.available)
+    func sourceImages(backend: Backend) async throws {
+        let (store, location) = try await backend.fresh()
         let kept = NewFaceTemplate(vector: face(1).vector, quantized: [1], model: "test-model", sourceImage: [0xFF, 0xD8, 0xFF])
         let entry = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [kept, face(2)])])[0]
         func images() async throws -> Int {
-            try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM face_template WHERE source_image IS NOT NULL") ?? 0 }
+            Int(try backend.raw(location).text("SELECT COUNT(*) FROM face_template WHERE source_image IS NOT NULL") ?? "") ?? -1
         }
         #expect(try await images() == 1)
         _ = try await store.removeSample(id: entry.entry.id, sample: "face-\(entry.faceTemplates[0].id)")
         #expect(try await images() == 0)
     }
 
-    @Test("listing filters by category and expiry and pages in a stable order")
-    func listing() async throws {
-        let store = try await openStore()
+    @Test("listing filters by category and expiry and pages in a stable order", arguments: Backend.available)
+    func listing(backend: Backend) async throws {
+        let (store, _) = try await backend.fresh()
         let batch = (0..<7).map { NewEntry(name: "E\($0)", category: $0 % 2 == 0 ? "wanted_other" : "missing_person", faces: [face(Float($0 + 1))]) }
         _ = try await store.enroll(batch)
         let page = try await store.entries(matching: EntryQuery(category: "wanted_other", limit: 3, offset: 0))

@@ -1,38 +1,8 @@
 import Foundation
 import GRDB
+import VigilStorage
 
-/// One officer's decision on one candidate of a screening.
-public struct Adjudication: Sendable, Codable, Equatable {
-    public let entryId: UUID
-    public let officerId: String
-    /// `confirmed`, `not_a_match` or `inconclusive`.
-    public let outcome: String
-    public let postToken: String
-    public let recordedAt: Date
-
-    public init(entryId: UUID, officerId: String, outcome: String, postToken: String, recordedAt: Date) {
-        self.entryId = entryId
-        self.officerId = officerId
-        self.outcome = outcome
-        self.postToken = postToken
-        self.recordedAt = recordedAt
-    }
-}
-
-/// A screening as stored, with its adjudications.
-public struct StoredScreening: Sendable {
-    public let id: UUID
-    public let recordedAt: Date
-    /// The post token that submitted it (nil from the CLI).
-    public let postToken: String?
-    /// That token's name: the post id, which the post's other tokens (one
-    /// per officer, if it chooses) share.
-    public let post: String?
-    public let resultJSON: String
-    public let adjudications: [Adjudication]
-}
-
-extension VigilStore {
+extension SQLiteStore {
     /// A post's screenings that drew candidates, made with any of its tokens, newest first (its adjudication queue).
     public func screeningsWithCandidates(post: String, limit: Int, offset: Int) async throws(StorageError) -> [StoredScreening] {
         try await read { db in

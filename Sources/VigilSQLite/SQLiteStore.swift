@@ -1,11 +1,13 @@
 import Crypto
 import Foundation
 import GRDB
+import VigilStorage
 
 /// The embedded SQLite database: WAL mode (readers never wait for the
 /// writer), foreign keys on, schema migrated on open. Every change to the
-/// watchlist and its event are written in one transaction.
-public final class VigilStore: Sendable {
+/// watchlist and its event are written in one transaction; SQLite's single
+/// writer orders them, so versions are the event table's rowids.
+public final class SQLiteStore: VigilStore {
     private let pool: DatabasePool
     public let path: String
     let keys: KeyRing
@@ -33,8 +35,8 @@ public final class VigilStore: Sendable {
     }
 
     /// Opens the store and seals rows a migration could not (it has no keys).
-    public static func open(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) async throws(StorageError) -> VigilStore {
-        let store = try VigilStore(path: path, keys: keys, checkpointEvery: checkpointEvery)
+    public static func open(path: String, keys: KeyRing = .ephemeral(), checkpointEvery: Int = 100) async throws(StorageError) -> SQLiteStore {
+        let store = try SQLiteStore(path: path, keys: keys, checkpointEvery: checkpointEvery)
         // Rows stored in the clear before v8 are sealed now (an index finds them).
         while try await store.reseal(batch: 1000, onlyUnsealed: true) > 0 {}
         return store
@@ -44,7 +46,7 @@ public final class VigilStore: Sendable {
     /// transaction. `afterCommit` runs on the single writer after the commit
     /// and before the next write starts, so in-memory state follows the
     /// database in version order and never shows an uncommitted entry.
-    public func enroll(_ batch: [NewEntry], at date: Date = Date(),
+    public func enroll(_ batch: [NewEntry], at date: Date,
                        afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> [EnrolledEntry] {
         let keys = self.keys
         return try await change(afterCommit: afterCommit) { db in
@@ -92,9 +94,9 @@ public final class VigilStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO face_template (entry_key, vector, quantized, added_version, digest, source_image, key_id, model, subject_box)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key, try seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
-                                 try seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
-                                 try seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model,
+                """, arguments: [key, try TemplateSealing.seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
+                                 try TemplateSealing.seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
+                                 try TemplateSealing.seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model,
                                  face.subjectBox.map { $0.map(String.init).joined(separator: ",") }])
             change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized,
                                                         digest: digest, model: face.model))
@@ -104,9 +106,9 @@ public final class VigilStore: Sendable {
             try db.execute(sql: """
                 INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key, finger.position, try seal(finger.record, .fingerRecord, digest: digest, keys: keys),
-                                 try seal(finger.cylinders, .fingerCylinders, digest: digest, keys: keys), version, digest,
-                                 try seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID])
+                """, arguments: [key, finger.position, try TemplateSealing.seal(finger.record, .fingerRecord, digest: digest, keys: keys),
+                                 try TemplateSealing.seal(finger.cylinders, .fingerCylinders, digest: digest, keys: keys), version, digest,
+                                 try TemplateSealing.seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID])
             change.addedFingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
                                                             record: finger.record, cylinders: finger.cylinders, digest: digest))
         }
@@ -116,12 +118,12 @@ public final class VigilStore: Sendable {
     static func appendEvent(_ action: WatchlistAction, subject: String, details: EventDetails?, at date: Date,
                             _ db: Database) throws -> Int64 {
         try db.execute(sql: "INSERT INTO watchlist_event (action, entry_id, recorded_at, details) VALUES (?, ?, ?, ?)",
-                       arguments: [action.rawValue, subject, date, try details.map(EntryRow.text)])
+                       arguments: [action.rawValue, subject, date, try details.map { try StorageJSON.text($0) }])
         return db.lastInsertedRowID
     }
 
     static func setEventDetails(_ details: EventDetails, version: Int64, _ db: Database) throws {
-        try db.execute(sql: "UPDATE watchlist_event SET details = ? WHERE version = ?", arguments: [try EntryRow.text(details), version])
+        try db.execute(sql: "UPDATE watchlist_event SET details = ? WHERE version = ?", arguments: [try StorageJSON.text(details), version])
     }
 
     /// Runs `body` in one write transaction, then `afterCommit` with the
@@ -133,17 +135,20 @@ public final class VigilStore: Sendable {
         do {
             return try await pool.writeWithoutTransaction { db in
                 var outcome: (T, WatchlistChange)?
+                let before = try Self.version(db)
                 try db.inTransaction {
-                    let before = try Self.version(db)
                     outcome = try body(db)
                     for event in try Self.events(after: before, db) {
                         let draft = AuditDraft(action: "watchlist.\(event.action.rawValue)", subject: event.subject,
-                                               result: try EntryRow.text(event))
+                                               result: try StorageJSON.text(event))
                         _ = try Self.appendAudit(draft, actor: actor, at: event.recordedAt, keys: keys, checkpointEvery: every, db)
                     }
                     return .commit
                 }
-                guard let (value, change) = outcome else { throw StorageError.database("transaction produced no result") }
+                guard let (value, written) = outcome else { throw StorageError.database("transaction produced no result") }
+                var change = written
+                change.baseVersion = before
+                change.version = max(change.version, try Self.version(db))
                 afterCommit(change)
                 return value
             }
@@ -157,31 +162,60 @@ public final class VigilStore: Sendable {
     /// this near SQLite's own speed; entries and Float32 originals are not read.
     /// With `asOf`, the templates present at that version that have not been
     /// erased since (the watchlist as it stood, minus what removal erased).
-    public func loadWatchlist(asOf: Int64? = nil) async throws(StorageError) -> WatchlistContents {
+    public func loadWatchlist(asOf: Int64?) async throws(StorageError) -> WatchlistContents {
         let keys = self.keys
         return try await read { db in
             let version = try asOf.map { min($0, try Self.version(db)) } ?? Self.version(db)
             let entryCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry WHERE created_version <= ?",
                                               arguments: [version]) ?? 0
-            var templates: [StoredFaceTemplate] = []
-            let cursor = try Row.fetchCursor(db, sql: """
-                SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE added_version <= ? ORDER BY id
-                """, arguments: [version])
-            while let row = try cursor.next() {
-                let quantized = try Self.unseal(row[2], .faceQuantized, digest: row[3], keyID: row[4], keys: keys)
-                templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3], model: row[5]))
-            }
-            var fingers: [StoredFingerTemplate] = []
-            let fingerRows = try Row.fetchCursor(db, sql: """
-                SELECT id, entry_key, position, record, cylinders, digest, key_id FROM finger_template WHERE added_version <= ? ORDER BY id
-                """, arguments: [version])
-            while let row = try fingerRows.next() {
-                let record = try Self.unseal(row[3], .fingerRecord, digest: row[5], keyID: row[6], keys: keys) ?? []
-                let cylinders = try Self.unseal(row[4], .fingerCylinders, digest: row[5], keyID: row[6], keys: keys)
-                fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: record,
-                                                    cylinders: cylinders, digest: row[5]))
-            }
+            let templates = try Self.faceTemplates(db, "added_version <= ?", [version], keys: keys)
+            let fingers = try Self.fingerTemplates(db, "added_version <= ?", [version], keys: keys)
             return WatchlistContents(version: version, entryCount: entryCount, faceTemplates: templates, fingerTemplates: fingers)
+        }
+    }
+
+    /// The searchable form of the face templates `condition` selects, in id order.
+    static func faceTemplates(_ db: Database, _ condition: String, _ arguments: StatementArguments,
+                              keys: KeyRing) throws -> [StoredFaceTemplate] {
+        var templates: [StoredFaceTemplate] = []
+        let cursor = try Row.fetchCursor(db, sql: """
+            SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE \(condition) ORDER BY id
+            """, arguments: arguments)
+        while let row = try cursor.next() {
+            let quantized = try TemplateSealing.unseal(row[2], .faceQuantized, digest: row[3], keyID: row[4], keys: keys)
+            templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3], model: row[5]))
+        }
+        return templates
+    }
+
+    /// The finger templates `condition` selects, in id order.
+    static func fingerTemplates(_ db: Database, _ condition: String, _ arguments: StatementArguments,
+                                keys: KeyRing) throws -> [StoredFingerTemplate] {
+        var fingers: [StoredFingerTemplate] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, entry_key, position, record, cylinders, digest, key_id FROM finger_template WHERE \(condition) ORDER BY id
+            """, arguments: arguments)
+        while let row = try rows.next() {
+            let record = try TemplateSealing.unseal(row[3], .fingerRecord, digest: row[5], keyID: row[6], keys: keys) ?? []
+            let cylinders = try TemplateSealing.unseal(row[4], .fingerCylinders, digest: row[5], keyID: row[6], keys: keys)
+            fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: record,
+                                                cylinders: cylinders, digest: row[5]))
+        }
+        return fingers
+    }
+
+    /// What changed after `version`, read in one snapshot: the events'
+    /// removals and entry counts, and the templates added since that are
+    /// still stored (one added and erased in between is in neither).
+    public func changes(after version: Int64) async throws(StorageError) -> WatchlistChange? {
+        let keys = self.keys
+        return try await read { db in
+            let newest = try Self.version(db)
+            guard newest > version else { return nil }
+            var change = WatchlistChange(following: try Self.events(after: version, db), from: version, to: newest)
+            change.addedFaces = try Self.faceTemplates(db, "added_version > ? AND added_version <= ?", [version, newest], keys: keys)
+            change.addedFingers = try Self.fingerTemplates(db, "added_version > ? AND added_version <= ?", [version, newest], keys: keys)
+            return change
         }
     }
 
@@ -202,7 +236,7 @@ public final class VigilStore: Sendable {
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
                     let count = EntryRow.detailColumns.count + 4
-                    guard let bytes = try Self.unseal(row[1], .faceVector, digest: row[2 + count], keyID: row[3 + count], keys: keys),
+                    guard let bytes = try TemplateSealing.unseal(row[1], .faceVector, digest: row[2 + count], keyID: row[3 + count], keys: keys),
                           let vector = VectorBlob.decode(Data(bytes)) else { throw StorageError.corruptTemplate(id: id) }
                     details.vectors[id] = vector
                     let key: Int64 = row[2]
@@ -231,7 +265,7 @@ public final class VigilStore: Sendable {
     }
 
     /// The screening row and, when given, its audit record, in one transaction.
-    public func record(_ screening: ScreeningRecord, audit: AuditDraft? = nil) async throws(StorageError) {
+    public func record(_ screening: ScreeningRecord, audit: AuditDraft?) async throws(StorageError) {
         let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         try await write { db in
             if let audit {
@@ -261,6 +295,19 @@ public final class VigilStore: Sendable {
 
     public func journalMode() async throws(StorageError) -> String {
         try await read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    public var location: String { path }
+
+    /// One process owns the file: its own commits are all the index follows.
+    public var isShared: Bool { false }
+
+    public func waitForChange(timeout: Duration) async {
+        try? await Task.sleep(for: timeout)
+    }
+
+    public func close() async {
+        try? pool.close()
     }
 
     static func version(_ db: Database) throws -> Int64 {

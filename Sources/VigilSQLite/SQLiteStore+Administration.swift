@@ -1,12 +1,13 @@
 import Foundation
 import GRDB
+import VigilStorage
 
 /// Watchlist administration: every change writes its event, with the next
 /// version, in the same transaction as the change itself.
-extension VigilStore {
+extension SQLiteStore {
     /// Applies `edit` to the entry's details (inside the write transaction,
     /// so concurrent updates cannot lose each other's fields).
-    public func update(id: UUID, at date: Date = Date(), _ edit: @escaping @Sendable (EntryDetails) -> EntryDetails,
+    public func update(id: UUID, at date: Date, _ edit: @escaping @Sendable (EntryDetails) -> EntryDetails,
                        afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> StoredEntry {
         try await change(afterCommit: afterCommit) { db in
             let old = try Self.entry(id: id, db)
@@ -17,7 +18,7 @@ extension VigilStore {
                 throw StorageError.duplicateReference(ref, existing: UUID(uuidString: other) ?? UUID())
             }
             var details = EventDetails(category: new.category, expiresAt: new.expiresAt)
-            details.fields = try Self.changedFields(old.details, new)
+            details.fields = try StorageJSON.changedFields(old.details, new)
             let version = try Self.appendEvent(.update, subject: id.uuidString, details: details, at: date, db)
             try db.execute(sql: "UPDATE watchlist_entry SET \(EntryRow.assignments), updated_version = ? WHERE key = ?",
                            arguments: try EntryRow.arguments(new) + [version, old.key])
@@ -28,7 +29,7 @@ extension VigilStore {
     }
 
     /// Adds face and finger templates to an existing entry.
-    public func addSamples(id: UUID, faces: [NewFaceTemplate], fingers: [NewFingerTemplate], at date: Date = Date(),
+    public func addSamples(id: UUID, faces: [NewFaceTemplate], fingers: [NewFingerTemplate], at date: Date,
                            afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> WatchlistEntry {
         let keys = self.keys
         return try await change(afterCommit: afterCommit) { db in
@@ -44,7 +45,7 @@ extension VigilStore {
     }
 
     /// Erases one template; the event keeps its digest.
-    public func removeSample(id: UUID, sample: String, at date: Date = Date(),
+    public func removeSample(id: UUID, sample: String, at date: Date,
                              afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> WatchlistEntry {
         try await change(afterCommit: afterCommit) { db in
             let entry = try Self.entry(id: id, db)
@@ -71,7 +72,7 @@ extension VigilStore {
 
     /// Removes an entry: its row and templates are erased; the event keeps
     /// the entry id, category and template digests.
-    public func remove(id: UUID, at date: Date = Date(),
+    public func remove(id: UUID, at date: Date,
                        afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> Int64 {
         try await change(afterCommit: afterCommit) { db in
             let change = try Self.erase(try Self.entry(id: id, db), action: .remove, at: date, db)
@@ -81,7 +82,7 @@ extension VigilStore {
 
     /// Purges every entry whose expiry date has passed, one `expire` event
     /// each, in one transaction. Returns the ids purged.
-    public func purgeExpired(now: Date = Date(),
+    public func purgeExpired(now: Date,
                              afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> [UUID] {
         try await change(afterCommit: afterCommit) { db in
             let rows = try Row.fetchAll(db, sql: """
@@ -132,17 +133,5 @@ extension VigilStore {
         guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM category WHERE name = ?)", arguments: [name]) == true else {
             throw StorageError.unknownCategory(name)
         }
-    }
-
-    /// Names (snake_case) of the fields that differ, from their JSON forms.
-    private static func changedFields(_ old: EntryDetails, _ new: EntryDetails) throws -> [String] {
-        func fields(_ details: EntryDetails) throws -> [String: String] {
-            let object = try JSONSerialization.jsonObject(with: try StorageJSON.encoder.encode(details)) as? [String: Any] ?? [:]
-            return try object.mapValues { value in
-                String(decoding: try JSONSerialization.data(withJSONObject: [value], options: [.sortedKeys]), as: UTF8.self)
-            }
-        }
-        let before = try fields(old), after = try fields(new)
-        return Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
     }
 }

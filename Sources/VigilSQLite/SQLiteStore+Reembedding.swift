@@ -1,18 +1,8 @@
 import Foundation
 import GRDB
+import VigilStorage
 
-/// A stored face template made by another recognizer than the running one.
-public struct OtherModelFace: Sendable, Equatable {
-    public let templateID: Int64
-    public let entryID: UUID
-    public let model: String
-    /// Whether its reference photo was kept (only those can be rebuilt).
-    public let hasPhoto: Bool
-    /// The box its face was picked by at enrolment (x, y, width, height); nil: the largest face.
-    public let subjectBox: [Int]?
-}
-
-extension VigilStore {
+extension SQLiteStore {
     /// Face templates whose model is not `model`, oldest first.
     public func faceTemplates(notOfModel model: String) async throws(StorageError) -> [OtherModelFace] {
         try await read { db in
@@ -47,7 +37,7 @@ extension VigilStore {
         let keys = self.keys
         return try await read { db in
             guard let row = try Row.fetchOne(db, sql: sql, arguments: arguments) else { return nil }
-            return try Self.unseal(row[0], .faceSource, digest: row[1], keyID: row[2], keys: keys)
+            return try TemplateSealing.unseal(row[0], .faceSource, digest: row[1], keyID: row[2], keys: keys)
         }
     }
 
@@ -55,7 +45,7 @@ extension VigilStore {
     /// same reference photo: one `reembed` event naming both (the old digest
     /// erased, the new one added), the photo moving to the new row. Returns
     /// nil when the template is gone (removed meanwhile).
-    public func reembedFace(templateID: Int64, with replacement: NewFaceTemplate, at date: Date = Date(),
+    public func reembedFace(templateID: Int64, with replacement: NewFaceTemplate, at date: Date,
                             afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> Int64? {
         let keys = self.keys
         return try await change(afterCommit: afterCommit) { db -> (Int64?, WatchlistChange) in

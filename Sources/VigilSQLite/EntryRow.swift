@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VigilStorage
 
 /// Reading and writing the `watchlist_entry` row: one column list, one
 /// decoder, so every query returns entries the same way.
@@ -13,8 +14,8 @@ enum EntryRow {
     static func decode(_ row: Row, from offset: Int = 0) throws -> StoredEntry {
         let id: String = row[offset + 1]
         let details = EntryDetails(
-            name: row[offset + 2], category: row[offset + 3], aliases: try json(row[offset + 4]) ?? [],
-            dateOfBirth: row[offset + 5], nationality: row[offset + 6], documents: try json(row[offset + 7]) ?? [],
+            name: row[offset + 2], category: row[offset + 3], aliases: try StorageJSON.value(row[offset + 4]) ?? [],
+            dateOfBirth: row[offset + 5], nationality: row[offset + 6], documents: try StorageJSON.value(row[offset + 7]) ?? [],
             issuingAuthority: row[offset + 8], legalBasis: row[offset + 9], handlingInstructions: row[offset + 10],
             expiresAt: row[offset + 11], externalRef: row[offset + 12])
         let created: Int64 = row[offset + 13]
@@ -29,35 +30,7 @@ enum EntryRow {
     static let assignments = detailColumns.map { "\($0) = ?" }.joined(separator: ", ")
 
     static func arguments(_ d: EntryDetails) throws -> StatementArguments {
-        [d.name, d.category, try text(d.aliases), d.dateOfBirth, d.nationality, try text(d.documents), d.issuingAuthority,
+        [d.name, d.category, try StorageJSON.text(d.aliases), d.dateOfBirth, d.nationality, try StorageJSON.text(d.documents), d.issuingAuthority,
          d.legalBasis, d.handlingInstructions, d.expiresAt, d.externalRef]
     }
-
-    static func text(_ value: some Encodable) throws -> String {
-        String(decoding: try StorageJSON.encoder.encode(value), as: UTF8.self)
-    }
-
-    static func json<T: Decodable>(_ text: String?) throws -> T? {
-        guard let text else { return nil }
-        return try StorageJSON.decoder.decode(T.self, from: Data(text.utf8))
-    }
-}
-
-/// The JSON stored in text columns: snake_case keys, ISO 8601 dates, sorted
-/// keys (stable bytes for the audit chain).
-enum StorageJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
-    static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 }

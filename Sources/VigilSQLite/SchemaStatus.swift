@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VigilStorage
 
 /// Where a database file stands against the schema this build knows,
 /// read without changing it (`vigil doctor`; opening the store migrates).

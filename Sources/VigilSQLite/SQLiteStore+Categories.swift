@@ -1,7 +1,8 @@
 import Foundation
 import GRDB
+import VigilStorage
 
-extension VigilStore {
+extension SQLiteStore {
     public func categories() async throws(StorageError) -> [WatchlistCategory] {
         try await read { db in try Self.categories(db) }
     }
@@ -22,7 +23,7 @@ extension VigilStore {
 
     /// Creates or changes a category; the event records the new settings,
     /// so a replay knows the thresholds in force at any version.
-    public func setCategory(_ category: WatchlistCategory, at date: Date = Date(),
+    public func setCategory(_ category: WatchlistCategory, at date: Date,
                             afterCommit: @escaping @Sendable (WatchlistChange) -> Void = { _ in }) async throws(StorageError) -> Int64 {
         try await change(afterCommit: afterCommit) { db in
             var details = EventDetails(category: category.name)
@@ -38,6 +39,7 @@ extension VigilStore {
                                  category.confirmations, category.action, category.targetFpir])
             var change = WatchlistChange()
             change.version = version
+            change.categoriesChanged = true
             return (version, change)
         }
     }

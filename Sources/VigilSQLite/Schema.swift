@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import VigilStorage
 
 /// Versioned schema. Migrations are append-only: a shipped one is never edited.
 enum Schema {

@@ -1,58 +1,35 @@
 import Crypto
 import Foundation
 import GRDB
+import VigilStorage
 
-/// An API credential as stored: only the SHA-256 of its secret.
-public struct APIToken: Sendable, Codable, Equatable {
-    public let id: String
-    public let name: String
-    public let role: String
-    public let createdAt: Date
-    public let revokedAt: Date?
-}
-
-/// A token as issued: shown once, then only its hash remains.
-public struct IssuedToken: Sendable, Equatable {
-    public let token: APIToken
-    /// `vigil_<id>_<secret>`.
-    public let secret: String
-}
-
-extension VigilStore {
-    public static let tokenPrefix = "vigil_"
-
+extension SQLiteStore {
     /// Issues a token (random 256-bit secret); the change is audited.
-    public func issueToken(name: String, role: String, at date: Date = Date()) async throws(StorageError) -> IssuedToken {
-        let id = Hex.encode((0..<6).map { _ in UInt8.random(in: 0...255) })
-        var generator = SystemRandomNumberGenerator()
-        let secret = Hex.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    public func issueToken(name: String, role: String, at date: Date) async throws(StorageError) -> IssuedToken {
+        let (id, presented, hash) = TokenSecret.issue()
         let token = APIToken(id: id, name: name, role: role, createdAt: date, revokedAt: nil)
         let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         try await write { db in
             try db.execute(sql: "INSERT INTO api_token (id, name, role, secret_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [id, name, role, TemplateDigest.hex(Data(secret.utf8)), date])
-            let result = "{\"token_id\":\"\(id)\",\"role\":\"\(role)\"}"
-            _ = try Self.appendAudit(AuditDraft(action: "token.create", subject: id, result: result), actor: actor, at: date,
+                           arguments: [id, name, role, hash, date])
+            _ = try Self.appendAudit(TokenSecret.creationDraft(id: id, role: role), actor: actor, at: date,
                                      keys: keys, checkpointEvery: every, db)
         }
-        return IssuedToken(token: token, secret: "\(Self.tokenPrefix)\(id)_\(secret)")
+        return IssuedToken(token: token, secret: presented)
     }
 
     /// The live token a presented credential belongs to, or nil. The
     /// secret's hash is compared in constant time.
     public func authenticate(_ presented: String) async throws(StorageError) -> APIToken? {
-        guard presented.hasPrefix(Self.tokenPrefix) else { return nil }
-        let parts = presented.dropFirst(Self.tokenPrefix.count).split(separator: "_", maxSplits: 1)
-        guard parts.count == 2, parts[0].count == 12 else { return nil }
-        let id = String(parts[0]), offered = Hex.decode(TemplateDigest.hex(Data(parts[1].utf8))) ?? []
+        guard let (id, offered) = TokenSecret.parse(presented) else { return nil }
         let stored = try await read { db -> (APIToken, String)? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT id, name, role, created_at, revoked_at, secret_hash FROM api_token WHERE id = ?
                 """, arguments: [id]) else { return nil }
             return (Self.token(row), row[5])
         }
-        guard let (token, hash) = stored, token.revokedAt == nil, let expected = Hex.decode(hash),
-              ConstantTime.equal(expected, offered) else { return nil }
+        guard let (token, hash) = stored, token.revokedAt == nil,
+              TokenSecret.matches(storedHash: hash, presented: offered) else { return nil }
         return token
     }
 
@@ -76,12 +53,12 @@ extension VigilStore {
     }
 
     /// Revokes a token at once; returns false for an unknown or revoked id.
-    public func revokeToken(id: String, at date: Date = Date()) async throws(StorageError) -> Bool {
+    public func revokeToken(id: String, at date: Date) async throws(StorageError) -> Bool {
         let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         return try await write { db in
             try db.execute(sql: "UPDATE api_token SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [date, id])
             guard db.changesCount == 1 else { return false }
-            _ = try Self.appendAudit(AuditDraft(action: "token.revoke", subject: id, result: "{\"token_id\":\"\(id)\"}"),
+            _ = try Self.appendAudit(TokenSecret.revocationDraft(id: id),
                                      actor: actor, at: date, keys: keys, checkpointEvery: every, db)
             return true
         }

@@ -1,9 +1,10 @@
 import Crypto
 import Foundation
 import GRDB
+import VigilStorage
 
 /// The audit log: appended inside the transaction of the action it records.
-extension VigilStore {
+extension SQLiteStore {
     static let auditColumns = """
         seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome, probe_digest,
         sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL, request_id
@@ -15,20 +16,8 @@ extension VigilStore {
                             _ db: Database) throws -> Int64 {
         let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1")
         let seq: Int64 = (last?[0] as Int64? ?? 0) + 1
-        let prev: String = last?[1] ?? AuditChain.genesis
-        var sealed: Data?
-        var probeDigest: String?
-        if let probe = draft.probe {
-            let digest = TemplateDigest.hex(probe)
-            probeDigest = digest
-            sealed = try keys.seal(probe, context: "audit:\(seq):\(digest)")
-        }
-        var record = AuditRecord(seq: seq, recordedAt: AuditChain.timestamp(date), actorId: actor.id, actorRole: actor.role,
-                                 postId: actor.post, action: draft.action, subject: draft.subject, watchlistVersion: try version(db),
-                                 outcome: draft.outcome, probeDigest: probeDigest, sealedDigest: sealed.map(TemplateDigest.hex),
-                                 context: draft.context, result: draft.result, prevHash: prev, hash: "", probeKept: sealed != nil,
-                                 requestId: actor.requestID)
-        record.hash = AuditChain.hash(record)
+        let (record, sealed) = try AuditChain.record(draft, seq: seq, prev: last?[1] ?? AuditChain.genesis, actor: actor, at: date,
+                                                     watchlistVersion: try version(db), keys: keys)
         try db.execute(sql: """
             INSERT INTO audit_record (seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome,
               probe_digest, sealed_digest, probe_sealed, context, result, prev_hash, hash, request_id)
@@ -44,10 +33,9 @@ extension VigilStore {
     }
 
     static func writeCheckpoint(seq: Int64, head: String, at date: Date, keys: KeyRing, _ db: Database) throws {
-        let signedAt = AuditChain.timestamp(date)
-        let signature = try keys.signingKey.signature(for: AuditChain.checkpointMessage(seq: seq, head: head, signedAt: signedAt))
+        let checkpoint = try AuditChain.checkpoint(seq: seq, head: head, at: date, keys: keys)
         try db.execute(sql: "INSERT INTO audit_checkpoint (seq, head_hash, signed_at, public_key, signature) VALUES (?, ?, ?, ?, ?)",
-                       arguments: [seq, head, signedAt, Hex.encode(keys.publicKey), Hex.encode(signature)])
+                       arguments: [checkpoint.seq, checkpoint.head, checkpoint.signedAt, checkpoint.publicKey, checkpoint.signature])
     }
 
     /// How many audit records there are, and when the last checkpoint was signed (nil: never).
@@ -64,7 +52,7 @@ extension VigilStore {
     /// Signs the chain head if it moved since the last checkpoint (the
     /// daemon calls this every few minutes). Returns the head's seq, if signed.
     @discardableResult
-    public func checkpoint(at date: Date = Date()) async throws(StorageError) -> Int64? {
+    public func checkpoint(at date: Date) async throws(StorageError) -> Int64? {
         let keys = self.keys
         return try await write { db in
             guard let head = try Row.fetchOne(db, sql: "SELECT seq, hash FROM audit_record ORDER BY seq DESC LIMIT 1") else { return nil }
@@ -77,14 +65,14 @@ extension VigilStore {
     }
 
     /// Appends a record on its own (actions with no other write).
-    public func audit(_ draft: AuditDraft, at date: Date = Date()) async throws(StorageError) -> Int64 {
+    public func audit(_ draft: AuditDraft, at date: Date) async throws(StorageError) -> Int64 {
         let actor = AuditActor.current, keys = self.keys, every = checkpointEvery
         return try await write { db in try Self.appendAudit(draft, actor: actor, at: date, keys: keys, checkpointEvery: every, db) }
     }
 
     /// Records in `from...to`, optionally one actor's or one action's, oldest first.
-    public func auditRecords(from: Int64 = 1, to: Int64 = .max, actor: String? = nil, action: String? = nil,
-                             limit: Int = 100) async throws(StorageError) -> [AuditRecord] {
+    public func auditRecords(from: Int64, to: Int64, actor: String?, action: String?,
+                             limit: Int) async throws(StorageError) -> [AuditRecord] {
         try await read { db in
             var sql = "SELECT \(Self.auditColumns) FROM audit_record WHERE seq >= ? AND seq <= ?"
             var arguments: StatementArguments = [from, to]
@@ -104,9 +92,7 @@ extension VigilStore {
             return (row?[0], row?[1])
         }
         guard let sealed = stored.0, let digest = stored.1 else { return nil }
-        let probe = try keys.open(sealed, context: "audit:\(seq):\(digest)")
-        guard TemplateDigest.hex(probe) == digest else { throw .keyUnusable("probe of record \(seq) does not match its digest") }
-        return probe
+        return try AuditChain.openProbe(sealed, digest: digest, seq: seq, keys: keys)
     }
 
     /// Erases the sealed probes of no-hit screenings recorded before `cutoff`.

@@ -1,35 +1,8 @@
 import Foundation
 import GRDB
+import VigilStorage
 
-/// Which entries to list, and which page.
-public struct EntryQuery: Sendable, Equatable {
-    public var category: String?
-    /// Only entries that expire at or before this date (already expired when it is now).
-    public var expiresBefore: Date?
-    /// Only entries with no expiry date (true) or with one (false).
-    public var withoutExpiry: Bool?
-    /// Only entries whose name, an alias or external reference contains this text (case-insensitive for ASCII).
-    public var text: String?
-    public var limit = 50
-    public var offset = 0
-
-    public init(category: String? = nil, expiresBefore: Date? = nil, withoutExpiry: Bool? = nil, limit: Int = 50, offset: Int = 0) {
-        self.category = category
-        self.expiresBefore = expiresBefore
-        self.withoutExpiry = withoutExpiry
-        self.limit = limit
-        self.offset = offset
-    }
-}
-
-/// One page of entries, read in one transaction with the version it reflects.
-public struct EntryPage: Sendable {
-    public let entries: [WatchlistEntry]
-    public let total: Int
-    public let version: Int64
-}
-
-extension VigilStore {
+extension SQLiteStore {
     public func entries(matching query: EntryQuery) async throws(StorageError) -> EntryPage {
         try await read { db in
             var conditions: [String] = []
@@ -86,7 +59,7 @@ extension VigilStore {
 
     /// The watchlist's history from `version` on (inclusive), oldest first;
     /// one entry's alone when `entry` is given.
-    public func events(from version: Int64 = 1, limit: Int = 1000, entry: UUID? = nil) async throws(StorageError) -> [WatchlistEvent] {
+    public func events(from version: Int64, limit: Int, entry: UUID?) async throws(StorageError) -> [WatchlistEvent] {
         try await read { db in try Self.events(after: version - 1, limit: limit, entry: entry, db) }
     }
 
@@ -116,7 +89,7 @@ extension VigilStore {
     /// An event from `version, action, entry_id, recorded_at, details`.
     static func event(_ row: Row) throws -> WatchlistEvent {
         WatchlistEvent(version: row[0], action: WatchlistAction(rawValue: row[1]) ?? .update, subject: row[2],
-                       recordedAt: row[3], details: try EntryRow.json(row[4]))
+                       recordedAt: row[3], details: try StorageJSON.value(row[4]))
     }
 
     static func withSamples(_ entry: StoredEntry, _ db: Database) throws -> WatchlistEntry {

@@ -1,0 +1,58 @@
+import Synchronization
+
+/// Wakes the one task that follows the watchlist when a notification
+/// arrives. A notification that comes while nobody waits is remembered
+/// (a generation count), so the next wait returns at once instead of
+/// sleeping through it.
+final class ChangeSignal: Sendable {
+    private struct State {
+        var generation = 0
+        var seen = 0
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+
+    private let state = Mutex(State())
+
+    func fire() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.generation += 1
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next notification (or at once if one came since the
+    /// last wait), or after `timeout`.
+    func wait(timeout: Duration) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { [self] in await next() }
+            group.addTask { try? await Task.sleep(for: timeout) }
+            await group.next()
+            group.cancelAll()
+            // The waiter, if still registered, is released so its child can end.
+            fireWaiterOnly()
+        }
+        state.withLock { $0.seen = $0.generation }
+    }
+
+    private func next() async {
+        await withCheckedContinuation { continuation in
+            let pending = state.withLock { state -> Bool in
+                if state.generation != state.seen { return true }
+                state.waiter?.resume()
+                state.waiter = continuation
+                return false
+            }
+            if pending { continuation.resume() }
+        }
+    }
+
+    private func fireWaiterOnly() {
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            defer { state.waiter = nil }
+            return state.waiter
+        }
+        waiter?.resume()
+    }
+}

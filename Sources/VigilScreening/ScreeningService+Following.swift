@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+import VigilStorage
+
+/// How the in-memory index follows the stored watchlist. A change made
+/// through this node is applied as it commits when it follows on from the
+/// index's version; otherwise (another node, or another process on the same
+/// file, committed in between) the index catches up from the store by
+/// version. Nodes sharing a database are also woken by the store's change
+/// notifications and poll once a second, so a lost notification costs
+/// latency, never a change.
+extension ScreeningService {
+    /// Applies a committed change in order, or leaves it to a catch-up.
+    func follow(setting category: WatchlistCategory? = nil) -> @Sendable (WatchlistChange) -> Void {
+        { [self] change in
+            let inOrder = index.withLock { index -> Bool in
+                guard change.version > index.version else { return true }
+                guard change.baseVersion == index.version else { return false }
+                index.apply(change)
+                if let category { index.categories[category.name] = category }
+                return true
+            }
+            if !inOrder { behind.withLock { $0 = max($0, change.version) } }
+        }
+    }
+
+    var follow: @Sendable (WatchlistChange) -> Void { follow(setting: nil) }
+
+    /// After a write through this node: when its change could not be applied
+    /// in order, catch up now, so what the caller wrote is searchable when
+    /// the response leaves (read your writes).
+    func followWrites() async {
+        let target = behind.withLock { $0 }
+        guard index.withLock({ $0.version }) < target else { return }
+        do { try await catchUp() } catch {
+            logger.warning("the index could not catch up with the database", metadata: ["reason": "\(error)"])
+        }
+    }
+
+    /// Reads what changed after the index's version and applies it; repeats
+    /// while a concurrent local commit moved the index meanwhile.
+    func catchUp() async throws(StorageError) {
+        for _ in 0..<8 {
+            let from = index.withLock { $0.version }
+            guard let change = try await store.changes(after: from) else { return }
+            let categories = change.categoriesChanged ? try await store.categories() : nil
+            let applied = index.withLock { index -> Bool in
+                guard index.version == from else { return false }
+                index.apply(change)
+                if let categories { index.categories = Dictionary(categories.map { ($0.name, $0) }) { first, _ in first } }
+                return true
+            }
+            if applied { return }
+        }
+    }
+
+    /// The loop a node sharing its database runs: wait for a notification
+    /// (at most a second), catch up, again, until cancelled.
+    static func followLoop(_ service: ScreeningService) -> Task<Void, Never> {
+        Task { [weak service] in
+            while !Task.isCancelled {
+                guard let store = service?.store else { return }
+                await store.waitForChange(timeout: .seconds(1))
+                guard let service, !Task.isCancelled else { return }
+                do { try await service.catchUp() } catch {
+                    service.logger.debug("catch-up failed; retrying", metadata: ["reason": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Stops following the database and closes it (the daemon at shutdown; tests).
+    public func shutdown() async {
+        follower.withLock { $0?.cancel() }
+        await store.close()
+    }
+}

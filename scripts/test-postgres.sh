@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# A private PostgreSQL 15 cluster for the tests: its own data directory under
+# .build/, a Unix socket there and a loopback port, owned by an unprivileged
+# user (the server refuses to run as root). `start` prints the URL the tests
+# read (VIGIL_TEST_POSTGRES); `stop` stops it and removes the data.
+#   scripts/test-postgres.sh start|stop|url
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+root=".build/pgtest"
+port="${VIGIL_TEST_POSTGRES_PORT:-55432}"
+bin=""
+for candidate in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
+  if [ -x "$candidate/pg_ctl" ]; then bin="$candidate"; break; fi
+done
+if [ -z "$bin" ] && command -v pg_ctl >/dev/null; then bin="$(dirname "$(command -v pg_ctl)")"; fi
+
+# Root runs the server as `postgres` (the Debian package's user); anyone else as themselves.
+as_owner() {
+  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+url() { echo "postgres://vigil@127.0.0.1:${port}/postgres"; }
+
+case "${1:-}" in
+  start)
+    [ -n "$bin" ] || { echo "test-postgres: PostgreSQL is not installed (scripts/install-deps.sh installs it)" >&2; exit 1; }
+    "$0" stop >/dev/null 2>&1 || true
+    mkdir -p "$root"
+    root_abs="$(cd "$root" && pwd)"
+    [ "$(id -u)" -eq 0 ] && chown postgres "$root_abs"
+    as_owner "$bin/initdb" -D "$root_abs/data" -A trust -U vigil --no-sync -E UTF8 >"$root_abs/initdb.log" 2>&1 \
+      || { cat "$root_abs/initdb.log" >&2; exit 1; }
+    # fsync off: a test cluster is thrown away; the crash tests kill Vigil, not the server.
+    as_owner "$bin/pg_ctl" -D "$root_abs/data" -l "$root_abs/server.log" -w -t 30 \
+      -o "-p $port -k $root_abs -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
+      || { cat "$root_abs/server.log" >&2; exit 1; }
+    echo "$bin" > "$root_abs/bin"
+    url
+    ;;
+  stop)
+    if [ -d "$root/data" ]; then
+      root_abs="$(cd "$root" && pwd)"
+      as_owner "$bin/pg_ctl" -D "$root_abs/data" -m fast -w stop >/dev/null 2>&1 || true
+      rm -rf "$root_abs/data"
+    fi
+    ;;
+  url) url ;;
+  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+esac
