@@ -35,9 +35,12 @@ serve: release
 # (Tests/VigilDaemonTests/HTTPFixtures.swift), so they pass beside the CPU-heavy face
 # suites and on a loaded machine: `make test-loaded` proves it with one core held busy.
 # Then the API contract: schemathesis against a live daemon, bounded per role (docs/api.md).
+# The PostgreSQL store's tests use a private cluster under .build/ (scripts/test-postgres.sh),
+# started for the run and stopped after it, whatever the outcome.
 test: models
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	VIGIL_TEST_POSTGRES=$$(scripts/test-postgres.sh start) && export VIGIL_TEST_POSTGRES && \
+	  { $(SWIFT) test --skip-build; status=$$?; scripts/test-postgres.sh stop; exit $$status; }
 	VIGIL=$$($(SWIFT) build --show-bin-path)/vigil EXAMPLES=10 MAX_TIME=60 scripts/api-contract.sh
 
 test-loaded: models

@@ -3,17 +3,25 @@
 # .build/, a Unix socket there and a loopback port, owned by an unprivileged
 # user (the server refuses to run as root). `start` prints the URL the tests
 # read (VIGIL_TEST_POSTGRES); `stop` stops it and removes the data.
-#   scripts/test-postgres.sh start|stop|url
+#   scripts/test-postgres.sh start|stop|pause|resume|url
+# VIGIL_TEST_POSTGRES_ROOT and VIGIL_TEST_POSTGRES_PORT place a second cluster (a test that restarts its server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-root=".build/pgtest"
+root="${VIGIL_TEST_POSTGRES_ROOT:-.build/pgtest}"
 port="${VIGIL_TEST_POSTGRES_PORT:-55432}"
 bin=""
 for candidate in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
   if [ -x "$candidate/pg_ctl" ]; then bin="$candidate"; break; fi
 done
 if [ -z "$bin" ] && command -v pg_ctl >/dev/null; then bin="$(dirname "$(command -v pg_ctl)")"; fi
+
+# The server outlives this script: it must not inherit a descriptor of whoever started it
+# (a caller that waits for its child's pipe or exit would wait for the server too).
+for fd in /proc/$$/fd/*; do
+  n="${fd##*/}"
+  if [ "$n" -gt 2 ] 2>/dev/null; then eval "exec $n>&-" 2>/dev/null || true; fi
+done
 
 # Root runs the server as `postgres` (the Debian package's user); anyone else as themselves.
 as_owner() {
@@ -45,6 +53,16 @@ case "${1:-}" in
       rm -rf "$root_abs/data"
     fi
     ;;
+  pause)
+    # Stops the server and keeps its data (a test of a node riding out a database restart).
+    root_abs="$(cd "$root" && pwd)"
+    as_owner "$bin/pg_ctl" -D "$root_abs/data" -m fast -w stop >/dev/null
+    ;;
+  resume)
+    root_abs="$(cd "$root" && pwd)"
+    as_owner "$bin/pg_ctl" -D "$root_abs/data" -l "$root_abs/server.log" -w -t 30 \
+      -o "-p $port -k $root_abs -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null
+    ;;
   url) url ;;
-  *) echo "usage: $0 start|stop|url" >&2; exit 2 ;;
+  *) echo "usage: $0 start|stop|pause|resume|url" >&2; exit 2 ;;
 esac

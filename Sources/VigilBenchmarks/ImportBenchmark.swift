@@ -40,6 +40,8 @@ public enum ImportBenchmark {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-bench-import-\(UUID().uuidString)")
         var configuration = options.configuration
         configuration.databasePath = folder.appendingPathComponent("vigil.sqlite").path
+        // With a PostgreSQL database (--database), its keys live in the same temporary folder.
+        if configuration.databaseURL != nil { configuration.keyPath = folder.appendingPathComponent("central").path }
         let service = try await ScreeningService(configuration: configuration)
         let photos = try files.map { file throws(VigilError) in try ImageFile.read(file.path) }
         let chosen = (0..<options.entries).map { photos[$0 % photos.count] }

@@ -33,7 +33,8 @@ public enum ScreenBenchmark {
         var configuration = options.configuration
         configuration.databasePath = FileManager.default.temporaryDirectory
             .appendingPathComponent("vigil-bench-\(UUID().uuidString)/vigil.sqlite").path
-        // A PostgreSQL database (--database) is used as given: it must be empty.
+        // A PostgreSQL database (--database) is used as given (it must be empty), its keys beside the temporary file.
+        if configuration.databaseURL != nil { configuration.keyPath = configuration.databasePath + "-central" }
         if options.padding > 0 {
             progress("padding the watchlist with \(options.padding) synthetic entries")
             let data = SyntheticGallery(count: options.padding, dimension: configuration.recognizer.dimension, seed: 7)

@@ -5,7 +5,7 @@ import VigilScreening
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bench", abstract: "Measure speed (benchmarks, not tests).",
-                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self, BenchFingersCommand.self, BenchImportCommand.self])
+                                                    subcommands: [BenchSearchCommand.self, BenchScreenCommand.self, BenchFingersCommand.self, BenchImportCommand.self, BenchFollowCommand.self])
 }
 
 extension SearchBenchmark.Layout: ExpressibleByArgument {}
@@ -66,6 +66,8 @@ struct BenchScreenCommand: AsyncParsableCommand {
     var images = "../shared/data/faces/lfw10"
     @Option(help: "Times each probe photo is screened.") var repeats = 3
     @Option(help: "Synthetic entries added to the watchlist first.") var gallery = 0
+    @Option(name: .customLong("database"), help: "Run on this PostgreSQL database (empty; postgres://...) instead of a temporary SQLite file.")
+    var databaseURL: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -75,6 +77,7 @@ struct BenchScreenCommand: AsyncParsableCommand {
         options.repeats = repeats
         options.padding = gallery
         options.configuration = try common.configuration()
+        options.configuration.databaseURL = databaseURL
         try await Output.run(json: json) { () async throws(VigilError) in
             let r = try await ScreenBenchmark.run(options) { FileHandle.standardError.write(Data("bench: \($0)\n".utf8)) }
             if json {
@@ -120,6 +123,8 @@ struct BenchImportCommand: AsyncParsableCommand {
     var images: [String] = ["../shared/data/faces/lfw10", "../shared/data/faces/johns"]
     @Option(help: "Entries per import.") var entries = 2_000
     @Option(name: .customLong("screening-rate"), help: "Screenings per second during the second import.") var screeningRate = 5.0
+    @Option(name: .customLong("database"), help: "Run on this PostgreSQL database (empty; postgres://...) instead of a temporary SQLite file.")
+    var databaseURL: String?
     @Flag(help: "Print the report as JSON.") var json = false
     @OptionGroup var common: CommonOptions
 
@@ -130,6 +135,7 @@ struct BenchImportCommand: AsyncParsableCommand {
             options.entries = entries
             options.screeningRate = screeningRate
             options.configuration = try common.configuration()
+            options.configuration.databaseURL = databaseURL
             let r = try await ImportBenchmark.run(options) { FileHandle.standardError.write(Data("\($0)\n".utf8)) }
             if json { try? Output.json(r); return }
             print(String(format: "imported %d of %d entries in %.1f s (%.1f entries/s) with %d engines", r.imported, r.entries,
@@ -139,6 +145,28 @@ struct BenchImportCommand: AsyncParsableCommand {
                          r.screeningIdle.p50, r.screeningIdle.p99, r.screeningDuringImport.p50, r.screeningDuringImport.p99,
                          r.screeningsDuringImport))
             print("screening errors during the import: \(r.screeningErrors.isEmpty ? "none" : r.screeningErrors.description)")
+        }
+    }
+}
+
+struct BenchFollowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "follow",
+        abstract: "Change-to-searchable latency on a second node of one PostgreSQL database (p50/p99), beside the commit itself.")
+
+    @Option(name: .customLong("database"), help: "An empty PostgreSQL database: postgres://USER@HOST:PORT/DB.") var databaseURL: String
+    @Option(help: "Enrolments timed.") var changes = 300
+    @Flag(help: "Print the report as JSON.") var json = false
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        try await Output.run(json: json) { () async throws(VigilError) in
+            let r = try await FollowBenchmark.run(databaseURL: databaseURL, changes: changes, configuration: try common.configuration()) {
+                FileHandle.standardError.write(Data("bench: \($0)\n".utf8))
+            }
+            if json { try? Output.json(r); return }
+            print(String(format: "%d changes: searchable on the other node p50 %.1f ms, p99 %.1f ms after the commit was acknowledged (commit itself p50 %.1f ms, p99 %.1f ms)",
+                         r.changes, r.otherNode.p50, r.otherNode.p99, r.commit.p50, r.commit.p99))
         }
     }
 }

@@ -14,18 +14,27 @@ final class DaemonProcess {
     /// An admin token created with `vigil token create` before the start.
     let adminToken: String
 
-    init(database: String, importRoot: String, extra: [String] = []) throws {
-        let created = try CLI.run(["token", "create", "--db", database, "--role", "admin", "--name", "crash-test"])
-        guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
-            throw DaemonFailure(message: "cannot create a token: \(created.stderr)")
+    convenience init(database: String, importRoot: String, extra: [String] = []) throws {
+        try self.init(store: ["--db", database], log: URL(fileURLWithPath: database + ".log"), importRoot: importRoot, extra: extra)
+    }
+
+    /// A daemon on the store `store` names (`--db PATH`, or `--database URL --keys PREFIX`).
+    init(store: [String], log: URL, importRoot: String, extra: [String] = [], adminToken: String? = nil) throws {
+        if let adminToken {
+            self.adminToken = adminToken
+        } else {
+            let created = try CLI.run(["token", "create", "--role", "admin", "--name", "crash-test"] + store)
+            guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
+                throw DaemonFailure(message: "cannot create a token: \(created.stderr)")
+            }
+            self.adminToken = token
         }
-        adminToken = token
         port = try Self.freePort()
-        log = URL(fileURLWithPath: database + ".log")
+        self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = CLI.executable
-        process.arguments = ["serve", "--db", database, "--port", "\(port)", "--import-root", importRoot,
-                             "--models-dir", TestData.modelsDirectory] + extra
+        process.arguments = ["serve", "--port", "\(port)", "--import-root", importRoot,
+                             "--models-dir", TestData.modelsDirectory] + store + extra
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle
         process.standardError = handle

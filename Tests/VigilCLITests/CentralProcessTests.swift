@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import VigilTestSupport
+
+/// Headquarters on PostgreSQL with its nodes as real `vigil serve`
+/// processes: what survives kill -9 of a node and a restart of the server.
+@Suite("Headquarters on PostgreSQL: nodes as real processes", .enabled(if: TestData.shouldRunDataTests && TestPostgres.enabled), .serialized)
+struct CentralProcessTests {
+    /// A folder with copies of the lfw10 and johns photos (the import root) and their relative paths.
+    func importRoot() throws -> (URL, [String]) {
+        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-central-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let photos = try (TestData.identities("lfw10") + TestData.identities("johns")).flatMap(\.files)
+        for photo in photos {
+            let target = root.appendingPathComponent(photo)
+            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: TestData.url(photo), to: target)
+        }
+        return (root, photos)
+    }
+
+    /// Polls a node until its index is at `version`; nil when it is not within `limit`.
+    func followed(_ node: DaemonProcess, to version: Int, within limit: Duration) async throws -> [String: Any]? {
+        let deadline = ContinuousClock.now + limit
+        repeat {
+            let status = try await node.request("GET", "/v1/watchlist/version")
+            if status["version"] as? Int == version { return status }
+            try await Task.sleep(for: .milliseconds(20))
+        } while ContinuousClock.now < deadline
+        return nil
+    }
+
+    @Test("kill -9 of a node in the middle of a bulk import through it: every acknowledged entry is whole and matchable on the other node, versions gap-free, a re-run completes it")
+    func killNodeDuringImport() async throws {
+        let (root, photos) = try importRoot()
+        let total = 600
+        let lines = (0..<total).map { n in
+            "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
+        let store = ["--database", try TestPostgres.freshDatabase(), "--keys", root.appendingPathComponent("central").path]
+
+        let a = try DaemonProcess(store: store, log: root.appendingPathComponent("a.log"), importRoot: root.path)
+        defer { a.terminate() }
+        let b = try DaemonProcess(store: store, log: root.appendingPathComponent("b.log"), importRoot: root.path, adminToken: a.adminToken)
+        defer { b.terminate() }
+        try await a.waitUntilReady()
+        try await b.waitUntilReady()
+
+        let started = try await a.request("POST", "/v1/watchlist/imports", json: ["manifest": "m.jsonl"])
+        let id = try #require(started["id"] as? String)
+        var acknowledged = 0
+        while acknowledged < 100 {
+            try await Task.sleep(for: .milliseconds(50))
+            let status = try await a.request("GET", "/v1/watchlist/imports/\(id)")
+            try #require(status["status"] as? String == "running", "the import ended before it could be interrupted: \(status)")
+            acknowledged = ((status["progress"] as? [String: Any])?["imported"] as? Int) ?? 0
+        }
+        a.kill9()
+        #expect(acknowledged < total)
+
+        // The database holds every acknowledged entry, whole, with gap-free versions.
+        let listed = try CLI.json(try CLI.run(["watchlist", "list", "--limit", "1000", "--json"] + store))
+        let entries = try #require(listed["entries"] as? [[String: Any]])
+        let version = try #require(listed["version"] as? Int)
+        let refs = Set(entries.compactMap { $0["external_ref"] as? String })
+        #expect(entries.count >= acknowledged && entries.count < total)
+        #expect((0..<acknowledged).allSatisfy { refs.contains("K-\($0)") }, "an acknowledged entry is missing")
+        #expect(entries.allSatisfy { ($0["samples"] as? [Any])?.count == 1 }, "an entry without its template")
+        let history = try CLI.json(try CLI.run(["watchlist", "history", "--limit", "5000", "--json"] + store))
+        let versions = try #require(history["events"] as? [[String: Any]]).compactMap { $0["version"] as? Int }
+        #expect(versions == Array(1...version) && versions.count == entries.count, "the version sequence has holes")
+
+        // The other node followed: its index holds exactly those templates, and finds the first person.
+        let onB = try await followed(b, to: version, within: .seconds(2))
+        #expect(onB?["face_templates"] as? Int == entries.count, "node B: \(String(describing: onB))")
+        let photo = Data(try TestData.bytes(photos[0])).base64EncodedString()
+        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
+            .split(separator: "\n").last.map(String.init))
+        let screened = try await b.send("POST", "/v1/screenings", token: post, json: ["face": photo])
+        let firstID = entries.first { $0["external_ref"] as? String == "K-0" }?["id"] as? String
+        #expect((screened.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == firstID } == true)
+
+        // Re-running the manifest (through the CLI, a third node) completes it without duplicates; B follows.
+        let rerun = try CLI.run(["import", root.appendingPathComponent("m.jsonl").path, "--json"] + store)
+        #expect(rerun.status == 0, "\(rerun.stderr)")
+        let final = try CLI.json(try CLI.run(["watchlist", "version", "--json"] + store))
+        #expect(final["entries"] as? Int == total && final["version"] as? Int == total)
+        #expect(try await followed(b, to: total, within: .seconds(2))?["entries"] as? Int == total)
+        let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
+        #expect(verified["ok"] as? Bool == true, "\(verified)")
+    }
+
+    @Test("PostgreSQL restarted under a running node: screenings meanwhile fail with 503 storage_unavailable, then the node reconnects, catches up and serves on")
+    func databaseRestart() async throws {
+        let (root, photos) = try importRoot()
+        // Its own cluster: stopping the shared one would fail every other PostgreSQL test running now.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/test-postgres.sh").path
+        let clusterRoot = URL(fileURLWithPath: script).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent(".build/pgtest-restart-\(UUID().uuidString.prefix(8))").path
+        let environment = ["VIGIL_TEST_POSTGRES_ROOT": clusterRoot, "VIGIL_TEST_POSTGRES_PORT": "\(try DaemonProcess.freePort())"]
+        func cluster(_ command: String) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: script)
+            process.arguments = [command]
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+            // A file, not a pipe: the server the script starts would inherit a pipe and hold it open.
+            let output = root.appendingPathComponent("cluster-\(command).out")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            process.standardOutput = try FileHandle(forWritingTo: output)
+            try process.run()
+            process.waitUntilExit()
+            let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
+            try #require(process.terminationStatus == 0, "test-postgres.sh \(command) failed")
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let url = try cluster("start")
+        defer { _ = try? cluster("stop"); try? FileManager.default.removeItem(atPath: clusterRoot) }
+        let store = ["--database", url, "--keys", root.appendingPathComponent("central").path]
+        let node = try DaemonProcess(store: store, log: root.appendingPathComponent("node.log"), importRoot: root.path)
+        defer { node.terminate() }
+        try await node.waitUntilReady()
+        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-1"] + store).stdout
+            .split(separator: "\n").last.map(String.init))
+        let face = { (n: Int) in Data(try TestData.bytes(photos[n])).base64EncodedString() }
+        let before = try await node.send("POST", "/v1/watchlist/entries", token: node.adminToken,
+                                         json: ["name": "Before", "category": "wanted_other", "face": try face(0)])
+        #expect(before.status == 201)
+
+        _ = try cluster("pause")
+        let during = try await node.send("POST", "/v1/screenings", token: post, json: ["face": try face(1)])
+        #expect(during.status == 503 && (during.body["error"] as? [String: Any])?["code"] as? String == "storage_unavailable", "\(during)")
+        let health = try await node.send("GET", "/v1/health", token: nil)
+        #expect(health.status == 200, "the node itself stays up")
+        _ = try cluster("resume")
+
+        // A change made elsewhere while the node was cut off reaches it once it reconnects.
+        let elsewhere = try CLI.run(["enroll", "--name", "Elsewhere", "--category", "wanted_other", "--face", TestData.url(photos[2]).path, "--json"] + store)
+        #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
+        let version = try #require(try CLI.json(elsewhere)["version"] as? Int)
+        var served: (status: Int, headers: [AnyHashable: Any], body: [String: Any])?
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            served = try await node.send("POST", "/v1/screenings", token: post, json: ["face": try face(1)])
+            if served?.status == 200 { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+        #expect(served?.status == 200, "the node did not recover: \(String(describing: served))")
+        #expect(try await followed(node, to: version, within: .seconds(5))?["entries"] as? Int == 2)
+        let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
+        #expect(verified["ok"] as? Bool == true, "\(verified)")
+        let log = try String(contentsOf: node.log, encoding: .utf8)
+        #expect(!log.contains("Fatal error") && !log.contains("Before"), "no crash, no name in the log")
+    }
+}
