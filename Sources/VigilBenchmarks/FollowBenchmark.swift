@@ -1,6 +1,7 @@
 import Foundation
 import VigilMatching
 import VigilScreening
+import VigilStorage
 import VigilStores
 
 /// `vigil bench follow`: how long a change committed through one node

@@ -18,7 +18,7 @@ extension VigilError {
     }
 
     /// Storage details stay in the operator's log, not in the client's response.
-    init(_ error: StorageError) {
+    public init(_ error: StorageError) {
         if case .unavailable = error {
             self.init(.storageUnavailable, "the database is unavailable; nothing was recorded, try again shortly")
             return
