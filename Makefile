@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers fuzz load clean
+.PHONY: all deps models build release serve serve-central test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers fuzz load clean
 
 all: test
 
@@ -30,6 +30,10 @@ serve: release
 	@mkdir -p $(dir $(DB))
 	@echo "Starting Vigil with database $(DB): console http://$(HOST):$(PORT)/console/, API http://$(HOST):$(PORT)/v1/; stop with Ctrl-C."
 	$$($(RELEASE) --show-bin-path)/vigil serve --host $(HOST) --port $(PORT) --db $(DB)
+
+# Headquarters for a demo: a local PostgreSQL and two nodes on it (ports 8080 and 8081).
+serve-central: release
+	VIGIL=$$($(RELEASE) --show-bin-path)/vigil HOST=$(HOST) scripts/serve-central.sh
 
 # Every suite in one run, in parallel. The live-HTTP tests give a request 120 s
 # (Tests/VigilDaemonTests/HTTPFixtures.swift), so they pass beside the CPU-heavy face

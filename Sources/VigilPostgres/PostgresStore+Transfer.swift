@@ -44,7 +44,7 @@ extension PostgresStore: TransferTarget {
         }
     }
 
-    package func finishTransfer() async throws(StorageError) {
+    package func finishTransfer(sequences: [String: Int64]) async throws(StorageError) {
         try await transaction { db in
             try await db.execute("UPDATE watchlist_head SET version = (SELECT COALESCE(MAX(version), 0) FROM watchlist_event) WHERE id = 1")
             try await db.execute("""
@@ -54,8 +54,8 @@ extension PostgresStore: TransferTarget {
             for (table, column) in [("watchlist_entry", "key"), ("face_template", "id"), ("finger_template", "id"), ("adjudication", "id"),
                                     ("category", "ordinal")] {
                 try await db.execute("""
-                    SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), GREATEST((SELECT COALESCE(MAX(\(column)), 0) FROM \(table)), 1))
-                    """)
+                    SELECT setval(pg_get_serial_sequence('\(table)', '\(column)'), GREATEST((SELECT COALESCE(MAX(\(column)), 0) FROM \(table)), ?, 1))
+                    """, [sequences[table] ?? 0])
             }
         }
     }

@@ -22,4 +22,12 @@ extension SQLiteStore: TransferSource {
             }
         }
     }
+
+    package func transferSequences() async throws(StorageError) -> [String: Int64] {
+        try await read { db in
+            var sequences: [String: Int64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, seq FROM sqlite_sequence") { sequences[row[0]] = row[1] }
+            return sequences
+        }
+    }
 }

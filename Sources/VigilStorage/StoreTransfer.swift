@@ -64,6 +64,9 @@ package struct TransferTable: Sendable {
 package protocol TransferSource: Sendable {
     /// Up to `limit` rows of `table` after `after` in its key (all rows when it has none).
     func transferRows(_ table: TransferTable, after: Int64, limit: Int) async throws(StorageError) -> [[TransferValue]]
+    /// The highest id each table has ever handed out (removed rows included), by table:
+    /// the target must not hand out an erased entry's key or template's id again.
+    func transferSequences() async throws(StorageError) -> [String: Int64]
 }
 
 /// A store rows can be copied into (empty before the first page).
@@ -71,6 +74,6 @@ package protocol TransferTarget: Sendable {
     /// Whether it holds no watchlist, no audit record and no token yet.
     func isEmptyForTransfer() async throws(StorageError) -> Bool
     func insertTransferred(_ table: TransferTable, rows: [[TransferValue]]) async throws(StorageError)
-    /// Sets the version and audit heads and the id sequences past what was copied.
-    func finishTransfer() async throws(StorageError)
+    /// Sets the version and audit heads, and the id sequences past what was copied and past `sequences`.
+    func finishTransfer(sequences: [String: Int64]) async throws(StorageError)
 }

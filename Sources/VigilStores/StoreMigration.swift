@@ -43,7 +43,7 @@ public enum StoreMigration {
             report.rows[table.name] = copied
             progress("\(table.name): \(copied) rows")
         }
-        try await destination.finishTransfer()
+        try await destination.finishTransfer(sequences: try await source.transferSequences())
         // The copy must answer as the original did.
         let (before, after) = (try await source.counts(), try await destination.counts())
         guard before == after, try await source.watchlistVersion() == destination.watchlistVersion() else {
