@@ -21,7 +21,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
     @Option(help: "Scan threads.") var threads = 2
     @Option(help: "Index layout: int8 (quantised, rescored exactly) or f32 (single-thread reference).") var layout = SearchBenchmark.Layout.int8
     @Option(help: "Candidates per query.") var limit = 10
-    @Option(name: .customLong("from-db"), help: "Also time start-up: fill this SQLite file with the gallery (once) and load it.")
+    @Option(name: .customLong("from-db"), help: "Also time start-up: fill this store (a SQLite file, or postgres://... with its keys at var/central) with the gallery (once) and load it.")
     var database: String?
     @Flag(help: "Print the report as JSON.") var json = false
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import PostgresNIO
+import Synchronization
 import VigilStorage
 
 /// Vigil's store on PostgreSQL 15, shared by every node of a deployment.
@@ -116,15 +117,21 @@ public final class PostgresStore: VigilStore {
         case timedOut
     }
 
-    /// Runs `body` within the deadline; past it, the work is cancelled
-    /// (its transaction rolls back) and the caller gets `unavailable`.
-    private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(StorageError) -> T {
+    /// Runs `body`, which must reach the server within the deadline: past
+    /// it without a connection (the pool queues requests while the server
+    /// is down), the work is cancelled and the caller gets `unavailable`.
+    /// Once connected, long work (a million templates at start-up, verifying
+    /// a long chain) takes the time it needs.
+    private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable (_ connected: @escaping @Sendable () -> Void) async throws -> T) async throws(StorageError) -> T {
         let deadline = self.deadline
+        let connected = ConnectedFlag()
         do {
             let outcome = try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
-                group.addTask { .value(try await body()) }
+                group.addTask { .value(try await body { connected.set() }) }
                 group.addTask {
                     try await Task.sleep(for: deadline)
+                    // Connected: the work goes on; this child waits to be cancelled when it ends.
+                    while connected.isSet { try await Task.sleep(for: .seconds(3600)) }
                     return .timedOut
                 }
                 defer { group.cancelAll() }
@@ -132,7 +139,7 @@ public final class PostgresStore: VigilStore {
             }
             switch outcome {
             case .value(let value): return value
-            case .timedOut: throw StorageError.unavailable("the database did not answer within \(deadline)")
+            case .timedOut: throw StorageError.unavailable("the database could not be reached within \(deadline)")
             }
         } catch {
             throw StorageError.from(error)
@@ -142,9 +149,12 @@ public final class PostgresStore: VigilStore {
     /// One READ COMMITTED transaction (the statements lock what they order).
     func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) async throws -> T) async throws(StorageError) -> T {
         let client = self.client, logger = self.logger
-        return try await withinDeadline {
-            try await client.withTransaction(logger: logger) { connection in
-                try await body(SQLConnection(connection: connection, logger: logger))
+        return try await withinDeadline { connected in
+            try await client.withConnection { connection in
+                connected()
+                return try await connection.withTransaction(logger: logger) { connection in
+                    try await body(SQLConnection(connection: connection, logger: logger))
+                }
             }
         }
     }
@@ -214,4 +224,11 @@ public final class PostgresStore: VigilStore {
                                screenings: try await count("screening"))
         }
     }
+}
+
+/// Whether an operation has reached the server (shared by its two racing tasks).
+private final class ConnectedFlag: Sendable {
+    private let state = Mutex(false)
+    var isSet: Bool { state.withLock { $0 } }
+    func set() { state.withLock { $0 = true } }
 }
