@@ -6,27 +6,9 @@ import VigilStorage
 extension PostgresStore {
     public func entries(matching query: EntryQuery) async throws(StorageError) -> EntryPage {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: [any SQLValue] = []
-            if let category = query.category {
-                conditions.append("e.category = ?")
-                arguments.append(category)
-            }
-            if let date = query.expiresBefore {
-                conditions.append("e.expires_at IS NOT NULL AND e.expires_at <= ?")
-                arguments.append(date)
-            }
-            if let without = query.withoutExpiry {
-                conditions.append(without ? "e.expires_at IS NULL" : "e.expires_at IS NOT NULL")
-            }
-            if let text = query.text {
-                // LIKE's wildcards in the text match themselves; ILIKE matches SQLite's case-insensitive LIKE.
-                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("(e.name ILIKE ? ESCAPE '\\' OR e.aliases ILIKE ? ESCAPE '\\' OR e.external_ref ILIKE ? ESCAPE '\\')")
-                arguments += [pattern, pattern, pattern]
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // ILIKE: case-insensitive as SQLite's LIKE is (and beyond ASCII).
+            let (filter, values) = query.filter(like: "ILIKE")
+            let arguments: [any SQLValue] = values
             let total = try await db.value("SELECT COUNT(*) FROM watchlist_entry e \(filter)", arguments, as: Int64.self) ?? 0
             let entries = try await db.rows("""
                 SELECT \(PostgresEntryRow.columns) FROM watchlist_entry e \(filter) ORDER BY e.key LIMIT ? OFFSET ?
@@ -112,9 +94,8 @@ extension PostgresStore {
                 SELECT t.id, e.id, t.model, t.source_image IS NOT NULL, t.subject_box
                 FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key WHERE t.model <> ? ORDER BY t.id
                 """, [model]).map { row in
-                let box = try row.get(4, as: String?.self).map { $0.split(separator: ",").compactMap { Int($0) } }
-                return OtherModelFace(templateID: try row.get(0), entryID: UUID(uuidString: try row.get(1)) ?? UUID(), model: try row.get(2),
-                                      hasPhoto: try row.get(3), subjectBox: box?.count == 4 ? box : nil)
+                OtherModelFace(templateID: try row.get(0), entryID: UUID(uuidString: try row.get(1)) ?? UUID(), model: try row.get(2),
+                               hasPhoto: try row.get(3), subjectBox: SubjectBoxText.box(try row.get(4, as: String?.self)))
             }
         }
     }

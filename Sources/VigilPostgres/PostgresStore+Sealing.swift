@@ -43,15 +43,5 @@ extension PostgresStore {
         }
     }
 
-    public func rotateDataKey(batch: Int, progress: (Int) -> Void) async throws(StorageError) -> UInt32 {
-        let id = try keys.addDataKey()
-        var done = 0
-        while true {
-            let changed = try await reseal(batch: batch, onlyUnsealed: false)
-            guard changed > 0 else { break }
-            done += changed
-            progress(done)
-        }
-        return id
-    }
+    public func addDataKey() throws(StorageError) -> UInt32 { try keys.addDataKey() }
 }

@@ -60,7 +60,7 @@ extension PostgresStore {
                 """, [key, try TemplateSealing.seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
                       try TemplateSealing.seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
                       try TemplateSealing.seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model,
-                      face.subjectBox.map { $0.map(String.init).joined(separator: ",") }], as: Int64.self) else {
+                      SubjectBoxText.text(face.subjectBox)], as: Int64.self) else {
                 throw StorageError.database("template insert returned no id")
             }
             change.addedFaces.append(StoredFaceTemplate(id: id, entryKey: key, quantized: face.quantized, digest: digest, model: face.model))

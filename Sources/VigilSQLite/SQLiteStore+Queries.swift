@@ -5,27 +5,9 @@ import VigilStorage
 extension SQLiteStore {
     public func entries(matching query: EntryQuery) async throws(StorageError) -> EntryPage {
         try await read { db in
-            var conditions: [String] = []
-            var arguments: StatementArguments = []
-            if let category = query.category {
-                conditions.append("e.category = ?")
-                arguments += [category]
-            }
-            if let date = query.expiresBefore {
-                conditions.append("e.expires_at IS NOT NULL AND e.expires_at <= ?")
-                arguments += [date]
-            }
-            if let without = query.withoutExpiry {
-                conditions.append(without ? "e.expires_at IS NULL" : "e.expires_at IS NOT NULL")
-            }
-            if let text = query.text {
-                // LIKE's wildcards in the text match themselves.
-                let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
-                    .replacingOccurrences(of: "_", with: "\\_") + "%"
-                conditions.append("(e.name LIKE ? ESCAPE '\\' OR e.aliases LIKE ? ESCAPE '\\' OR e.external_ref LIKE ? ESCAPE '\\')")
-                arguments += [pattern, pattern, pattern]
-            }
-            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            // SQLite's LIKE is case-insensitive for ASCII.
+            let (filter, values) = query.filter(like: "LIKE")
+            let arguments = StatementArguments(values.map(\.databaseValue))
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM watchlist_entry e \(filter)", arguments: arguments) ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(EntryRow.columns) FROM watchlist_entry e \(filter) ORDER BY e.key LIMIT ? OFFSET ?

@@ -11,9 +11,8 @@ extension SQLiteStore {
                 FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
                 WHERE t.model <> ? ORDER BY t.id
                 """, arguments: [model]).map { row in
-                let box = (row[4] as String?).map { $0.split(separator: ",").compactMap { Int($0) } }
-                return OtherModelFace(templateID: row[0], entryID: UUID(uuidString: row[1]) ?? UUID(), model: row[2], hasPhoto: row[3],
-                                      subjectBox: box?.count == 4 ? box : nil)
+                OtherModelFace(templateID: row[0], entryID: UUID(uuidString: row[1]) ?? UUID(), model: row[2], hasPhoto: row[3],
+                               subjectBox: SubjectBoxText.box(row[4]))
             }
         }
     }

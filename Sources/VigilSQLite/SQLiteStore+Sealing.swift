@@ -45,17 +45,5 @@ extension SQLiteStore {
         }
     }
 
-    /// Adds a data key, makes it current and re-seals every template and
-    /// kept image under it, batch by batch, while the service keeps running.
-    public func rotateDataKey(batch: Int, progress: (Int) -> Void = { _ in }) async throws(StorageError) -> UInt32 {
-        let id = try keys.addDataKey()
-        var done = 0
-        while true {
-            let changed = try await reseal(batch: batch, onlyUnsealed: false)
-            guard changed > 0 else { break }
-            done += changed
-            progress(done)
-        }
-        return id
-    }
+    public func addDataKey() throws(StorageError) -> UInt32 { try keys.addDataKey() }
 }

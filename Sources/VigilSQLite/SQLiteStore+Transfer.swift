@@ -31,3 +31,18 @@ extension SQLiteStore: TransferSource {
         }
     }
 }
+
+extension TransferValue {
+    /// The value as GRDB binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: return .null
+        case .int(let value): return value.databaseValue
+        case .double(let value): return value.databaseValue
+        case .bool(let value): return value.databaseValue
+        case .text(let value): return value.databaseValue
+        case .blob(let value): return value.databaseValue
+        case .date(let value): return value.databaseValue
+        }
+    }
+}

@@ -97,7 +97,7 @@ public final class SQLiteStore: VigilStore {
                 """, arguments: [key, try TemplateSealing.seal([UInt8](blob), .faceVector, digest: digest, keys: keys),
                                  try TemplateSealing.seal(face.quantized, .faceQuantized, digest: digest, keys: keys), version, digest,
                                  try TemplateSealing.seal(face.sourceImage, .faceSource, digest: digest, keys: keys), keyID, face.model,
-                                 face.subjectBox.map { $0.map(String.init).joined(separator: ",") }])
+                                 SubjectBoxText.text(face.subjectBox)])
             change.addedFaces.append(StoredFaceTemplate(id: db.lastInsertedRowID, entryKey: key, quantized: face.quantized,
                                                         digest: digest, model: face.model))
         }

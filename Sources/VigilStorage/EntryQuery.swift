@@ -34,3 +34,31 @@ public struct EntryPage: Sendable {
         self.version = version
     }
 }
+
+extension EntryQuery {
+    /// The query's conditions on `watchlist_entry e` and their `?` values,
+    /// for any backend; `like` is the backend's case-insensitive LIKE.
+    package func filter(like: String) -> (sql: String, arguments: [TransferValue]) {
+        var conditions: [String] = []
+        var arguments: [TransferValue] = []
+        if let category {
+            conditions.append("e.category = ?")
+            arguments.append(.text(category))
+        }
+        if let expiresBefore {
+            conditions.append("e.expires_at IS NOT NULL AND e.expires_at <= ?")
+            arguments.append(.date(expiresBefore))
+        }
+        if let withoutExpiry {
+            conditions.append(withoutExpiry ? "e.expires_at IS NULL" : "e.expires_at IS NOT NULL")
+        }
+        if let text {
+            // LIKE's wildcards in the text match themselves.
+            let pattern = "%" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+                .replacingOccurrences(of: "_", with: "\\_") + "%"
+            conditions.append("(e.name \(like) ? ESCAPE '\\' OR e.aliases \(like) ? ESCAPE '\\' OR e.external_ref \(like) ? ESCAPE '\\')")
+            arguments += [.text(pattern), .text(pattern), .text(pattern)]
+        }
+        return (conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND "), arguments)
+    }
+}

@@ -233,3 +233,13 @@ public struct OtherModelFace: Sendable, Equatable {
         self.subjectBox = subjectBox
     }
 }
+
+/// The `subject_box` column: `x,y,width,height`, or NULL for the largest face.
+package enum SubjectBoxText {
+    package static func text(_ box: [Int]?) -> String? { box.map { $0.map(String.init).joined(separator: ",") } }
+
+    package static func box(_ text: String?) -> [Int]? {
+        guard let values = text.map({ $0.split(separator: ",").compactMap { Int($0) } }), values.count == 4 else { return nil }
+        return values
+    }
+}

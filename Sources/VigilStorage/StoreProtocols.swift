@@ -53,7 +53,24 @@ public protocol WatchlistStore: Sendable {
     /// Re-seals up to `batch` rows per table under the current data key.
     func reseal(batch: Int, onlyUnsealed: Bool) async throws(StorageError) -> Int
     func rowsToReseal() async throws(StorageError) -> Int
-    func rotateDataKey(batch: Int, progress: (Int) -> Void) async throws(StorageError) -> UInt32
+    /// Adds a data key to the key file and makes it current (new seals use it).
+    func addDataKey() throws(StorageError) -> UInt32
+}
+
+extension WatchlistStore {
+    /// Adds a data key, makes it current and re-seals every template and
+    /// kept image under it, batch by batch, while the service keeps running.
+    public func rotateDataKey(batch: Int, progress: (Int) -> Void) async throws(StorageError) -> UInt32 {
+        let id = try addDataKey()
+        var done = 0
+        while true {
+            let changed = try await reseal(batch: batch, onlyUnsealed: false)
+            guard changed > 0 else { break }
+            done += changed
+            progress(done)
+        }
+        return id
+    }
 }
 
 /// Screenings and the officers' decisions on them.

@@ -47,15 +47,7 @@ struct CentralProcessTests {
         try await a.waitUntilReady()
         try await b.waitUntilReady()
 
-        let started = try await a.request("POST", "/v1/watchlist/imports", json: ["manifest": "m.jsonl"])
-        let id = try #require(started["id"] as? String)
-        var acknowledged = 0
-        while acknowledged < 100 {
-            try await Task.sleep(for: .milliseconds(50))
-            let status = try await a.request("GET", "/v1/watchlist/imports/\(id)")
-            try #require(status["status"] as? String == "running", "the import ended before it could be interrupted: \(status)")
-            acknowledged = ((status["progress"] as? [String: Any])?["imported"] as? Int) ?? 0
-        }
+        let acknowledged = try await a.importUntil("m.jsonl", acknowledged: 100)
         a.kill9()
         #expect(acknowledged < total)
 

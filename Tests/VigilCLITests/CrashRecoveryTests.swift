@@ -25,15 +25,7 @@ struct CrashRecoveryTests {
         let daemon = try DaemonProcess(database: database, importRoot: root.path)
         defer { daemon.terminate() }
         try await daemon.waitUntilReady()
-        let started = try await daemon.request("POST", "/v1/watchlist/imports", json: ["manifest": "m.jsonl"])
-        let id = try #require(started["id"] as? String)
-        var acknowledged = 0
-        while acknowledged < 200 {
-            try await Task.sleep(for: .milliseconds(50))
-            let status = try await daemon.request("GET", "/v1/watchlist/imports/\(id)")
-            try #require(status["status"] as? String == "running", "the import ended before it could be interrupted: \(status)")
-            acknowledged = ((status["progress"] as? [String: Any])?["imported"] as? Int) ?? 0
-        }
+        let acknowledged = try await daemon.importUntil("m.jsonl", acknowledged: 200)
         daemon.kill9()
         #expect(acknowledged < total)
         // The operator's log names no person and shows no token.

@@ -80,6 +80,21 @@ final class DaemonProcess {
         return (http.statusCode, http.allHeaderFields, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
     }
 
+    /// Starts the import of `manifest` and waits until at least `count` entries are
+    /// acknowledged, the import still running (so it can be interrupted); how many were.
+    func importUntil(_ manifest: String, acknowledged count: Int) async throws -> Int {
+        let started = try await request("POST", "/v1/watchlist/imports", json: ["manifest": manifest])
+        let id = try #require(started["id"] as? String)
+        var acknowledged = 0
+        while acknowledged < count {
+            try await Task.sleep(for: .milliseconds(50))
+            let status = try await request("GET", "/v1/watchlist/imports/\(id)")
+            try #require(status["status"] as? String == "running", "the import ended before it could be interrupted: \(status)")
+            acknowledged = ((status["progress"] as? [String: Any])?["imported"] as? Int) ?? 0
+        }
+        return acknowledged
+    }
+
     func kill9() {
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
