@@ -9,7 +9,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 root="${VIGIL_TEST_POSTGRES_ROOT:-.build/pgtest}"
-port="${VIGIL_TEST_POSTGRES_PORT:-55432}"
+# The port: as asked, else the one this cluster was started on, else a free one
+# (another cluster, a developer's own, may hold any fixed port).
+port="${VIGIL_TEST_POSTGRES_PORT:-}"
+if [ -z "$port" ] && [ -f "$root/port" ]; then port="$(cat "$root/port")"; fi
+if [ -z "$port" ]; then
+  port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+fi
 bin=""
 for candidate in /usr/lib/postgresql/15/bin /usr/lib/postgresql/*/bin; do
   if [ -x "$candidate/pg_ctl" ]; then bin="$candidate"; break; fi
@@ -44,13 +50,14 @@ case "${1:-}" in
       -o "-p $port -k $root_abs -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=300" start >/dev/null \
       || { cat "$root_abs/server.log" >&2; exit 1; }
     echo "$bin" > "$root_abs/bin"
+    echo "$port" > "$root_abs/port"
     url
     ;;
   stop)
     if [ -d "$root/data" ]; then
       root_abs="$(cd "$root" && pwd)"
       as_owner "$bin/pg_ctl" -D "$root_abs/data" -m fast -w stop >/dev/null 2>&1 || true
-      rm -rf "$root_abs/data"
+      rm -rf "$root_abs/data" "$root_abs/port"
     fi
     ;;
   pause)

@@ -54,13 +54,4 @@ public enum TestPostgres {
         }
         return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
-    /// The data directory and server binaries of the test cluster, for tests that restart it.
-    public static var cluster: (data: String, bin: String, log: String)? {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent(".build/pgtest")
-        guard let bin = try? String(contentsOf: root.appendingPathComponent("bin"), encoding: .utf8) else { return nil }
-        return (root.appendingPathComponent("data").path, bin.trimmingCharacters(in: .whitespacesAndNewlines),
-                root.appendingPathComponent("server.log").path)
-    }
 }
