@@ -29,22 +29,26 @@ final class ChangeSignal: Sendable {
             group.addTask { [self] in await next() }
             group.addTask { try? await Task.sleep(for: timeout) }
             await group.next()
+            // Cancelling releases the waiter, if registered, so its child ends.
             group.cancelAll()
-            // The waiter, if still registered, is released so its child can end.
-            fireWaiterOnly()
         }
         state.withLock { $0.seen = $0.generation }
     }
 
     private func next() async {
-        await withCheckedContinuation { continuation in
-            let pending = state.withLock { state -> Bool in
-                if state.generation != state.seen { return true }
-                state.waiter?.resume()
-                state.waiter = continuation
-                return false
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                // Cancelled before it could register (the timeout won first): nothing will resume it later.
+                let pending = state.withLock { state -> Bool in
+                    if state.generation != state.seen || Task.isCancelled { return true }
+                    state.waiter?.resume()
+                    state.waiter = continuation
+                    return false
+                }
+                if pending { continuation.resume() }
             }
-            if pending { continuation.resume() }
+        } onCancel: {
+            fireWaiterOnly()
         }
     }
 

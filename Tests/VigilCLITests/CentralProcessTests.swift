@@ -30,7 +30,7 @@ struct CentralProcessTests {
         return nil
     }
 
-    @Test("kill -9 of a node in the middle of a bulk import through it: every acknowledged entry is whole and matchable on the other node, versions gap-free, a re-run completes it")
+    @Test("two daemons: enrol on A, found on B within a second; remove on B, gone on A; then kill -9 of A in the middle of a bulk import: every acknowledged entry whole and matchable on B, versions gap-free, a re-run completes it")
     func killNodeDuringImport() async throws {
         let (root, photos) = try importRoot()
         let total = 600
@@ -46,6 +46,22 @@ struct CentralProcessTests {
         defer { b.terminate() }
         try await a.waitUntilReady()
         try await b.waitUntilReady()
+        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
+            .split(separator: "\n").last.map(String.init))
+
+        // Enrol on A: B finds the person within a second. Remove on B: gone from A within a second.
+        let person = try #require(try TestData.identities("lfw10").first { $0.files.count >= 2 })
+        let enrolled = try await a.send("POST", "/v1/watchlist/entries", token: a.adminToken, json: [
+            "name": "Checked", "category": "wanted_other", "face": Data(try TestData.bytes(person.files[0])).base64EncodedString()])
+        let enrolledID = try #require(enrolled.body["id"] as? String)
+        #expect(try await followed(b, to: 1, within: .seconds(1)) != nil, "B did not have the enrolment within a second")
+        let probe = Data(try TestData.bytes(person.files[1])).base64EncodedString()
+        let onB = try await b.send("POST", "/v1/screenings", token: post, json: ["face": probe])
+        #expect((onB.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == enrolledID } == true)
+        #expect(try await b.send("DELETE", "/v1/watchlist/entries/\(enrolledID)", token: b.adminToken).status == 200)
+        #expect(try await followed(a, to: 2, within: .seconds(1))?["entries"] as? Int == 0, "A still had the removed entry after a second")
+        let onA = try await a.send("POST", "/v1/screenings", token: post, json: ["face": probe])
+        #expect((onA.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == enrolledID } == false)
 
         let acknowledged = try await a.importUntil("m.jsonl", acknowledged: 100)
         a.kill9()
@@ -61,14 +77,13 @@ struct CentralProcessTests {
         #expect(entries.allSatisfy { ($0["samples"] as? [Any])?.count == 1 }, "an entry without its template")
         let history = try CLI.json(try CLI.run(["watchlist", "history", "--limit", "5000", "--json"] + store))
         let versions = try #require(history["events"] as? [[String: Any]]).compactMap { $0["version"] as? Int }
-        #expect(versions == Array(1...version) && versions.count == entries.count, "the version sequence has holes")
+        // Two versions went to the enrolment and removal above.
+        #expect(versions == Array(1...version) && versions.count == entries.count + 2, "the version sequence has holes")
 
         // The other node followed: its index holds exactly those templates, and finds the first person.
-        let onB = try await followed(b, to: version, within: .seconds(2))
-        #expect(onB?["face_templates"] as? Int == entries.count, "node B: \(String(describing: onB))")
+        let bAfterCrash = try await followed(b, to: version, within: .seconds(2))
+        #expect(bAfterCrash?["face_templates"] as? Int == entries.count, "node B: \(String(describing: bAfterCrash))")
         let photo = Data(try TestData.bytes(photos[0])).base64EncodedString()
-        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
-            .split(separator: "\n").last.map(String.init))
         let screened = try await b.send("POST", "/v1/screenings", token: post, json: ["face": photo])
         let firstID = entries.first { $0["external_ref"] as? String == "K-0" }?["id"] as? String
         #expect((screened.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == firstID } == true)
@@ -77,8 +92,8 @@ struct CentralProcessTests {
         let rerun = try CLI.run(["import", root.appendingPathComponent("m.jsonl").path, "--json"] + store)
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let final = try CLI.json(try CLI.run(["watchlist", "version", "--json"] + store))
-        #expect(final["entries"] as? Int == total && final["version"] as? Int == total)
-        #expect(try await followed(b, to: total, within: .seconds(2))?["entries"] as? Int == total)
+        #expect(final["entries"] as? Int == total && final["version"] as? Int == total + 2)
+        #expect(try await followed(b, to: total + 2, within: .seconds(2))?["entries"] as? Int == total)
         let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
         #expect(verified["ok"] as? Bool == true, "\(verified)")
     }
