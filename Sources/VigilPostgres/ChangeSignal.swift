@@ -6,6 +6,8 @@ import Synchronization
 /// sleeping through it.
 final class ChangeSignal: Sendable {
     private struct State {
+        /// Whether a connection is LISTENing now (notifications can arrive).
+        var listening = false
         var generation = 0
         var seen = 0
         var waiter: CheckedContinuation<Void, Never>?
@@ -13,13 +15,13 @@ final class ChangeSignal: Sendable {
 
     private let state = Mutex(State())
 
+    var isListening: Bool { state.withLock { $0.listening } }
+
+    func setListening(_ listening: Bool) { state.withLock { $0.listening = listening } }
+
     func fire() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            state.generation += 1
-            defer { state.waiter = nil }
-            return state.waiter
-        }
-        waiter?.resume()
+        state.withLock { $0.generation += 1 }
+        fireWaiterOnly()
     }
 
     /// Returns at the next notification (or at once if one came since the

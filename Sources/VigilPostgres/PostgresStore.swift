@@ -18,8 +18,9 @@ public final class PostgresStore: VigilStore {
     let keys: KeyRing
     let checkpointEvery: Int
     let logger: Logger
-    /// How long one operation may take before it fails as `unavailable`
-    /// (the pool would otherwise queue requests while the server is down).
+    /// How long an operation may wait to reach the server before it fails
+    /// as `unavailable` (the pool would otherwise queue requests while the
+    /// server is down).
     let deadline: Duration
     private let tasks: [Task<Void, Never>]
     private let signal: ChangeSignal
@@ -61,6 +62,10 @@ public final class PostgresStore: VigilStore {
             await store.close()
             throw .cannotOpen(path: place.description, reason: "\(error)")
         }
+        // A node that answers is already listening: a change another node makes right after
+        // this one starts wakes it, instead of waiting for the next poll.
+        let clock = ContinuousClock(), start = clock.now
+        while !signal.isListening, clock.now - start < deadline { try? await Task.sleep(for: .milliseconds(5)) }
         return store
     }
 
@@ -85,6 +90,7 @@ public final class PostgresStore: VigilStore {
             do {
                 try await client.withConnection { connection in
                     try await connection.listen(on: channel) { notifications in
+                        signal.setListening(true)
                         // Changes made while no one listened are read at the next catch-up.
                         signal.fire()
                         for try await _ in notifications { signal.fire() }
@@ -94,6 +100,7 @@ public final class PostgresStore: VigilStore {
                 if Task.isCancelled { return }
                 logger.debug("watchlist notifications interrupted", metadata: ["reason": "\(StorageError.from(error))"])
             }
+            signal.setListening(false)
             try? await Task.sleep(for: .seconds(1))
         }
     }
