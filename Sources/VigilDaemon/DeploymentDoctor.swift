@@ -26,7 +26,7 @@ public enum DeploymentDoctor {
         var findings = ModelInventory.check(configuration).map { model in
             Finding(check: "model", ok: model.problem == nil, detail: "\(model.file): \(model.problem ?? "present, SHA-256 matches")")
         }
-        let keyPath = configuration.keyPath ?? configuration.storeLocation.defaultKeyPath
+        let keyPath = configuration.resolvedKeyPath
         if configuration.databaseURL != nil {
             // The server's own state is its operators' (pg_isready, its logs); a node migrates it at start-up.
             findings.append(Finding(check: "database", ok: true,

@@ -4,19 +4,14 @@ import VigilStorage
 
 /// The `watchlist_entry` row in PostgreSQL: one column list, one decoder.
 enum PostgresEntryRow {
-    static let columns = """
-        e.key, e.id, e.name, e.category, e.aliases, e.date_of_birth, e.nationality, e.documents, e.issuing_authority,
-        e.legal_basis, e.handling_instructions, e.expires_at, e.external_ref, e.created_version, e.updated_version
-        """
-    static let count = 15
+    static let columns = StorageColumns.entry
+    static let count = StorageColumns.entryCount
 
-    static let detailColumns = ["name", "category", "aliases", "date_of_birth", "nationality", "documents", "issuing_authority",
-                                "legal_basis", "handling_instructions", "expires_at", "external_ref"]
-    static let assignments = detailColumns.map { "\($0) = ?" }.joined(separator: ", ")
+    static let detailColumns = StorageColumns.entryDetails
+    static let assignments = StorageColumns.entryAssignments
 
     static func arguments(_ d: EntryDetails) throws -> [any SQLValue] {
-        [d.name, d.category, try StorageJSON.text(d.aliases), d.dateOfBirth, d.nationality, try StorageJSON.text(d.documents),
-         d.issuingAuthority, d.legalBasis, d.handlingInstructions, d.expiresAt, d.externalRef]
+        try StorageColumns.entryValues(d)
     }
 
     /// Decodes `columns` starting at `offset`.

@@ -5,10 +5,7 @@ import VigilStorage
 /// The audit log: one chain for every node, appended under the lock on
 /// `audit_head` inside the transaction of the action it records.
 extension PostgresStore {
-    static let auditColumns = """
-        seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome, probe_digest,
-        sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL, request_id
-        """
+    static let auditColumns = StorageColumns.audit
 
     static func appendAudit(_ draft: AuditDraft, actor: AuditActor, at date: Date, keys: KeyRing, checkpointEvery: Int,
                             _ db: SQLConnection) async throws -> Int64 {

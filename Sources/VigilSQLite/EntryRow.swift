@@ -5,10 +5,7 @@ import VigilStorage
 /// Reading and writing the `watchlist_entry` row: one column list, one
 /// decoder, so every query returns entries the same way.
 enum EntryRow {
-    static let columns = """
-        e.key, e.id, e.name, e.category, e.aliases, e.date_of_birth, e.nationality, e.documents, e.issuing_authority,
-        e.legal_basis, e.handling_instructions, e.expires_at, e.external_ref, e.created_version, e.updated_version
-        """
+    static let columns = StorageColumns.entry
 
     /// Decodes `columns` starting at `offset`.
     static func decode(_ row: Row, from offset: Int = 0) throws -> StoredEntry {
@@ -24,13 +21,10 @@ enum EntryRow {
                            createdVersion: created, updatedVersion: updated ?? created)
     }
 
-    /// The descriptive columns, in `arguments` order.
-    static let detailColumns = ["name", "category", "aliases", "date_of_birth", "nationality", "documents", "issuing_authority",
-                                "legal_basis", "handling_instructions", "expires_at", "external_ref"]
-    static let assignments = detailColumns.map { "\($0) = ?" }.joined(separator: ", ")
+    static let detailColumns = StorageColumns.entryDetails
+    static let assignments = StorageColumns.entryAssignments
 
     static func arguments(_ d: EntryDetails) throws -> StatementArguments {
-        [d.name, d.category, try StorageJSON.text(d.aliases), d.dateOfBirth, d.nationality, try StorageJSON.text(d.documents), d.issuingAuthority,
-         d.legalBasis, d.handlingInstructions, d.expiresAt, d.externalRef]
+        StatementArguments(try StorageColumns.entryValues(d).map(\.databaseValue))
     }
 }

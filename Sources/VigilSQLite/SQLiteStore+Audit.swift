@@ -5,10 +5,7 @@ import VigilStorage
 
 /// The audit log: appended inside the transaction of the action it records.
 extension SQLiteStore {
-    static let auditColumns = """
-        seq, recorded_at, actor_id, actor_role, post_id, action, subject, watchlist_version, outcome, probe_digest,
-        sealed_digest, context, result, prev_hash, hash, probe_sealed IS NOT NULL, request_id
-        """
+    static let auditColumns = StorageColumns.audit
 
     /// Appends one record (call inside a write transaction) and, every
     /// `checkpointEvery` records, a signed checkpoint of the chain head.

@@ -21,10 +21,13 @@ public struct ServiceConfiguration: Sendable {
     /// The store this configuration names.
     public var storeLocation: StoreLocation { databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: databasePath) }
 
-    /// The keys given, or those at `keyPath` (created when absent).
+    /// Where the key files are: `keyPath`, or the store's default place.
+    public var resolvedKeyPath: String { keyPath ?? storeLocation.defaultKeyPath }
+
+    /// The keys given, or those at `resolvedKeyPath` (created when absent).
     public func loadKeys() throws(StorageError) -> KeyRing {
         if let keys { return keys }
-        return try KeyRing.load(besideDatabase: keyPath ?? storeLocation.defaultKeyPath)
+        return try KeyRing.load(besideDatabase: resolvedKeyPath)
     }
     /// Face threshold every category starts with in a new database.
     public var matchThreshold: Float = ServiceConfiguration.defaultMatchThreshold

@@ -25,12 +25,25 @@ public enum StoreMigration {
         try copyKeys(from: sqlitePath, to: target)
         let source = try await SQLiteStore.open(path: sqlitePath, keys: keys)
         let destination = try await PostgresStore.open(url: url, keys: try KeyRing.load(besideDatabase: target))
-        defer { Task { await destination.close(); await source.close() } }
+        let outcome: Result<Report, StorageError>
+        do {
+            outcome = .success(try await copy(from: source, to: destination, progress: progress))
+        } catch {
+            outcome = .failure(error)
+        }
+        await destination.close()
+        await source.close()
+        var report = try outcome.get()
+        report.keys = target
+        return report
+    }
+
+    private static func copy(from source: SQLiteStore, to destination: PostgresStore,
+                             progress: @Sendable (String) -> Void) async throws(StorageError) -> Report {
         guard try await destination.isEmptyForTransfer() else {
             throw .database("the PostgreSQL database already holds a watchlist, an audit log or tokens: migrate into an empty one")
         }
         var report = Report()
-        report.keys = target
         for table in TransferTable.all {
             var after: Int64 = .min, copied = 0
             while true {
@@ -46,10 +59,11 @@ public enum StoreMigration {
         try await destination.finishTransfer(sequences: try await source.transferSequences())
         // The copy must answer as the original did.
         let (before, after) = (try await source.counts(), try await destination.counts())
-        guard before == after, try await source.watchlistVersion() == destination.watchlistVersion() else {
+        let version = try await destination.watchlistVersion()
+        guard before == after, try await source.watchlistVersion() == version else {
             throw .database("the copy's counts differ from the original's (\(before) against \(after))")
         }
-        report.watchlistVersion = try await destination.watchlistVersion()
+        report.watchlistVersion = version
         let verification = try await destination.verifyAudit(publicKey: source.auditPublicKey)
         guard verification.ok else { throw .database("the copied audit log does not verify: \(verification.reason ?? "")") }
         report.auditRecords = verification.records

@@ -35,9 +35,7 @@ struct AuditFixture {
 
     /// A copy of the database with SQL applied to it directly, past Vigil.
     func tampered(_ statements: [String]) async throws -> any VigilStore {
-        let copy = try backend.copy(location)
-        for statement in statements { try backend.raw(copy).execute(statement) }
-        return try await backend.open(copy, keys: keys, checkpointEvery: 5)
+        try await tampered { _ in statements }
     }
 
     /// The same on a copy, with access to it before the SQL is chosen.
