@@ -55,12 +55,12 @@ extension ScreeningService {
     }
 
     /// The loop a node sharing its database runs: wait for a notification
-    /// (at most a second), catch up, again, until cancelled.
+    /// (at most `followPollInterval`), catch up, again, until cancelled.
     static func followLoop(_ service: ScreeningService) -> Task<Void, Never> {
         Task { [weak service] in
             while !Task.isCancelled {
-                guard let store = service?.store else { return }
-                await store.waitForChange(timeout: .seconds(1))
+                guard let store = service?.store, let poll = service?.configuration.followPollInterval else { return }
+                await store.waitForChange(timeout: poll)
                 guard let service, !Task.isCancelled else { return }
                 do { try await service.catchUp() } catch {
                     service.logger.debug("catch-up failed; retrying", metadata: ["reason": "\(error)"])

@@ -18,6 +18,10 @@ public struct ServiceConfiguration: Sendable {
     /// `PATH.audit-key`); nil: beside the SQLite file, or `var/central` for PostgreSQL.
     public var keyPath: String?
 
+    /// How often a node sharing its database polls for changes when no
+    /// notification wakes it: the bound on a lost notification's cost.
+    public var followPollInterval: Duration = .seconds(1)
+
     /// The store this configuration names.
     public var storeLocation: StoreLocation { databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: databasePath) }
 

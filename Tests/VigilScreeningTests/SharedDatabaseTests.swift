@@ -5,6 +5,10 @@ import VigilTestSupport
 
 /// Two nodes on one PostgreSQL database, in one process: each keeps its own
 /// in-memory index and follows the other's changes through the database.
+/// The nodes' polling is pushed out of reach, so a change can only arrive
+/// through its notification; how fast it arrives is measured by the
+/// two-daemon test and `vigil bench follow`, not in this process, whose two
+/// cores other suites share.
 @Suite("Two nodes on one PostgreSQL database", .enabled(if: TestData.shouldRunDataTests && TestPostgres.enabled))
 struct SharedDatabaseTests {
     func node(_ url: String, keys: KeyRing) async throws -> ScreeningService {
@@ -14,11 +18,15 @@ struct SharedDatabaseTests {
         configuration.keys = keys
         configuration.scanThreads = 1
         configuration.engines = 1
+        configuration.followPollInterval = Self.unreachedPoll
         return try await ScreeningService(configuration: configuration)
     }
 
-    /// Waits until `node`'s index reaches `version`; the time it took.
-    func reach(_ version: Int64, on node: ScreeningService, within limit: Duration = .seconds(5)) async throws -> Duration {
+    static let unreachedPoll = Duration.seconds(120)
+
+    /// Waits until `node`'s index reaches `version`, at most well short of
+    /// the poll; the time it took.
+    func reach(_ version: Int64, on node: ScreeningService, within limit: Duration = Self.unreachedPoll / 4) async throws -> Duration {
         let clock = ContinuousClock(), start = clock.now
         while node.watchlistStatus.version < version {
             guard clock.now - start < limit else { break }
@@ -28,7 +36,7 @@ struct SharedDatabaseTests {
         return clock.now - start
     }
 
-    @Test("enrol on A, found on B within a second; remove on B, gone on A; one audit trail that verifies and replays")
+    @Test("enrol on A, found on B by its notification; remove on B, gone on A; one audit trail that verifies and replays")
     func followEachOther() async throws {
         let url = try TestPostgres.freshDatabase(), keys = KeyRing.ephemeral()
         let a = try await node(url, keys: keys)
@@ -38,7 +46,7 @@ struct SharedDatabaseTests {
 
         let enrolled = try await a.enroll(name: person.identity, category: "wanted_trafficking", faces: [try TestData.bytes(person.files[0])])
         let added = try await reach(enrolled.version, on: b)
-        #expect(added < .seconds(1), "change reached B after \(added)")
+        print("enrolment on A reached B after \(added)")
         let onB = try await b.screen(face: try TestData.bytes(person.files[1]))
         #expect(onB.candidates.contains { $0.entryId == enrolled.id })
         #expect(b.watchlistStatus.entries == 1 && b.watchlistStatus.faceTemplates == 1)
@@ -48,7 +56,7 @@ struct SharedDatabaseTests {
 
         let removal = try await b.remove(id: enrolled.id)
         let removed = try await reach(removal.version, on: a)
-        #expect(removed < .seconds(1), "removal reached A after \(removed)")
+        print("removal on B reached A after \(removed)")
         let onA = try await a.screen(face: try TestData.bytes(person.files[1]))
         #expect(!onA.candidates.contains { $0.entryId == enrolled.id })
         #expect(a.watchlistStatus.entries == 0 && a.watchlistStatus.faceTemplates == 0)
