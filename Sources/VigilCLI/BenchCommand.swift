@@ -53,7 +53,7 @@ struct BenchSearchCommand: AsyncParsableCommand {
             String(format: "baseline scalar Float32: %.1f M vectors/s; speedup %.1fx", r.baselineVectorsPerS / 1e6, r.speedupVsBaseline),
             String(format: "rank-1 agreement with exact Float32: %.4f; %.1f bytes resident per template; index built in %.2f s",
                    r.rank1Agreement, r.bytesPerTemplate, r.buildSeconds),
-        ].joined(separator: "\n") + (r.loadSeconds.map { String(format: "\nstart-up load from SQLite: %.2f s", $0) } ?? "")
+        ].joined(separator: "\n") + (r.loadSeconds.map { String(format: "\nstart-up load from the store: %.2f s", $0) } ?? "")
     }
 }
 

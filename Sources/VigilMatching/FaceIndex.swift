@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 /// The watchlist's face templates for 1:N search: int8 codes in immutable
 /// copy-on-write segments (`Int8Segment`), scanned in parallel.
 ///
@@ -64,6 +67,31 @@ public struct FaceIndex: Sendable {
             segments.append(Int8Segment(dimension: dimension, rows: Array(pending.prefix(Self.segmentCapacity))))
             pending = pending.dropFirst(Self.segmentCapacity)
         }
+    }
+
+    /// Adds templates in their storage form (those that do not decode are
+    /// skipped: check with `QuantizedVector.scale(ofSerialized:)`), building
+    /// the new segments on every core: a node's start-up lays out a million
+    /// templates here.
+    public mutating func add(stored rows: [Int8Segment.StoredRow]) {
+        let dimension = self.dimension
+        let usable = rows.filter { QuantizedVector.scale(ofSerialized: $0.serialized, dimension: dimension) != nil }
+        var pending = usable[...]
+        if let tail = segments.last, tail.count < Self.segmentCapacity {
+            // Topping up the tail rebuilds it row by row, as an enrolment does.
+            let room = pending.prefix(Self.segmentCapacity - tail.count)
+            add(quantized: room.map { Int8Segment.Row(subject: $0.subject, template: $0.template,
+                                                      vector: QuantizedVector(serialized: $0.serialized, dimension: dimension)!) })
+            pending = pending.dropFirst(room.count)
+        }
+        let starts = Array(stride(from: pending.startIndex, to: pending.endIndex, by: Self.segmentCapacity))
+        let built = Mutex([Int8Segment?](repeating: nil, count: starts.count))
+        DispatchQueue.concurrentPerform(iterations: starts.count) { [pending] index in
+            let start = starts[index]
+            let segment = Int8Segment(dimension: dimension, stored: pending[start..<min(pending.endIndex, start + Self.segmentCapacity)])
+            built.withLock { $0[index] = segment }
+        }
+        segments.append(contentsOf: built.withLock { $0 }.compactMap { $0 })
     }
 
     /// Removes every template of `subject`.

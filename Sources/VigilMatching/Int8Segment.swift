@@ -30,20 +30,65 @@ public final class Int8Segment: Sendable {
         }
     }
 
-    init(dimension: Int, rows: [Row]) {
+    /// A template in its storage form (`QuantizedVector.serialized`).
+    public struct StoredRow: Sendable {
+        public let subject: Int64
+        public let template: Int64
+        public let serialized: [UInt8]
+
+        public init(subject: Int64, template: Int64, serialized: [UInt8]) {
+            self.subject = subject
+            self.template = template
+            self.serialized = serialized
+        }
+    }
+
+    convenience init(dimension: Int, rows: [Row]) {
+        self.init(dimension: dimension, count: rows.count) { index, write in
+            let row = rows[index]
+            row.vector.codes.withUnsafeBufferPointer(write)
+            return (row.subject, row.template, row.vector.scale)
+        }
+    }
+
+    /// Straight from storage forms that decode (`QuantizedVector.scale(ofSerialized:)`),
+    /// with no vector per row in between: start-up builds a million this way.
+    convenience init(dimension: Int, stored: ArraySlice<StoredRow>) {
+        self.init(dimension: dimension, count: stored.count) { index, write in
+            let row = stored[stored.startIndex + index]
+            row.serialized.withUnsafeBytes { bytes in
+                write(UnsafeBufferPointer(rebasing: bytes.dropFirst(4).assumingMemoryBound(to: Int8.self)[...]))
+            }
+            return (row.subject, row.template, QuantizedVector.scale(ofSerialized: row.serialized, dimension: dimension) ?? 0)
+        }
+    }
+
+    /// Lays out `count` rows; `row(i, write)` hands row i's codes to `write`
+    /// and returns its subject, template id and scale.
+    private init(dimension: Int, count: Int,
+                 row: (Int, (UnsafeBufferPointer<Int8>) -> Void) -> (subject: Int64, template: Int64, scale: Float)) {
         self.dimension = dimension
-        count = rows.count
-        let blocks = (rows.count + Self.lanes - 1) / Self.lanes
+        self.count = count
+        let blocks = (count + Self.lanes - 1) / Self.lanes
         codes = AlignedBuffer(count: blocks * dimension * Self.lanes)
         let out = codes.raw.assumingMemoryBound(to: Int8.self)
-        for (row, entry) in rows.enumerated() {
-            let block = out + (row / Self.lanes) * dimension * Self.lanes
-            let lane = row % Self.lanes
-            for d in 0..<dimension { block[d * Self.lanes + lane] = entry.vector.codes[d] }
+        var scales: [Float] = [], subjects: [Int64] = [], templates: [Int64] = []
+        scales.reserveCapacity(count)
+        subjects.reserveCapacity(count)
+        templates.reserveCapacity(count)
+        for index in 0..<count {
+            let block = out + (index / Self.lanes) * dimension * Self.lanes
+            let lane = index % Self.lanes
+            let described = row(index) { codes in
+                for d in 0..<dimension { block[d * Self.lanes + lane] = codes[d] }
+            }
+            scales.append(described.scale)
+            subjects.append(described.subject)
+            templates.append(described.template)
         }
-        scales = rows.map(\.vector.scale)
-        subjects = rows.map(\.subject)
-        templates = rows.map(\.template)
+        self.scales = scales
+        self.subjects = subjects
+        self.templates = templates
         maxScale = scales.max() ?? 0
     }
 

@@ -22,10 +22,17 @@ public struct QuantizedVector: Sendable, Equatable {
     }
 
     public init?(serialized bytes: [UInt8], dimension: Int) {
+        guard let scale = Self.scale(ofSerialized: bytes, dimension: dimension) else { return nil }
+        self.scale = scale
+        codes = bytes[4...].map { Int8(bitPattern: $0) }
+    }
+
+    /// The scale of a storage form, when it is one of `dimension` codes.
+    public static func scale(ofSerialized bytes: [UInt8], dimension: Int) -> Float? {
         guard bytes.count == 4 + dimension else { return nil }
         let bits = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
-        scale = Float(bitPattern: bits)
+        let scale = Float(bitPattern: bits)
         guard scale.isFinite, scale > 0 else { return nil }
-        codes = bytes[4...].map { Int8(bitPattern: $0) }
+        return scale
     }
 }

@@ -109,15 +109,14 @@ extension PostgresStore {
     /// The searchable form of the face templates `condition` selects, in id order.
     static func faceTemplates(_ db: SQLConnection, _ condition: String, _ arguments: [any SQLValue],
                               keys: KeyRing) async throws -> [StoredFaceTemplate] {
-        var templates: [StoredFaceTemplate] = []
+        var opener = FaceTemplateOpener(keys: keys)
         let query = SQL.query("SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE \(condition) ORDER BY id", arguments)
         // Streamed: a million rows are decoded as they arrive, not held twice.
         for try await (id, entryKey, quantized, digest, keyID, model) in try await db.connection.query(query, logger: db.logger)
             .decode((Int64, Int64, Data?, String, Int64?, String).self) {
-            let opened = try TemplateSealing.unseal(quantized, .faceQuantized, digest: digest, keyID: keyID, keys: keys)
-            templates.append(StoredFaceTemplate(id: id, entryKey: entryKey, quantized: opened, digest: digest, model: model))
+            try opener.add(SealedFaceTemplate(id: id, entryKey: entryKey, quantized: quantized, digest: digest, keyID: keyID, model: model))
         }
-        return templates
+        return try opener.finish()
     }
 
     /// The finger templates `condition` selects, in id order.

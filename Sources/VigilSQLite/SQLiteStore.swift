@@ -177,15 +177,14 @@ public final class SQLiteStore: VigilStore {
     /// The searchable form of the face templates `condition` selects, in id order.
     static func faceTemplates(_ db: Database, _ condition: String, _ arguments: StatementArguments,
                               keys: KeyRing) throws -> [StoredFaceTemplate] {
-        var templates: [StoredFaceTemplate] = []
+        var opener = FaceTemplateOpener(keys: keys)
         let cursor = try Row.fetchCursor(db, sql: """
             SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE \(condition) ORDER BY id
             """, arguments: arguments)
         while let row = try cursor.next() {
-            let quantized = try TemplateSealing.unseal(row[2], .faceQuantized, digest: row[3], keyID: row[4], keys: keys)
-            templates.append(StoredFaceTemplate(id: row[0], entryKey: row[1], quantized: quantized, digest: row[3], model: row[5]))
+            try opener.add(SealedFaceTemplate(id: row[0], entryKey: row[1], quantized: row[2], digest: row[3], keyID: row[4], model: row[5]))
         }
-        return templates
+        return try opener.finish()
     }
 
     /// The finger templates `condition` selects, in id order.

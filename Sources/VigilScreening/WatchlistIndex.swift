@@ -43,7 +43,11 @@ struct WatchlistIndex: Sendable {
          unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
         try self.init(model: model, dimension: dimension, previous: previous)
         entryCount = contents.entryCount
-        var current: [Int8Segment.Row] = [], earlier: [Int8Segment.Row] = []
+        // Stored int8 forms go straight into segments; rows from before they
+        // were stored are quantised from their originals.
+        var current: [Int8Segment.StoredRow] = [], earlier: [Int8Segment.StoredRow] = []
+        var currentRebuilt: [Int8Segment.Row] = [], earlierRebuilt: [Int8Segment.Row] = []
+        current.reserveCapacity(contents.faceTemplates.count)
         for template in contents.faceTemplates {
             let into: Int
             switch template.model {
@@ -53,19 +57,20 @@ struct WatchlistIndex: Sendable {
                 otherModelFaces.insert(template.id)
                 continue
             }
-            let vector: QuantizedVector
-            if let bytes = template.quantized, let decoded = QuantizedVector(serialized: bytes, dimension: into) {
-                vector = decoded
+            let isCurrent = template.model == model
+            if let bytes = template.quantized, QuantizedVector.scale(ofSerialized: bytes, dimension: into) != nil {
+                let row = Int8Segment.StoredRow(subject: template.entryKey, template: template.id, serialized: bytes)
+                if isCurrent { current.append(row) } else { earlier.append(row) }
             } else if let original = unquantized[template.id] {
-                vector = QuantizedVector(try UnitVector.normalized(original, dimension: into))
-            } else {
-                continue
+                let row = Int8Segment.Row(subject: template.entryKey, template: template.id,
+                                          vector: QuantizedVector(try UnitVector.normalized(original, dimension: into)))
+                if isCurrent { currentRebuilt.append(row) } else { earlierRebuilt.append(row) }
             }
-            let row = Int8Segment.Row(subject: template.entryKey, template: template.id, vector: vector)
-            if template.model == model { current.append(row) } else { earlier.append(row) }
         }
-        faces.add(quantized: current)
-        self.previous?.add(quantized: earlier)
+        faces.add(stored: current)
+        faces.add(quantized: currentRebuilt)
+        self.previous?.add(stored: earlier)
+        self.previous?.add(quantized: earlierRebuilt)
         fingers.add(contents.fingerTemplates.compactMap(Self.finger))
         version = contents.version
     }

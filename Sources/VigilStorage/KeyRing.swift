@@ -158,10 +158,10 @@ public final class KeyRing: Sendable {
         return "\(a[.systemFileNumber] ?? 0)/\(a[.size] ?? 0)/\((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     }
 
+    /// Reads the sealed bytes in place (a start-up opens a million of them:
+    /// no copies of the input, one of the output).
     public func open(_ sealed: Data, context: String) throws(StorageError) -> [UInt8] {
-        let bytes = [UInt8](sealed)
-        guard bytes.count > 5, bytes[0] == 1 else { throw .keyUnusable("not a sealed value") }
-        let id = bytes[1..<5].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard let id = Self.keyID(of: sealed), sealed.count > 5 else { throw .keyUnusable("not a sealed value") }
         var key = data.withLock { $0.keys[id] }
         if key == nil, let file = dataKeyPath, let reloaded = try? Self.readDataKeys(file) {
             // Another process (vigil keys rotate) may have added it.
@@ -172,8 +172,8 @@ public final class KeyRing: Sendable {
         }
         guard let key else { throw .keyUnusable("data key \(id) is not in the key file") }
         do {
-            return [UInt8](try AES.GCM.open(try AES.GCM.SealedBox(combined: Data(bytes[5...])), using: SymmetricKey(data: key),
-                                            authenticating: Data(context.utf8)))
+            let box = try AES.GCM.SealedBox(combined: sealed.dropFirst(5))
+            return [UInt8](try AES.GCM.open(box, using: SymmetricKey(data: key), authenticating: Data(context.utf8)))
         } catch {
             throw .keyUnusable("a sealed value does not open with data key \(id)")
         }
@@ -181,8 +181,7 @@ public final class KeyRing: Sendable {
 
     /// The key id a sealed value was sealed with.
     static func keyID(of sealed: Data) -> UInt32? {
-        let bytes = [UInt8](sealed.prefix(5))
-        guard bytes.count == 5, bytes[0] == 1 else { return nil }
-        return bytes[1..<5].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard sealed.count >= 5, sealed.first == 1 else { return nil }
+        return sealed.dropFirst().prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
     }
 }

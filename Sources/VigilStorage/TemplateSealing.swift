@@ -22,7 +22,7 @@ package enum TemplateColumn: String, CaseIterable, Sendable {
 /// Sealing and opening of template columns, the same in every backend.
 package enum TemplateSealing {
     /// Opens a stored value: sealed when the row has a key id, else as stored.
-    package static func unseal(_ stored: Data?, _ column: TemplateColumn, digest: String?, keyID: Int64?, keys: KeyRing) throws -> [UInt8]? {
+    package static func unseal(_ stored: Data?, _ column: TemplateColumn, digest: String?, keyID: Int64?, keys: KeyRing) throws(StorageError) -> [UInt8]? {
         guard let stored else { return nil }
         guard keyID != nil else { return [UInt8](stored) }
         return try keys.open(stored, context: column.context(digest: digest ?? ""))

@@ -158,4 +158,22 @@ struct FaceIndexTests {
         // Codes are padded to whole blocks of 16; per row: 4 (scale) + 8 (subject) + 8 (template id).
         #expect(segment.residentBytes == 3 * 16 * 32 + 37 * 20)
     }
+
+    @Test("segments built from storage forms on every core equal those built row by row, a tail topped up first; bad forms are skipped")
+    func storedForms() throws {
+        var rng = SplitMix64(state: 3)
+        let dimension = 32, capacity = FaceIndex.segmentCapacity
+        let rows = (0..<(2 * capacity + 1_000)).map { i in
+            Int8Segment.Row(subject: Int64(i / 2), template: Int64(i), vector: QuantizedVector(randomVector(dimension, &rng)))
+        }
+        let head = 100   // an existing tail segment with room
+        var byRows = try FaceIndex(dimension: dimension), byForms = try FaceIndex(dimension: dimension)
+        byRows.add(quantized: Array(rows))
+        byForms.add(quantized: Array(rows.prefix(head)))
+        var forms = rows.dropFirst(head).map { Int8Segment.StoredRow(subject: $0.subject, template: $0.template, serialized: $0.vector.serialized) }
+        forms.insert(Int8Segment.StoredRow(subject: -1, template: -1, serialized: [1, 2, 3]), at: 5_000)
+        byForms.add(stored: forms)
+        #expect(byForms.segments.map(\.count) == byRows.segments.map(\.count))
+        #expect(byForms.segments.flatMap { $0.rows() } == rows)
+    }
 }
