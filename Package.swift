@@ -31,6 +31,9 @@ let package = Package(
                        providers: [.apt(["libopencv-dev"])]),
         .systemLibrary(name: "CDlib", path: "CShims/CDlib", pkgConfig: "dlib-1",
                        providers: [.apt(["libdlib-dev"])]),
+        // OpenSSL's libcrypto, imported by Swift: AES-GCM with a reusable key schedule for bulk opening.
+        .systemLibrary(name: "CLibcrypto", path: "CShims/CLibcrypto", pkgConfig: "libcrypto",
+                       providers: [.apt(["libssl-dev"])]),
         // The C API (include/vigil_vision.h) implemented in C++.
         .target(
             name: "VigilVisionC",
@@ -54,8 +57,9 @@ let package = Package(
         .target(name: "VigilTemplates"),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
         // Storage as the service needs it (protocols, records, sealing, the audit chain), then one module per backend.
-        .target(name: "VigilStorage", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
-        .target(name: "VigilSQLite", dependencies: ["VigilStorage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "VigilStorage", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CLibcrypto"]),
+        .target(name: "VigilSQLite", dependencies: ["VigilStorage", .product(name: "GRDB", package: "GRDB.swift"),
+                                                   .product(name: "GRDBSQLite", package: "GRDB.swift")]),
         .target(name: "VigilPostgres", dependencies: ["VigilStorage", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                      .product(name: "Logging", package: "swift-log")]),

