@@ -16,8 +16,14 @@ final class GCMOpening {
     /// Where the final call may write (GCM writes nothing there).
     private let tail = UnsafeMutablePointer<UInt8>.allocate(capacity: 32)
 
+    /// OpenSSL frees its global state in an exit handler by default; a
+    /// process that exits while another thread still opens templates (a
+    /// command ending while its node catches up) then crashed inside
+    /// OpenSSL. Initialised once, without that handler.
+    private static let initialised: Bool = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_ATEXIT), nil) == 1
+
     init?(key: [UInt8]) {
-        guard key.count == 32, let context = EVP_CIPHER_CTX_new() else { return nil }
+        guard Self.initialised, key.count == 32, let context = EVP_CIPHER_CTX_new() else { return nil }
         guard EVP_DecryptInit_ex(context, EVP_aes_256_gcm(), nil, key, nil) == 1 else {
             EVP_CIPHER_CTX_free(context)
             tail.deallocate()
