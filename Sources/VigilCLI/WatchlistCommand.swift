@@ -6,7 +6,8 @@ struct WatchlistCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watchlist", abstract: "Administer the watchlist: entries, samples, categories, history, duplicates.",
         subcommands: [List.self, Show.self, Update.self, Remove.self, AddSample.self, RemoveSample.self, Categories.self,
-                      SetCategory.self, Version.self, History.self, Duplicates.self, Purge.self, Reembed.self])
+                      SetCategory.self, Version.self, History.self, Duplicates.self, Purge.self, Reembed.self,
+                      ExportBundle.self, ImportBundle.self])
 
     /// Options every watchlist subcommand shares.
     struct Shared: ParsableArguments {

@@ -15,6 +15,8 @@ public final class ScreeningService: Sendable {
     /// templates is left at start-up.
     let previousPipeline: FacePipeline?
     let store: any VigilStore
+    /// The deployment's keys: the store seals with them; bundles are signed with the audit key.
+    let keys: KeyRing
     let index: Mutex<WatchlistIndex>
     /// The newest committed version a change through this node reached
     /// that the index could not apply in order (a catch-up brings it in).
@@ -37,7 +39,8 @@ public final class ScreeningService: Sendable {
         scanPool = ScanPool(threads: configuration.scanThreads)
         modelDigests = ModelDigests.of(directory: configuration.modelsDirectory, recognizer: configuration.recognizer)
         do {
-            store = try await configuration.storeLocation.open(keys: try configuration.loadKeys(), checkpointEvery: configuration.checkpointEvery)
+            keys = try configuration.loadKeys()
+            store = try await configuration.storeLocation.open(keys: keys, checkpointEvery: configuration.checkpointEvery)
             try await store.seedCategories(WatchlistCategory.defaults(threshold: configuration.matchThreshold))
             let contents = try await store.loadWatchlist()
             let legacy = contents.faceTemplates.filter { $0.quantized == nil }.map(\.id)

@@ -32,6 +32,17 @@ public final class KeyRing: Sendable {
     /// The Ed25519 public key that verifies checkpoints (32 bytes).
     public var publicKey: [UInt8] { [UInt8](signingKey.publicKey.rawRepresentation) }
 
+    /// An Ed25519 signature of `message` with the audit key (checkpoints, watchlist bundles).
+    package func sign(_ message: [UInt8]) throws(StorageError) -> [UInt8] {
+        do { return [UInt8](try signingKey.signature(for: message)) } catch { throw .keyUnusable("signing failed") }
+    }
+
+    /// Whether `signature` is `publicKey`'s Ed25519 signature of `message`.
+    package static func verify(_ signature: [UInt8], of message: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: publicKey) else { return false }
+        return key.isValidSignature(signature, for: message)
+    }
+
     public var currentDataKeyID: UInt32 {
         refreshIfRotated()
         return data.withLock { $0.current }
