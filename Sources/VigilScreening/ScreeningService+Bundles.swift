@@ -15,13 +15,17 @@ extension ScreeningService {
         let bundle: WatchlistBundle
         do {
             let contents = try await store.loadWatchlist()
-            let details = try await store.candidateDetails(templateIDs: contents.faceTemplates.map(\.id))
-            var entries = details.entries
-            let fingerOnly = Set(contents.fingerTemplates.map(\.entryKey)).subtracting(entries.keys)
-            entries.merge(try await store.entries(keys: Array(fingerOnly))) { kept, _ in kept }
-            let faces = Dictionary(grouping: contents.faceTemplates, by: \.entryKey)
-            let fingers = Dictionary(grouping: contents.fingerTemplates, by: \.entryKey)
+            // Entries first (in chunks a statement can bind), then the Float32 originals of the shared ones only.
+            let keys = Array(Set(contents.faceTemplates.map(\.entryKey)).union(contents.fingerTemplates.map(\.entryKey))).sorted()
+            var entries: [Int64: StoredEntry] = [:]
+            for start in stride(from: 0, to: keys.count, by: 500) {
+                entries.merge(try await store.entries(keys: Array(keys[start..<min(keys.count, start + 500)]))) { kept, _ in kept }
+            }
             let shared = entries.values.filter { $0.category == category && $0.updatedVersion > since }.sorted { $0.key < $1.key }
+            let sharedKeys = Set(shared.map(\.key))
+            let faces = Dictionary(grouping: contents.faceTemplates.filter { sharedKeys.contains($0.entryKey) }, by: \.entryKey)
+            let fingers = Dictionary(grouping: contents.fingerTemplates.filter { sharedKeys.contains($0.entryKey) }, by: \.entryKey)
+            let details = try await store.candidateDetails(templateIDs: faces.values.flatMap { $0.map(\.id) })
             let removed = try await store.events(from: since + 1, limit: Int.max, entry: nil)
                 .filter { $0.version <= contents.version && ($0.action == .remove || $0.action == .expire) }
                 .compactMap { UUID(uuidString: $0.subject) }
