@@ -6,19 +6,6 @@ import VigilTestSupport
 /// processes: what survives kill -9 of a node and a restart of the server.
 @Suite("Headquarters on PostgreSQL: nodes as real processes", .enabled(if: TestData.shouldRunDataTests && TestPostgres.enabled), .serialized)
 struct CentralProcessTests {
-    /// A folder with copies of the lfw10 and johns photos (the import root) and their relative paths.
-    func importRoot() throws -> (URL, [String]) {
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-central-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        let photos = try (TestData.identities("lfw10") + TestData.identities("johns")).flatMap(\.files)
-        for photo in photos {
-            let target = root.appendingPathComponent(photo)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: TestData.url(photo), to: target)
-        }
-        return (root, photos)
-    }
-
     /// Polls a node until its index is at `version`; nil when it is not within `limit`.
     func followed(_ node: DaemonProcess, to version: Int, within limit: Duration) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + limit
@@ -32,7 +19,7 @@ struct CentralProcessTests {
 
     @Test("two daemons: enrol on A, found on B within a second; remove on B, gone on A; then kill -9 of A in the middle of a bulk import: every acknowledged entry whole and matchable on B, versions gap-free, a re-run completes it")
     func killNodeDuringImport() async throws {
-        let (root, photos) = try importRoot()
+        let (root, photos) = try PhotoFolder.make("vigil-central")
         let total = 600
         let lines = (0..<total).map { n in
             "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
@@ -100,7 +87,7 @@ struct CentralProcessTests {
 
     @Test("PostgreSQL restarted under a running node: screenings meanwhile fail with 503 storage_unavailable, then the node reconnects, catches up and serves on")
     func databaseRestart() async throws {
-        let (root, photos) = try importRoot()
+        let (root, photos) = try PhotoFolder.make("vigil-central")
         // Its own cluster: stopping the shared one would fail every other PostgreSQL test running now.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("scripts/test-postgres.sh").path

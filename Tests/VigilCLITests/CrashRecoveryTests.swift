@@ -6,15 +6,7 @@ import VigilTestSupport
 struct CrashRecoveryTests {
     @Test("kill -9 in the middle of an import: every acknowledged entry survives whole and matchable, versions have no holes, a re-run completes it")
     func killDuringImport() async throws {
-        let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-crash-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
-        // Copies, not a link: the daemon refuses samples that resolve outside its import folder.
-        let photos = try (TestData.identities("lfw10") + TestData.identities("johns")).flatMap(\.files)
-        for photo in photos {
-            let target = root.appendingPathComponent(photo)
-            try FileManager.default.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try FileManager.default.copyItem(at: TestData.url(photo), to: target)
-        }
+        let (root, photos) = try PhotoFolder.make("vigil-crash")
         let total = 1_200
         let lines = (0..<total).map { n in
             "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
