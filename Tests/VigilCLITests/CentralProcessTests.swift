@@ -21,10 +21,7 @@ struct CentralProcessTests {
     func killNodeDuringImport() async throws {
         let (root, photos) = try PhotoFolder.make("vigil-central")
         let total = 600
-        let lines = (0..<total).map { n in
-            "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
-        }
-        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
+        try PhotoFolder.writeManifest(total, in: root, photos: photos)
         let store = ["--database", try TestPostgres.freshDatabase(), "--keys", root.appendingPathComponent("central").path]
 
         let a = try DaemonProcess(store: store, log: root.appendingPathComponent("a.log"), importRoot: root.path)

@@ -8,10 +8,7 @@ struct CrashRecoveryTests {
     func killDuringImport() async throws {
         let (root, photos) = try PhotoFolder.make("vigil-crash")
         let total = 1_200
-        let lines = (0..<total).map { n in
-            "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
-        }
-        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
+        try PhotoFolder.writeManifest(total, in: root, photos: photos)
         let database = root.appendingPathComponent("vigil.sqlite").path
 
         let daemon = try DaemonProcess(database: database, importRoot: root.path)

@@ -17,4 +17,13 @@ enum PhotoFolder {
         }
         return (root, photos)
     }
+
+    /// `m.jsonl` in `root`: `count` single-face entries `K-0`, `K-1`, … of
+    /// `wanted_other`, cycling through `photos`.
+    static func writeManifest(_ count: Int, in root: URL, photos: [String]) throws {
+        let lines = (0..<count).map { n in
+            "{\"external_ref\": \"K-\(n)\", \"name\": \"Person \(n)\", \"category\": \"wanted_other\", \"faces\": [\"\(photos[n % photos.count])\"]}"
+        }
+        try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("m.jsonl"), atomically: true, encoding: .utf8)
+    }
 }
