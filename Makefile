@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve serve-central test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers fuzz load clean
+.PHONY: all deps models build release serve serve-central test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers bench-fingers-indexed bench-posts fuzz load clean
 
 all: test
 
@@ -40,9 +40,16 @@ serve-central: release
 # suites and on a loaded machine: `make test-loaded` proves it with one core held busy.
 # Then the API contract: schemathesis against a live daemon, bounded per role (docs/api.md).
 # The PostgreSQL store's tests use a private cluster under .build/ (scripts/test-postgres.sh),
-# started for the run and stopped after it, whatever the outcome.
+# started for the run and stopped after it, whatever the outcome; the transaction writer's
+# cross-check uses nistitl from the pinned Python tools (scripts/python-tools.sh).
+# At most TEST_WIDTH tests run at once: unbounded, some seventy started together, each
+# with its own service and face engines, and the test process reached 18 GB of the
+# machine's 23, stalling everything for a minute (docs/testing.md).
+TEST_WIDTH ?= 12
 test: models
 	$(SWIFT) build --build-tests
+	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) && export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH && \
+	VIGIL_PYTHON_TOOLS=$$(scripts/python-tools.sh) && export VIGIL_PYTHON_TOOLS && \
 	VIGIL_TEST_POSTGRES=$$(scripts/test-postgres.sh start) && export VIGIL_TEST_POSTGRES && \
 	  { $(SWIFT) test --skip-build; status=$$?; scripts/test-postgres.sh stop; exit $$status; }
 	VIGIL=$$($(SWIFT) build --show-bin-path)/vigil EXAMPLES=10 MAX_TIME=60 scripts/api-contract.sh
@@ -88,10 +95,20 @@ eval-fingers: release
 bench-fingers: release
 	$$($(RELEASE) --show-bin-path)/vigil bench fingers --gallery 2000 --probes 20
 
+# The fingerprint index over a million fingers (docs/fingerprints.md; about 40 minutes and 14 GB:
+# building the distractors' cylinders takes most of it, each probe is also searched exhaustively).
+bench-fingers-indexed: release
+	$$($(RELEASE) --show-bin-path)/vigil bench fingers --indexed --gallery 1000000 --penetration 0.01 0.02 --exhaustive-probes 40 --json
+
 # Search speed figures quoted in the README (about 3 minutes; writes var/bench-1m.sqlite).
 bench: release
 	@mkdir -p var
 	$$($(RELEASE) --show-bin-path)/vigil bench search --gallery 1000000 --queries 10000 --threads 2 --layout int8 --from-db var/bench-1m.sqlite
+
+# The post network's figures (README): catch-up of 100,000 entries, upload after an outage,
+# change to searchable, headquarters' verify; real processes on loopback (about 10 minutes).
+bench-posts: release
+	scripts/bench-posts.py $$($(RELEASE) --show-bin-path)/vigil
 
 # Screening throughput and latency on loopback with wrk (figures in the README).
 load: models

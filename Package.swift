@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Vigil: border biometric screening. Module dependencies point one way:
-//   vigil (CLI) -> VigilDaemon -> VigilScreening -> {VigilVision, VigilMatching, VigilStores, VigilMetrics}
+//   vigil (CLI) -> VigilDaemon -> VigilScreening -> {VigilVision, VigilMatching, VigilStores, VigilMetrics, VigilTemplates, VigilInterchange}
 //   VigilStores -> {VigilSQLite (GRDB), VigilPostgres (postgres-nio)} -> VigilStorage (protocols, records)
 //   VigilVision -> VigilVisionC (C API over OpenCV + dlib, in CShims/)
 import PackageDescription
@@ -24,6 +24,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", exact: "1.33.2"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", exact: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio.git", exact: "1.5.0"),
     ],
     targets: [
         // System libraries: carry pkg-config flags only; Swift never imports their headers.
@@ -55,6 +57,8 @@ let package = Package(
         .target(name: "VigilMatching", swiftSettings: [.unsafeFlags(["-O"])]),
         .target(name: "VigilMetrics"),
         .target(name: "VigilTemplates"),
+        // ANSI/NIST-ITL transactions (traditional encoding): pure Swift, no I/O, fuzzed on its own.
+        .target(name: "VigilInterchange", dependencies: ["VigilTemplates"]),
         .target(name: "VigilVision", dependencies: ["VigilVisionC"]),
         // Storage as the service needs it (protocols, records, sealing, the audit chain), then one module per backend.
         .target(name: "VigilStorage", dependencies: [.product(name: "Crypto", package: "swift-crypto"), "CLibcrypto"]),
@@ -68,7 +72,7 @@ let package = Package(
         .target(
             name: "VigilScreening",
             dependencies: [
-                "VigilVision", "VigilMatching", "VigilStorage", "VigilStores", "VigilMetrics", "VigilTemplates",
+                "VigilVision", "VigilMatching", "VigilStorage", "VigilStores", "VigilMetrics", "VigilTemplates", "VigilInterchange",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -86,6 +90,12 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
+                // A post's client of headquarters (sync pages, record upload).
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // Held sync requests end when the daemon shuts down gracefully.
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Sync pages travel gzip-compressed to posts on slow links.
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             // The console's pages, embedded by scripts/embed-assets.py (ConsoleAssets.swift).
             exclude: ["Console"]
@@ -95,24 +105,25 @@ let package = Package(
         .executableTarget(
             name: "VigilCLI",
             dependencies: [
-                "VigilDaemon", "VigilScreening", "VigilBenchmarks",
+                "VigilDaemon", "VigilScreening", "VigilBenchmarks", "VigilInterchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "VigilTestSupport", path: "Tests/VigilTestSupport"),
+        .target(name: "VigilTestSupport", dependencies: ["VigilInterchange"], path: "Tests/VigilTestSupport"),
         .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching", "VigilTestSupport"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
         .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilTestSupport"]),
-        .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilTestSupport"]),
-        .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilTestSupport"]),
+        .testTarget(name: "VigilInterchangeTests", dependencies: ["VigilInterchange", "VigilTemplates", "VigilTestSupport"]),
+        .testTarget(name: "VigilBenchmarksTests", dependencies: ["VigilBenchmarks", "VigilMatching", "VigilScreening", "VigilTestSupport"]),
+        .testTarget(name: "VigilVisionTests", dependencies: ["VigilVision", "VigilInterchange", "VigilTestSupport"]),
         .testTarget(name: "VigilStorageTests", dependencies: ["VigilStorage", "VigilSQLite", "VigilPostgres", "VigilStores",
                                                             "VigilTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "VigilScreeningTests",
             dependencies: ["VigilScreening", "VigilTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "VigilCLITests", dependencies: ["VigilTestSupport"]),
+        .testTarget(name: "VigilCLITests", dependencies: ["VigilVision", "VigilTestSupport"]),
         .testTarget(
             name: "VigilDaemonTests",
             dependencies: [

@@ -10,16 +10,13 @@ VIGIL=${VIGIL:-$(swift build --show-bin-path)/vigil}
 TOOLS=${TOOLS:-.venv-tools}
 EXAMPLES=${EXAMPLES:-30}
 MAX_TIME=${MAX_TIME:-90}   # seconds per role
-if [ ! -x "$TOOLS/bin/schemathesis" ]; then
-    python3 -m venv "$TOOLS"
-    "$TOOLS/bin/pip" install --quiet schemathesis==4.32.5 openapi-spec-validator==0.9.0
-fi
+TOOLS="$TOOLS" scripts/python-tools.sh >/dev/null
 "$TOOLS/bin/python" -c 'import json, sys; from openapi_spec_validator import validate; validate(json.load(open("docs/openapi.json"))); print("docs/openapi.json: valid OpenAPI 3.1")'
 
 work=$(mktemp -d)
 db="$work/vigil.sqlite"
 token() { "$VIGIL" token create --db "$db" --role "$1" --name "contract-$1" --models-dir Models | tail -1; }
-admin=$(token admin); post=$(token post); auditor=$(token auditor)
+admin=$(token admin); post=$(token post); auditor=$(token auditor); node=$(token node)
 port=$("$TOOLS/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$VIGIL" serve --db "$db" --port "$port" --models-dir Models --import-root "$work" > "$work/daemon.log" 2>&1 &
 daemon=$!
@@ -44,6 +41,7 @@ run() {  # run ROLE-TOKEN PATH-REGEX
 [ -z "${ONLY:-}" ] || [ "$ONLY" = post ] && run "$post" '^/v1/screenings'
 [ -z "${ONLY:-}" ] || [ "$ONLY" = admin ] && run "$admin" '^/v1/watchlist/'
 [ -z "${ONLY:-}" ] || [ "$ONLY" = auditor ] && run "$auditor" '^/v1/audit/'
+[ -z "${ONLY:-}" ] || [ "$ONLY" = node ] && run "$node" '^/v1/sync/'
 if grep -q '"level":"error"' "$work/daemon.log"; then
     echo "the daemon logged errors:"; grep '"level":"error"' "$work/daemon.log"; exit 1
 fi

@@ -1,6 +1,9 @@
 #include "image_decode.hpp"
 
+#include "wsq_reconstruct.hpp"
+
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include <cstring>
 
@@ -13,6 +16,13 @@ vv_status decode_image(const uint8_t *bytes, size_t length, uint64_t max_pixels,
     if (s != VV_OK) return s;
     if (probed) *probed = info;
     if (uint64_t(info.width) * uint64_t(info.height) > max_pixels) return VV_ERR_TOO_MANY_PIXELS;
+    if (info.format == VV_FORMAT_WSQ) {   // Vigil's own decoder; OpenCV has none
+        cv::Mat grey;
+        if ((s = wsq::decode(bytes, length, max_pixels, grey)) != VV_OK) return s;
+        if (imread_flags == cv::IMREAD_GRAYSCALE) out = grey;
+        else cv::cvtColor(grey, out, cv::COLOR_GRAY2BGR);
+        return VV_OK;
+    }
     // imdecode wants a Mat header over the bytes; it does not modify them.
     const cv::Mat raw(1, int(length), CV_8UC1, const_cast<uint8_t *>(bytes));
     out = cv::imdecode(raw, imread_flags);

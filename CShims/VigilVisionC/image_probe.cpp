@@ -5,7 +5,10 @@
 // decompression bomb allocates anything, and (3) truncated containers are
 // rejected instead of being decoded into half-grey images.
 #include "vigil_vision.h"
+#include "wsq_codestream.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 namespace {
@@ -167,6 +170,69 @@ vv_status probe_webp(const Reader &r, vv_image_info *out) {
     return VV_ERR_UNSUPPORTED_FORMAT;
 }
 
+vv_status probe_wsq(const Reader &r, vv_image_info *out) {
+    vigil::wsq::Frame frame;
+    const vv_status s = vigil::wsq::read_frame(r.p, r.n, frame);
+    if (s != VV_OK) return s;
+    out->ppi = frame.ppi;
+    return finish(out, VV_FORMAT_WSQ, frame.width, frame.height);
+}
+
+// The image size from a JPEG 2000 codestream's SIZ segment, which follows SOC.
+vv_status probe_j2k_codestream(const Reader &r, size_t at, size_t end, vv_image_info *out) {
+    if (end - at < 4 + 2 + 2 + 16 || r.be16(at) != 0xFF4F || r.be16(at + 2) != 0xFF51) return VV_ERR_DECODE_FAILED;
+    // The codestream ends with EOC.
+    if (r.be16(end - 2) != 0xFFD9) return VV_ERR_TRUNCATED;
+    const int64_t w = int64_t(r.be32(at + 8)) - int64_t(r.be32(at + 16));
+    const int64_t h = int64_t(r.be32(at + 12)) - int64_t(r.be32(at + 20));
+    return finish(out, VV_FORMAT_JPEG2000, w, h);
+}
+
+// A JP2 file: boxes (length, type); the header box's resolution box may state the
+// capture resolution (pixels per metre), and the contiguous codestream box holds the image.
+vv_status probe_jp2(const Reader &r, vv_image_info *out) {
+    int32_t ppiStated = 0;
+    auto boxes = [&](size_t at, size_t end, auto &&visit) -> vv_status {
+        while (end - at >= 8) {
+            uint64_t len = r.be32(at);
+            size_t header = 8;
+            if (len == 1) {
+                if (end - at < 16) return VV_ERR_TRUNCATED;
+                len = uint64_t(r.be32(at + 8)) << 32 | r.be32(at + 12);
+                header = 16;
+            } else if (len == 0) {
+                len = end - at;   // the last box runs to the end
+            }
+            if (len < header || len > end - at) return VV_ERR_TRUNCATED;
+            const vv_status s = visit(r.be32(at + 4), at + header, at + size_t(len));
+            if (s != VV_ERR_INTERNAL) return s;   // VV_ERR_INTERNAL: keep walking
+            at += size_t(len);
+        }
+        return VV_ERR_TRUNCATED;
+    };
+    const uint32_t jp2h = 0x6A703268, res = 0x72657320, resc = 0x72657363, jp2c = 0x6A703263;
+    return boxes(0, r.n, [&](uint32_t type, size_t begin, size_t end) -> vv_status {
+        if (type == jp2h) {
+            boxes(begin, end, [&](uint32_t inner, size_t b, size_t e) -> vv_status {
+                if (inner != res) return VV_ERR_INTERNAL;
+                return boxes(b, e, [&](uint32_t t, size_t rb, size_t re) -> vv_status {
+                    if (t == resc && re - rb >= 10) {
+                        const double perMetre = double(r.be16(rb + 4)) / std::max(1, int(r.be16(rb + 6))) *
+                                                std::pow(10.0, double(int8_t(r.p[rb + 9])));
+                        ppiStated = ppi(perMetre, 0.0254);
+                    }
+                    return VV_ERR_INTERNAL;
+                });
+            });
+            return VV_ERR_INTERNAL;
+        }
+        if (type != jp2c) return VV_ERR_INTERNAL;
+        const vv_status s = probe_j2k_codestream(r, begin, end, out);
+        out->ppi = ppiStated;
+        return s;
+    });
+}
+
 }  // namespace
 
 extern "C" vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_image_info *out) {
@@ -180,5 +246,11 @@ extern "C" vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_imag
     if (starts("BM", 2)) return probe_bmp(r, out);
     if (starts("II*\0", 4) || starts("MM\0*", 4)) return probe_tiff(r, out);
     if (starts("RIFF", 4) && r.has(8, 4) && std::memcmp(bytes + 8, "WEBP", 4) == 0) return probe_webp(r, out);
+    if (starts("\xFF\xA0\xFF", 3)) return probe_wsq(r, out);
+    if (starts("\0\0\0\x0CjP  \r\n\x87\n", 12)) return probe_jp2(r, out);
+    if (starts("\xFF\x4F\xFF\x51", 4)) return probe_j2k_codestream(r, 0, r.n, out);
+    if (starts("\xFF\xA0\xFF", 3)) return probe_wsq(r, out);
+    if (starts("\0\0\0\x0CjP  \r\n\x87\n", 12)) return probe_jp2(r, out);
+    if (starts("\xFF\x4F\xFF\x51", 4)) return probe_j2k_codestream(r, 0, r.n, out);
     return VV_ERR_UNSUPPORTED_FORMAT;
 }

@@ -22,12 +22,18 @@ struct AuditCommand: AsyncParsableCommand {
                 let key = try publicKey.map { path throws(VigilError) in try AuditCommand.readKey(path) }
                 let service = try await ScreeningService(configuration: common.configuration(database: database))
                 let result = try await service.verifyAudit(publicKey: key)
-                ok = result.ok
+                ok = result.ok && (result.posts ?? []).allSatisfy(\.verification.ok)
                 if json { try? Output.json(result); return }
-                print(result.ok ? "audit log verified: \(result.records) records, \(result.checkpoints) signed checkpoints, signed through record \(result.signedThrough)"
-                                : "AUDIT LOG FAILED at record \(result.firstBadSeq ?? 0): \(result.reason ?? "")")
+                print(Self.line("audit log", result))
+                // At headquarters: each post's uploaded chain, against the key registered with its node token.
+                for post in result.posts ?? [] { print(Self.line("post \(post.post)", post.verification)) }
             }
             if !ok { throw ExitCode(1) }
+        }
+
+        static func line(_ subject: String, _ result: AuditVerification) -> String {
+            result.ok ? "\(subject) verified: \(result.records) records, \(result.checkpoints) signed checkpoints, signed through record \(result.signedThrough)"
+                      : "\(subject.uppercased()) FAILED at record \(result.firstBadSeq ?? 0): \(result.reason ?? "")"
         }
     }
 
@@ -37,7 +43,7 @@ struct AuditCommand: AsyncParsableCommand {
         @OptionGroup var database: DatabaseOptions
         @Option(help: "First record (sequence number).") var from: Int64 = 1
         @Option(help: "Last record.") var to: Int64 = .max
-        @Flag(help: "Print JSON: { \"screenings\", \"agreed\", \"divergences\": [ { \"seq\", \"reason\" } ] }.") var json = false
+        @Flag(help: "Print JSON: { \"screenings\", \"verifications\", \"agreed\", \"divergences\": [ { \"seq\", \"reason\" } ] }.") var json = false
         @OptionGroup var common: CommonOptions
 
         func run() async throws {
@@ -47,7 +53,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let report = try await service.replay(from: from, to: to)
                 diverged = !report.divergences.isEmpty
                 if json { try? Output.json(report); return }
-                print("\(report.screenings) screenings replayed: \(report.agreed) agreed, \(report.divergences.count) diverged")
+                print("\(report.screenings) screenings and \(report.verifications) verifications replayed: \(report.agreed) agreed, \(report.divergences.count) diverged")
                 for d in report.divergences { print("  record \(d.seq): \(d.reason)") }
             }
             if diverged { throw ExitCode(1) }
@@ -81,7 +87,7 @@ struct AuditCommand: AsyncParsableCommand {
     }
 
     struct PublicKey: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "public-key", abstract: "Print (or write) the checkpoint verification key, hex.")
+        static let configuration = CommandConfiguration(commandName: "public-key", abstract: "Print (or write) this deployment's signing key, hex: it verifies audit checkpoints, bundles and sync pages.")
         @OptionGroup var database: DatabaseOptions
         @Option(help: "Write it to this file.") var output: String?
         @OptionGroup var common: CommonOptions

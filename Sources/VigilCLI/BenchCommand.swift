@@ -91,29 +91,6 @@ struct BenchScreenCommand: AsyncParsableCommand {
     }
 }
 
-struct BenchFingersCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "fingers", abstract: "MCC template comparisons per second on one core (synthetic prints, 30-50 minutiae).")
-
-    @Option(help: "Templates in the gallery.") var gallery = 2_000
-    @Option(help: "Probes compared against the whole gallery.") var probes = 5
-    @Option(help: "Templates the baseline compares each probe with.") var baselineGallery = 200
-    @Flag(help: "Print the report as JSON.") var json = false
-
-    func run() throws {
-        let r = FingerBenchmark.run(gallery: gallery, probes: probes, baselineGallery: baselineGallery)
-        if json {
-            try Output.json(r)
-        } else {
-            print(String(format: "%d templates, %.1f minutiae on average, %d probes (rank-1 %.0f%%): %.0f compares/s on one core",
-                         r.gallery, r.meanMinutiae, r.probes, 100 * r.rank1, r.comparesPerSecondPerCore))
-            print(String(format: "baseline (the paper's LSA-R written plainly): %.0f compares/s; speed-up %.1fx; largest score difference %.2g",
-                         r.baselineComparesPerSecondPerCore, r.speedupVsBaseline, r.maxScoreDifference))
-            print(String(format: "%.2f ms to build a template; score checksum %016llx", r.templateMsPerPrint, r.scoreChecksum))
-        }
-    }
-}
-
 struct BenchImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",

@@ -47,3 +47,28 @@ extension WatchlistCommand {
         }
     }
 }
+
+extension WatchlistCommand {
+    struct ExportNIST: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-nist",
+            abstract: "Write one entry as an ANSI/NIST-ITL transaction for another agency: Types 1, 2, 10 (its kept photo) and 9 (its fingers).")
+        @Argument(help: "The entry's id.") var id: String
+        @Option(help: "This agency's originating identifier (1.008 ORI).") var agency: String
+        @Option(help: "The receiving agency's identifier (1.007 DAI).") var to = ""
+        @Option(help: "The transaction type (1.004 TOT) the receiving domain expects.") var type = "EXPORT"
+        @Option(help: "The transaction file to write.") var out: String
+        @OptionGroup var shared: WatchlistCommand.Shared
+
+        func run() async throws {
+            try await shared.run({ service throws(VigilError) -> [String: String] in
+                guard let entry = UUID(uuidString: id) else { throw VigilError(.invalidField, "'\(id.prefix(40))' is not an entry id") }
+                let bytes = try await service.exportTransaction(id: entry, agency: agency, destination: to, type: type)
+                guard FileManager.default.createFile(atPath: out, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
+                    throw VigilError(.invalidField, "cannot write \(out)")
+                }
+                return ["transaction": out, "bytes": String(bytes.count)]
+            }, text: { "wrote \($0["transaction"] ?? "") (\($0["bytes"] ?? "") bytes); 'vigil nist show' lists its records" })
+        }
+    }
+}

@@ -122,8 +122,8 @@ struct EvalFingersCommand: AsyncParsableCommand {
         abstract: "All-pairs fingerprint verification on an FVC-style folder (<finger>_<impression>.<ext>).")
 
     @Argument(help: "Dataset folder.") var directory: String
-    @Option(help: "Minutiae from 'templates' beside the images, or from the 'images' by Vigil's extractor.")
-    var source = FingerEvaluation.Source.templates
+    @Option(help: "Minutiae from 'templates' beside the images, or from the 'images' by Vigil's extractor. Default: templates when the folder holds any, else images (the report says which).")
+    var source: FingerEvaluation.Source?
     @Option(help: "Also write every pair's score to this CSV file (first,second,genuine,score).") var scores: String?
     @Flag(help: "Print the report as JSON.") var json = false
 

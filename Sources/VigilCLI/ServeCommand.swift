@@ -38,7 +38,34 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-face-reference-photos"),
           help: "Do not keep the sealed reference photo of each face sample (kept by default: re-enrolment after a model change needs it).")
     var noFaceReferencePhotos = false
+    @Option(help: "Headquarters' address (https://HQ:PORT): run as a post, keeping a signed copy of its watchlist.")
+    var upstream: String?
+    @Option(name: .customLong("upstream-token"), help: "This post's node token at headquarters (better: VIGIL_UPSTREAM_TOKEN).")
+    var upstreamToken: String?
+    @Option(name: .customLong("upstream-key"), help: "Headquarters' public key file (hex, from 'vigil sync public-key' there).")
+    var upstreamKey: String?
+    @Option(name: .customLong("upstream-ca"), help: "PEM certificate to trust for headquarters instead of the system's roots.")
+    var upstreamCa: String?
+    @Option(name: .customLong("sync-interval-seconds"), help: "A post: seconds between uploads of its records, and the least between two requests for watchlist changes (headquarters holds each until a change, up to 20 s).")
+    var syncIntervalSeconds = 1.0
+    @Option(name: .customLong("stale-after-hours"), help: "Hours without a sync after which a post's screenings say stale_watchlist.")
+    var staleAfterHours = 24.0
     @OptionGroup var common: CommonOptions
+
+    /// The post's link to headquarters, when --upstream is given (all three options together).
+    private func upstreamLink() throws(VigilError) -> (client: UpstreamClient, key: [UInt8])? {
+        guard let upstream else {
+            guard upstreamToken == nil, upstreamKey == nil else { throw VigilError(.invalidField, "--upstream-token and --upstream-key need --upstream") }
+            return nil
+        }
+        guard let token = upstreamToken, !token.isEmpty, let keyFile = upstreamKey else {
+            throw VigilError(.missingField, "a post needs --upstream-token (its node token at headquarters) and --upstream-key")
+        }
+        guard syncIntervalSeconds >= 0.05, staleAfterHours > 0 else {
+            throw VigilError(.invalidField, "--sync-interval-seconds must be at least 0.05 and --stale-after-hours above 0")
+        }
+        return (try UpstreamClient(baseURL: upstream, token: token, caFile: upstreamCa), try AuditCommand.readKey(keyFile))
+    }
 
     func run() async throws {
         try await Output.run(json: false, logLevel: .info) { () async throws(VigilError) in
@@ -48,6 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
             configuration.keepFaceReferencePhotos = !noFaceReferencePhotos
             configuration.screeningRetentionDays = screeningRetentionDays > 0 ? screeningRetentionDays : nil
             configuration.checkpointEvery = checkpointEvery
+            let link = try upstreamLink()
+            configuration.followsUpstream = link != nil
+            configuration.upstreamStaleAfter = staleAfterHours * 3600
             let service = try await ScreeningService(configuration: configuration)
             var daemon = DaemonConfiguration(host: host, port: port)
             daemon.maxBodyBytes = maxBodyBytes
@@ -82,9 +112,18 @@ struct ServeCommand: AsyncParsableCommand {
                     () async throws(VigilError) in try await service.checkpointAudit()
                 }
             }
+            // A post pulls headquarters' pages in the background; screening never waits for it.
+            let sync = link.map { link in
+                Task {
+                    await UpstreamFollower(service: service, transport: link.client, upstreamKey: link.key,
+                                           interval: .milliseconds(Int(syncIntervalSeconds * 1000))).run()
+                }
+            }
+            if let upstream { Output.line("Post of \(upstream): syncing its watchlist every \(syncIntervalSeconds) s") }
             defer {
                 retention.cancel()
                 checkpoints.cancel()
+                sync?.cancel()
             }
             // SIGTERM or SIGINT: the server stops accepting, lets requests in flight
             // (screenings among them) finish, then returns; the audit chain's head is
@@ -96,6 +135,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             retention.cancel()
             checkpoints.cancel()
+            sync?.cancel()
+            await link?.client.shutdown()
             let checkpointed: Result<Void, VigilError> = await AuditActor.$current.withValue(.system) {
                 do throws(VigilError) { try await service.checkpointAudit(); return .success(()) } catch { return .failure(error) }
             }

@@ -8,7 +8,7 @@ struct VigilCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "Border biometric screening: every hit is a candidate for a human officer, never a verdict.",
-        subcommands: [ServeCommand.self, EnrollCommand.self, ScreenCommand.self, ImportCommand.self, WatchlistCommand.self, AuditCommand.self, TokenCommand.self, KeysCommand.self, DoctorCommand.self, MigrateCommand.self,
+        subcommands: [ServeCommand.self, EnrollCommand.self, ScreenCommand.self, VerifyCommand.self, ImportCommand.self, WatchlistCommand.self, AuditCommand.self, SyncCommand.self, NISTCommand.self, TokenCommand.self, KeysCommand.self, DoctorCommand.self, MigrateCommand.self,
                       EvalCommand.self, CalibrateCommand.self, BenchCommand.self]
     )
 

@@ -7,7 +7,7 @@ struct WatchlistCommand: AsyncParsableCommand {
         commandName: "watchlist", abstract: "Administer the watchlist: entries, samples, categories, history, duplicates.",
         subcommands: [List.self, Show.self, Update.self, Remove.self, AddSample.self, RemoveSample.self, Categories.self,
                       SetCategory.self, Version.self, History.self, Duplicates.self, Purge.self, Reembed.self,
-                      ExportBundle.self, ImportBundle.self])
+                      ExportBundle.self, ImportBundle.self, ExportNIST.self])
 
     /// Options every watchlist subcommand shares.
     struct Shared: ParsableArguments {
@@ -161,13 +161,16 @@ struct WatchlistCommand: AsyncParsableCommand {
         @Option(help: "Officers who must confirm a hit (1 or 2).") var confirmations = 1
         @Option(help: "Action text shown to the officer.") var action: String
         @Flag(help: "A protective category (missing persons, victims).") var protective = false
+        @Option(help: "Need to know: a post cleared for this category (its node token's name); repeatable. None: every post.")
+        var post: [String] = []
         @OptionGroup var shared: Shared
 
         func run() async throws {
             try await shared.run({ service throws(VigilError) in
-                ["version": try await service.setCategory(WatchlistCategory(name: name, description: description, protective: protective,
-                                                                              matchThreshold: threshold, targetFpir: targetFpir,
-                                                                              confirmations: confirmations, action: action))]
+                var category = WatchlistCategory(name: name, description: description, protective: protective,
+                                                 matchThreshold: threshold, targetFpir: targetFpir, confirmations: confirmations, action: action)
+                category.posts = post.isEmpty ? nil : post
+                return ["version": try await service.setCategory(category)]
             }, text: { "category \(name) set; watchlist version \($0["version"] ?? 0)" })
         }
     }

@@ -35,9 +35,11 @@ struct AuthMiddleware: RouterMiddleware {
         // The console's pages and its sign-in: the pages hold no data, the sign-in checks its token itself.
         if path == "/console" || path.hasPrefix("/console/") { return .open }
         if path == "/metrics" { return fromLoopback || publicMetrics ? .open : .role(.admin) }
-        if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") { return .role(.post) }
+        if path == "/v1/screenings" || path.hasPrefix("/v1/screenings/") || path == "/v1/verifications" { return .role(.post) }
         if path.hasPrefix("/v1/watchlist/") { return .role(.admin) }
         if path.hasPrefix("/v1/audit/") { return .role(.auditor) }
+        // A post's daemon at headquarters: the sync routes and nothing else.
+        if path.hasPrefix("/v1/sync/") { return .role(.node) }
         return .anyToken
     }
 
@@ -89,7 +91,9 @@ struct AuthMiddleware: RouterMiddleware {
     }
 
     static func actor(_ token: APIToken) -> AuditActor {
-        AuditActor(id: token.id, role: token.role, post: token.role == Role.post.rawValue ? token.name : nil)
+        // A node token's name is the post it syncs (its clearance and its records).
+        AuditActor(id: token.id, role: token.role,
+                   post: token.role == Role.post.rawValue || token.role == Role.node.rawValue ? token.name : nil)
     }
 }
 

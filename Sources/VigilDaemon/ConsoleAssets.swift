@@ -459,6 +459,11 @@ const Desk = {
     if (captured) Desk.drawCapture(canvas, captured, boxes);
     const parts = [el("div", { class: `decision decision-${screening.decision}`, id: "decision", text: t(`decision_${screening.decision}`) })];
     if (screening.decision === "recapture_required" || screening.recapture_reason) parts.push(Desk.recapturePrompt(screening));
+    // A post that has not synced with headquarters for too long: a recent entry may be missing.
+    if (screening.stale_watchlist) {
+      parts.push(el("div", { class: "notice warning", id: "stale-watchlist", role: "alert",
+        text: t("stale_watchlist", { synced: screening.watchlist_synced_at ? UI.date(screening.watchlist_synced_at) : t("never") }) }));
+    }
     const view = { screening, adjudications: [] };
     parts.push(...Desk.candidateList(view));
     for (const [index, other] of (screening.other_faces ?? []).entries()) {
@@ -662,6 +667,7 @@ const Desk = {
  "nav_queue": "Awaiting decision",
  "nav_watchlist": "Watchlist",
  "needs_two_officers": "This category needs {count} different officers to confirm.",
+ "never": "never",
  "next": "Next",
  "no_duplicates": "No pair of entries looks like the same person.",
  "no_entries": "No entries match.",
@@ -722,6 +728,7 @@ const Desk = {
  "sign_in_title": "Sign in",
  "sign_out": "Sign out",
  "signed_in_as": "{name} ({role})",
+ "stale_watchlist": "This post's watchlist last synced with headquarters {synced}: entries added since may be missing. Treat a clear result with care and report the link.",
  "start_import": "Start import",
  "state_awaiting_second_officer": "Confirmed by one officer: a second officer must confirm",
  "state_confirmed": "Confirmed",
@@ -846,6 +853,7 @@ const Desk = {
  "nav_queue": "فیصلے کے منتظر",
  "nav_watchlist": "واچ لسٹ",
  "needs_two_officers": "اس زمرے میں {count} مختلف افسروں کی تصدیق ضروری ہے۔",
+ "never": "کبھی نہیں",
  "next": "اگلا",
  "no_duplicates": "کوئی جوڑا ایک ہی شخص جیسا نہیں لگتا۔",
  "no_entries": "کوئی اندراج نہیں ملا۔",
@@ -906,6 +914,7 @@ const Desk = {
  "sign_in_title": "سائن اِن",
  "sign_out": "سائن آؤٹ",
  "signed_in_as": "{name} ({role})",
+ "stale_watchlist": "اس چوکی کی واچ لسٹ آخری بار {synced} کو ہیڈکوارٹر سے ہم آہنگ ہوئی: اس کے بعد کے اندراجات شامل نہیں ہو سکتے۔ صاف نتیجے کو احتیاط سے لیں اور رابطے کی خرابی کی اطلاع دیں۔",
  "start_import": "درآمد شروع کریں",
  "state_awaiting_second_officer": "ایک افسر نے تصدیق کی: دوسرے افسر کی تصدیق ضروری ہے",
  "state_confirmed": "تصدیق شدہ",

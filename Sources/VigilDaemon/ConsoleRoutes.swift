@@ -58,6 +58,9 @@ struct ConsoleRoutes {
         guard let token = try await service.authenticate(body.token.trimmingCharacters(in: .whitespaces)) else {
             throw VigilError(.unauthorized, "the token is unknown or revoked")
         }
+        guard token.role != Role.node.rawValue else {
+            throw VigilError(.forbidden, "a node token syncs a post's daemon; it cannot sign in to the console")
+        }
         var officer: String?
         if token.role == Role.post.rawValue {
             let given = (body.officerId ?? "").trimmingCharacters(in: .whitespacesAndNewlines)

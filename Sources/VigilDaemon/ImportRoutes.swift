@@ -3,16 +3,24 @@ import Hummingbird
 import Synchronization
 import VigilScreening
 
-/// Bulk imports over HTTP. The manifest and its samples must sit under the
-/// daemon's import folder (`--import-root`); the import runs in the
-/// background and `GET /v1/watchlist/imports/{id}` reports its progress
-/// (`imported` counts committed entries) and, once done, its report.
+/// Bulk imports over HTTP: a JSON Lines manifest, or ANSI/NIST-ITL
+/// transactions (one entry each, in `category`, details through an optional
+/// `mapping` file). Every file must sit under the daemon's import folder
+/// (`--import-root`); the import runs in the background and
+/// `GET /v1/watchlist/imports/{id}` reports its progress (`imported` counts
+/// committed entries) and, once done, its report.
 struct ImportRoutes {
     let service: ScreeningService
     let configuration: DaemonConfiguration
     let jobs: ImportJobs
 
-    struct Request: Decodable { let manifest: String; let wait: Bool? }
+    struct Request: Decodable {
+        let manifest: String?
+        let transactions: [String]?
+        let category: String?
+        let mapping: String?
+        let wait: Bool?
+    }
 
     func register(on router: Router<VigilRequestContext>) {
         router.post("/v1/watchlist/imports") { request, _ in try await start(request) }
@@ -29,12 +37,21 @@ struct ImportRoutes {
             throw VigilError(.notFound, "imports over HTTP are off; start the daemon with --import-root")
         }
         let body = try await JSONBody.decode(Request.self, from: request, maxBytes: configuration.maxJSONBytes,
-                                             allowedKeys: ["manifest", "wait"])
+                                             allowedKeys: ["manifest", "transactions", "category", "mapping", "wait"])
+        let source = try Self.source(body, root: root)
         let id = UUID()
         jobs.begin(id)
         let work = Task { [service, jobs] () async -> ImportJob in
             do {
-                let report = try await service.importManifest(at: body.manifest, confinedTo: root) { jobs.update(id, progress: $0) }
+                let progress: @Sendable (ImportProgress) -> Void = { jobs.update(id, progress: $0) }
+                let report: ImportReport
+                switch source {
+                case .manifest(let path):
+                    report = try await service.importManifest(at: path, confinedTo: root, progress: progress)
+                case .transactions(let paths, let category, let mapping):
+                    report = try await service.importTransactions(at: paths, category: category, mapping: mapping, confinedTo: root,
+                                                                  progress: progress)
+                }
                 return jobs.finish(id, report: report)
             } catch {
                 return jobs.fail(id, error: error as? VigilError ?? VigilError(.internalError, "the import failed"))
@@ -46,6 +63,38 @@ struct ImportRoutes {
             return JSONResponse.make(job)
         }
         return JSONResponse.make(jobs.status(id), status: .accepted)
+    }
+}
+
+extension ImportRoutes {
+    enum Source: Sendable {
+        case manifest(String)
+        case transactions([String], category: String, mapping: TransactionMapping)
+    }
+
+    /// What to import: a manifest, or transactions with their category (and mapping, read from under `root`).
+    static func source(_ body: Request, root: String) throws(VigilError) -> Source {
+        switch (body.manifest, body.transactions) {
+        case (let manifest?, nil):
+            guard body.category == nil, body.mapping == nil else {
+                throw VigilError(.invalidField, "'category' and 'mapping' go with 'transactions', not with a manifest")
+            }
+            return .manifest(manifest)
+        case (nil, let paths?):
+            guard !paths.isEmpty, paths.count <= 100_000 else { throw VigilError(.invalidField, "'transactions' lists 1 to 100000 files") }
+            guard let category = body.category else { throw VigilError(.missingField, "transactions need a 'category'") }
+            var mapping = TransactionMapping.ebts
+            if let path = body.mapping {
+                let file = try ScreeningService.confinedPath(path, root: root)
+                guard let data = FileManager.default.contents(atPath: file.path) else {
+                    throw VigilError(.notFound, "cannot read the mapping '\(path.prefix(120))'")
+                }
+                mapping = try TransactionMapping.parse(data)
+            }
+            return .transactions(paths, category: category, mapping: mapping)
+        default:
+            throw VigilError(.missingField, "send either 'manifest' or 'transactions'")
+        }
     }
 }
 

@@ -25,6 +25,10 @@ struct Routes {
         var previousModelFaceTemplates: Int?
         /// Per category: threshold in force, expected FPIR, and advice when face alone is not enough.
         var faceOperatingPoints: [FaceOperatingPoint]?
+        /// At a post: whether headquarters answered last time, when the
+        /// watchlist last synced, the headquarters version it is at and how
+        /// many versions behind it was then.
+        var upstream: UpstreamStatus?
     }
 
     struct AdjudicationRequest: Decodable {
@@ -51,6 +55,7 @@ struct Routes {
                      body: .init(byteBuffer: ByteBuffer(bytes: await DaemonMetrics.scrape(service: service, imports: imports))))
         }
         router.post("/v1/screenings") { request, context in try await screen(request, context: context) }
+        router.post("/v1/verifications") { request, context in try await verify(request, context: context) }
         router.get("/v1/screenings") { request, _ in
             let page = try PageQuery(request)
             return JSONResponse.make(["screenings": try await service.adjudicationQueue(limit: page.limit, offset: page.offset)])
@@ -83,6 +88,7 @@ struct Routes {
         ImportRoutes(service: service, configuration: configuration, jobs: imports).register(on: router)
         ReembedRoutes(service: service, job: ReembedJob()).register(on: router)
         AuditRoutes(service: service, configuration: configuration).register(on: router)
+        SyncRoutes(service: service, configuration: configuration).register(on: router)
     }
 
     func health() -> Response {
@@ -96,7 +102,7 @@ struct Routes {
                                         faceTemplatesOfOtherModels: service.faceTemplatesOfOtherModels,
                                         previousFaceModel: service.previousModelFaces?.model,
                                         previousModelFaceTemplates: service.previousModelFaces?.templates,
-                                        faceOperatingPoints: service.faceOperatingPoints()))
+                                        faceOperatingPoints: service.faceOperatingPoints(), upstream: service.upstreamStatus))
     }
 
     static func screeningID(_ context: VigilRequestContext) throws(VigilError) -> UUID {
@@ -106,15 +112,46 @@ struct Routes {
         return id
     }
 
+    /// 1:1 at the counter: `face` (the live photo) against `document` (data group 2 or an image); `screen=true` also screens it.
+    func verify(_ request: Request, context: VigilRequestContext) async throws(VigilError) -> Response {
+        let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
+        let faces = form.images("face"), documents = form.images(SubmittedForm.documentField)
+        guard faces.count == 1, documents.count == 1 else {
+            throw VigilError(faces.isEmpty || documents.isEmpty ? .missingField : .invalidField,
+                             "send one 'face' (the live photo) and one 'document' (data group 2 or the document's photo)")
+        }
+        let screen = try form.flag("screen")
+        let result: VerificationResult
+        do {
+            result = try await gate.run { try await service.verify(live: faces[0], document: documents[0], screen: screen) }
+        } catch let error as VigilError {
+            throw error
+        } catch {
+            throw VigilError(.internalError, "the verification failed")
+        }
+        context.logger.info("verification", metadata: ["verification_id": "\(result.id)", "decision": "\(result.decision.rawValue)"])
+        return JSONResponse.make(result)
+    }
+
     func screen(_ request: Request, context: VigilRequestContext) async throws(VigilError) -> Response {
         let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
-        let faces = form.images("face"), fingers = try form.fingers()
+        var faces = form.images("face"), fingers = try form.fingers()
+        let transactions = form.images(SubmittedForm.transactionField)
+        if !transactions.isEmpty {
+            // A transaction is the whole capture: its face and fingers are screened together.
+            guard transactions.count == 1, faces.isEmpty, fingers.isEmpty else {
+                throw VigilError(.invalidField, "send one 'transaction' and no other sample with it")
+            }
+            let samples = try TransactionSamples.read(try TransactionSamples.parse(transactions[0]))
+            faces = Array(samples.faces.prefix(1))
+            fingers = samples.fingers
+        }
         guard faces.count <= 1, !(faces.isEmpty && fingers.isEmpty) else {
-            throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send one 'face' image, 'finger_<position>' templates, or both")
+            throw VigilError(faces.isEmpty ? .missingField : .invalidField, "send one 'face' image, 'finger_<position>' templates, both, or one 'transaction'")
         }
         let result: ScreeningResult
         do {
-            result = try await gate.run { try await service.screen(face: faces.first, fingers: fingers) }
+            result = try await gate.run { [faces, fingers] in try await service.screen(face: faces.first, fingers: fingers) }
         } catch let error as VigilError {
             throw error
         } catch {

@@ -21,6 +21,8 @@ public enum ServeConfigurationFile {
         "public_metrics": .flag, "rate_limit": .value, "max_concurrent_screenings": .value, "keep_source_images": .flag,
         "no_face_reference_photos": .flag, "models_dir": .value, "threshold": .value, "face_calibration": .value,
         "recognizer": .value, "previous_recognizer": .value,
+        "upstream": .value, "upstream_token": .value, "upstream_key": .value, "upstream_ca": .value, "sync_interval_seconds": .value,
+        "stale_after_hours": .value,
     ]
 
     /// `arguments` (without the program name) with the file's and the

@@ -7,7 +7,9 @@ import VigilScreening
 /// The fields of an enrolment or screening request, whichever way it was
 /// sent: multipart/form-data (text fields and files) or JSON (text fields
 /// and base64 binaries, one string or an array per field). Binary fields are
-/// `face`, `faces` and `finger_<position>` (e.g. `finger_right_index`).
+/// `face`, `faces`, `finger_<position>` (e.g. `finger_right_index`),
+/// `document` (a travel document's photo) and `transaction` (an ANSI/NIST-ITL
+/// transaction, which may also be the whole body, sent as application/x-ansi-nist).
 struct SubmittedForm: Sendable {
     private(set) var texts: [String: String] = [:]
     private(set) var images: [String: [[UInt8]]] = [:]
@@ -51,8 +53,21 @@ struct SubmittedForm: Sendable {
 
     static let fingerPrefix = "finger_"
 
+    static let transactionField = "transaction"
+    /// A travel document's photo for 1:1 verification: data group 2, or an image.
+    static let documentField = "document"
+
     static func isBinary(_ field: String) -> Bool {
-        field == "face" || field == "faces" || field.hasPrefix(fingerPrefix)
+        field == "face" || field == "faces" || field == transactionField || field == documentField || field.hasPrefix(fingerPrefix)
+    }
+
+    /// A yes/no text field (`true`/`false`); absent is `false`.
+    func flag(_ name: String) throws(VigilError) -> Bool {
+        switch texts[name]?.lowercased() {
+        case nil, "false": return false
+        case "true": return true
+        default: throw VigilError(.invalidField, "field '\(name)' must be true or false")
+        }
     }
 
     /// Finger samples from `finger_<position>` fields, one per position.
@@ -71,13 +86,17 @@ struct SubmittedForm: Sendable {
         switch mediaType {
         case "application/json":
             return try fromJSON(body)
+        case "application/x-ansi-nist":
+            var form = SubmittedForm()
+            form.images[transactionField] = [Array(buffer: body)]
+            return form
         case "multipart/form-data":
             guard let boundary = parameter("boundary", in: contentType) else {
                 throw VigilError(.malformedMultipart, "multipart/form-data needs a boundary parameter")
             }
             return try fromMultipart(body, boundary: boundary)
         default:
-            throw VigilError(.unsupportedMediaType, "send multipart/form-data or application/json")
+            throw VigilError(.unsupportedMediaType, "send multipart/form-data, application/json or application/x-ansi-nist")
         }
     }
 
@@ -127,7 +146,7 @@ struct SubmittedForm: Sendable {
             }
             guard isBinary(name) else {
                 rest[name] = value
-                if let text = value as? String { form.texts[name] = text }
+                if let text = value as? String { form.texts[name] = text } else if let flag = value as? Bool { form.texts[name] = String(flag) }
                 continue
             }
             let values: [String]

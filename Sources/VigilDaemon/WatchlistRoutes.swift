@@ -22,6 +22,13 @@ struct WatchlistRoutes {
         router.delete("/v1/watchlist/entries/:id") { _, context in
             JSONResponse.make(try await service.remove(id: try Self.entryID(context)))
         }
+        // An entry as an ANSI/NIST-ITL transaction for another agency (?agency=ORI&to=DAI&type=TOT).
+        router.get("/v1/watchlist/entries/:id/transaction") { request, context in
+            let query = request.uri.queryParameters
+            let bytes = try await service.exportTransaction(id: try Self.entryID(context), agency: query.get("agency") ?? "",
+                                                            destination: query.get("to") ?? "", type: query.get("type") ?? "EXPORT")
+            return Response(status: .ok, headers: [.contentType: "application/x-ansi-nist"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        }
         router.post("/v1/watchlist/entries/:id/samples") { request, context in
             let form = try await SubmittedForm.read(request, maxBytes: configuration.maxBodyBytes)
             let entry = try await service.addSamples(id: try Self.entryID(context), faces: form.images("face", "faces"),

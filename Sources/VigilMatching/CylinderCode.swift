@@ -81,6 +81,12 @@ public struct CylinderTemplate: Sendable {
     private let summary: AlignedBuffer
     let discBits: Int
 
+    /// Memory the template holds: bits, summaries, points and minutiae.
+    public var residentBytes: Int {
+        packed.count + summary.count + points.count * MemoryLayout<SIMD4<Float>>.stride
+            + minutiae.count * MemoryLayout<FingerMinutia>.stride
+    }
+
     var words: UnsafePointer<UInt64> { UnsafePointer(packed.raw.assumingMemoryBound(to: UInt64.self)) }
     var summaries: UnsafePointer<CylinderSummary> { UnsafePointer(summary.raw.assumingMemoryBound(to: CylinderSummary.self)) }
     /// Per cylinder: its minutia's x, y and the cosine and sine of its

@@ -1,6 +1,18 @@
+import Foundation
+import Dispatch
+import Synchronization
+
 /// Enrolled fingers for 1:N search: cylinder templates with their subject
-/// (entry key), template id and finger position. A value type like
-/// `FaceIndex`: a screening copies it and searches without a lock.
+/// (entry key), template id and finger position, in immutable segments that
+/// carry the fingers' hash tables (`FingerSegment`). A value type like
+/// `FaceIndex`: a screening copies it (O(segments)) and searches without a
+/// lock; a change builds new segments and never touches a published one.
+///
+/// Search is exhaustive (every finger at the probe's position through the
+/// full matcher) while that is fast, and indexed above `policy.exhaustiveBelow`:
+/// the hash tables vote for the fingers whose cylinders collide with the
+/// probe's, and the best-voted share (`policy.penetration`) goes through the
+/// full matcher. Either way every score returned is the full matcher's.
 public struct FingerIndex: Sendable {
     public struct Finger: Sendable {
         public let subject: Int64
@@ -15,40 +27,267 @@ public struct FingerIndex: Sendable {
             self.position = position
             self.cylinders = cylinders
         }
+
+        /// Whether a probe at `position` is compared with this finger (an
+        /// unknown position on either side compares with everything).
+        func comparable(with position: Int) -> Bool { position == 0 || self.position == 0 || self.position == position }
     }
 
-    public private(set) var fingers: [Finger] = []
-    public var count: Int { fingers.count }
+    /// Fingers per segment: a segment numbers its fingers in 16 bits, and an
+    /// enrolment rebuilds the tail segment (a few milliseconds at this size).
+    public static let segmentCapacity = 16_384
 
-    public init() {}
+    public let hashing: CylinderHashing
+    public var policy: FingerSearchPolicy
+    public private(set) var segments: [FingerSegment] = []
+    let capacityPerSegment: Int
 
-    public mutating func add(_ new: [Finger]) { fingers += new }
+    public init(hashing: CylinderHashing = CylinderHashing(), policy: FingerSearchPolicy = FingerSearchPolicy()) {
+        self.init(hashing: hashing, policy: policy, capacityPerSegment: Self.segmentCapacity)
+    }
 
-    public mutating func remove(subject: Int64) { fingers.removeAll { $0.subject == subject } }
+    /// Smaller segments let tests cross segment boundaries with few fingers.
+    init(hashing: CylinderHashing = CylinderHashing(), policy: FingerSearchPolicy = FingerSearchPolicy(), capacityPerSegment: Int) {
+        precondition(capacityPerSegment > 0 && capacityPerSegment <= Self.segmentCapacity, "a segment numbers its fingers in 16 bits")
+        self.hashing = hashing
+        self.policy = policy
+        self.capacityPerSegment = capacityPerSegment
+    }
+
+    public var count: Int { segments.reduce(0) { $0 + $1.count } }
+    public var fingers: [Finger] { segments.flatMap(\.fingers) }
+    /// Memory the hash tables take, on top of the templates.
+    public var indexBytes: Int { segments.reduce(0) { $0 + $1.tableBytes } }
+
+    /// Adds fingers: the tail segment is topped up, further segments are
+    /// built on every core (a node's start-up lays out all its fingers here).
+    public mutating func add(_ new: [Finger]) {
+        guard !new.isEmpty else { return }
+        var pending = new[...]
+        let capacity = capacityPerSegment
+        if let tail = segments.last, tail.count < capacity {
+            // The tail keeps its fingers' keys while it is not full: topping it up hashes only the new fingers.
+            let merged = tail.fingers + pending.prefix(capacity - tail.count)
+            segments[segments.count - 1] = FingerSegment(fingers: merged, hashing: hashing, keepKeys: merged.count < capacity,
+                                                         reusing: tail.filed)
+            pending = pending.dropFirst(merged.count - tail.count)
+        }
+        let starts = Array(stride(from: pending.startIndex, to: pending.endIndex, by: capacity))
+        let built = Mutex([FingerSegment?](repeating: nil, count: starts.count))
+        let hashing = self.hashing
+        DispatchQueue.concurrentPerform(iterations: starts.count) { [pending] index in
+            let start = starts[index]
+            let fingers = Array(pending[start..<min(pending.endIndex, start + capacity)])
+            let segment = FingerSegment(fingers: fingers, hashing: hashing, keepKeys: fingers.count < capacity)
+            built.withLock { $0[index] = segment }
+        }
+        segments.append(contentsOf: built.withLock { $0 }.compactMap { $0 })
+    }
+
+    public mutating func remove(subject: Int64) { removeFingers { $0.subject == subject } }
 
     public mutating func remove(templates ids: Set<Int64>) {
         guard !ids.isEmpty else { return }
-        fingers.removeAll { ids.contains($0.template) }
+        removeFingers { ids.contains($0.template) }
     }
 
-    /// The best `limit` subjects for one probe finger, compared with every
-    /// enrolled finger at the same position (all of them when either
-    /// position is unknown), partitions scanned on `pool`'s threads.
-    public func search(_ probe: CylinderTemplate, position: Int, limit: Int, threshold: Float, pool: ScanPool) -> [GalleryCandidate] {
-        let enrolled = fingers
-        let candidates = enrolled.indices.filter { position == 0 || enrolled[$0].position == 0 || enrolled[$0].position == position }
+    /// Rebuilds only the segments that lose a finger; the others stay shared.
+    private mutating func removeFingers(where doomed: (Finger) -> Bool) {
+        for (index, segment) in segments.enumerated() where segment.fingers.contains(where: doomed) {
+            segments[index] = FingerSegment(fingers: segment.fingers.filter { !doomed($0) }, hashing: hashing,
+                                            keepKeys: index == segments.count - 1)
+        }
+        segments.removeAll { $0.count == 0 }
+    }
+
+    // MARK: Search
+
+    /// The best `limit` subjects at or above `threshold` for one probe
+    /// finger among the enrolled fingers at its position, with how they were
+    /// chosen; the work is partitioned over `pool`'s threads.
+    public func search(_ probe: CylinderTemplate, position: Int, limit: Int, threshold: Float, pool: ScanPool) -> FingerSearch {
+        let layout = SegmentLayout(segments)
+        let eligible = eligibleCount(at: position)
+        let method: FingerSearchMethod = eligible < policy.exhaustiveBelow ? .exhaustive : .indexed
+        let chosen: [Int]
+        switch method {
+        case .exhaustive:
+            chosen = layout.indices { finger, _ in finger.comparable(with: position) }
+        case .indexed:
+            chosen = selectByVotes(probe, position: position, eligible: eligible, layout: layout, pool: pool)
+        }
         let results = PartitionTops(count: pool.threads)
         pool.run { partition in
-            let lo = candidates.count * partition / pool.threads, hi = candidates.count * (partition + 1) / pool.threads
+            let lo = chosen.count * partition / pool.threads, hi = chosen.count * (partition + 1) / pool.threads
             let matcher = CylinderMatcher(), workspace = CylinderMatcher.Workspace()
             var top = TopCandidates(limit: limit)
-            for index in candidates[lo..<hi] {
-                let finger = enrolled[index]
+            for index in chosen[lo..<hi] {
+                let finger = layout.finger(index)
                 let score = matcher.score(probe, finger.cylinders, using: workspace)
                 if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
             }
             results.store(top, at: partition)
         }
-        return results.merged(limit: limit).sorted()
+        return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible)
     }
+
+    /// Fingers a probe at `position` is compared with.
+    func eligibleCount(at position: Int) -> Int {
+        segments.reduce(0) { total, s in total + s.fingers.count { $0.comparable(with: position) } }
+    }
+
+    /// Each probe key's vote: the information a shared key carries,
+    /// log2(fingers / fingers in its bucket) in eighths of a bit (inverse
+    /// document frequency, as in text retrieval): a key that thousands of
+    /// fingers share says little about any of them. Counted over the whole
+    /// index, so the weights do not depend on how fingers fall into segments.
+    static func weights(of keys: [UInt32], in layout: SegmentLayout) -> [UInt16] {
+        let total = Double(max(1, layout.total))
+        return keys.enumerated().map { index, bucket in
+            guard bucket != CylinderHashing.noKey else { return 0 }
+            let sharing = layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: index) }
+            guard sharing > 0 else { return 0 }
+            return UInt16((8 * log2(total / Double(sharing))).rounded(.down).clamped(to: 0...255))
+        }
+    }
+
+    /// The subjects whose fingers the index would hand to the matcher for
+    /// this probe, whatever the gallery's size (to measure its hit rate).
+    public func selected(for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Set<Int64> {
+        let layout = SegmentLayout(segments)
+        let eligible = eligibleCount(at: position)
+        return Set(selectByVotes(probe, position: position, eligible: eligible, layout: layout, pool: pool).map { layout.finger($0).subject })
+    }
+
+    /// The fingers the index hands to the matcher: every eligible finger's
+    /// votes (the weight of each probe key filed for it, divided by the
+    /// square root of its own key count), then the `penetration` share
+    /// (within the policy's bounds) with the most.
+    func selectByVotes(_ probe: CylinderTemplate, position: Int, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
+        let keys = hashing.buckets(of: probe)
+        let wanted = min(eligible, max(policy.minimumCandidates, min(policy.maximumCandidates,
+                                                                     Int((policy.penetration * Double(eligible)).rounded(.up)))))
+        let weights = Self.weights(of: keys, in: layout)
+        let votes = VoteBuffer(count: layout.total)
+        pool.run { partition in
+            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+                layout.segments[s].vote(keys, weights: weights, into: votes.pointer + layout.starts[s])
+            }
+        }
+        // Counting votes: the smallest tally that still admits `wanted` fingers.
+        // A probe key adds its weight at most once to a finger (a bucket lists it once).
+        var highest = 0
+        for index in 0..<layout.total { highest = max(highest, Int(votes.pointer[index])) }
+        var histogram = [Int](repeating: 0, count: highest + 1)
+        _ = layout.indices { finger, index in
+            if finger.comparable(with: position) { histogram[Int(votes.pointer[index])] += 1 }
+            return false
+        }
+        var cutoff = histogram.count - 1, admitted = histogram[cutoff]
+        while cutoff > 0 && admitted < wanted {
+            cutoff -= 1
+            admitted += histogram[cutoff]
+        }
+        var tied: [(template: Int64, index: Int)] = []
+        var chosen = layout.indices { finger, index in
+            guard finger.comparable(with: position) else { return false }
+            let v = Int(votes.pointer[index])
+            if v == cutoff { tied.append((finger.template, index)) }
+            return v > cutoff
+        }
+        // Ties go by template id, not by place in memory, so a replay on a
+        // rebuilt index (other segment boundaries) chooses the same fingers.
+        tied.sort { $0.template < $1.template }
+        chosen += tied.prefix(wanted - chosen.count).map(\.index)
+        return chosen
+    }
+}
+
+/// When the index is used and how much of the gallery it selects. The
+/// defaults are chosen from `vigil bench fingers --indexed` (docs/fingerprints.md).
+public struct FingerSearchPolicy: Sendable, Equatable {
+    /// Below this many fingers at the probe's position every one is compared:
+    /// two cores compare real probes with about 100,000 a second, so up to
+    /// this size the exhaustive search takes about 0.2 s.
+    public var exhaustiveBelow = 20_000
+    /// Share of the fingers at the position handed to the full matcher.
+    public var penetration = 0.01
+    /// Never fewer candidates than this (small galleries above the fallback).
+    public var minimumCandidates = 2_000
+    /// Never more: the matcher's budget for one probe finger within a
+    /// second at the 99th percentile on two cores. Past 1.2 million fingers
+    /// the share handed over falls below `penetration`.
+    public var maximumCandidates = 12_000
+    public init() {}
+}
+
+public enum FingerSearchMethod: String, Sendable, Codable {
+    /// Every enrolled finger at the position went through the matcher.
+    case exhaustive
+    /// The hash index chose which fingers went through the matcher.
+    case indexed
+}
+
+/// A probe finger's answer and how it was found.
+public struct FingerSearch: Sendable {
+    public let candidates: [GalleryCandidate]
+    public let method: FingerSearchMethod
+    /// Fingers the full matcher compared.
+    public let compared: Int
+    /// Fingers at the probe's position.
+    public let eligible: Int
+}
+
+/// Segments numbered end to end: finger `index` is local finger
+/// `index - starts[s]` of segment `s`.
+struct SegmentLayout {
+    let segments: [FingerSegment]
+    let starts: [Int]
+    let total: Int
+
+    init(_ segments: [FingerSegment]) {
+        self.segments = segments
+        var starts: [Int] = [], total = 0
+        for s in segments {
+            starts.append(total)
+            total += s.count
+        }
+        self.starts = starts
+        self.total = total
+    }
+
+    /// The numbers of the fingers `include` takes, in order; it sees every
+    /// finger once, in order, with its number.
+    func indices(_ include: (FingerIndex.Finger, Int) -> Bool) -> [Int] {
+        var out: [Int] = []
+        for (s, segment) in segments.enumerated() {
+            for (local, finger) in segment.fingers.enumerated() where include(finger, starts[s] + local) { out.append(starts[s] + local) }
+        }
+        return out
+    }
+
+    func finger(_ index: Int) -> FingerIndex.Finger {
+        // The last segment starting at or before `index`.
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= index { lo = mid } else { hi = mid - 1 }
+        }
+        return segments[lo].fingers[index - starts[lo]]
+    }
+}
+
+/// Zeroed vote counters shared by the pool's threads; each writes only its
+/// own segments' slots, and the pool's completion orders the reads after.
+final class VoteBuffer: @unchecked Sendable {
+    let pointer: UnsafeMutablePointer<UInt32>
+    init(count: Int) {
+        pointer = .allocate(capacity: max(1, count))
+        pointer.initialize(repeating: 0, count: max(1, count))
+    }
+    deinit { pointer.deallocate() }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
 }

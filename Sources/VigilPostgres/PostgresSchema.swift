@@ -1,3 +1,5 @@
+import VigilStorage
+
 /// The PostgreSQL schema: the SQLite schema's tables at its latest version,
 /// with two rows that serialise what must be totally ordered across nodes.
 /// Migrations are append-only, applied under an advisory lock so nodes
@@ -88,5 +90,8 @@ enum PostgresSchema {
             """,
             "CREATE INDEX adjudication_screening ON adjudication (screening_id)",
         ]),
+        ("v2: posts' audit chains", PostArchiveSchema.statements),
+        // Need to know: the posts a category's entries go to (JSON list; NULL: every post).
+        ("v3: category clearance", ["ALTER TABLE category ADD COLUMN posts TEXT"]),
     ]
 }

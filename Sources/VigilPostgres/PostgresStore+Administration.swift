@@ -112,31 +112,35 @@ extension PostgresStore {
     // MARK: Categories
 
     public func categories() async throws(StorageError) -> [WatchlistCategory] {
-        try await read { db in
-            try await db.rows("""
-                SELECT name, description, protective, match_threshold, confirmations, action, target_fpir FROM category ORDER BY ordinal
-                """).map { row in
-                WatchlistCategory(name: try row.get(0), description: try row.get(1), protective: try row.get(2),
-                                  matchThreshold: Float(try row.get(3, as: Double.self)), targetFpir: try row.get(6),
-                                  confirmations: Int(try row.get(4, as: Int64.self)), action: try row.get(5))
-            }
+        try await read { db in try await Self.categories(db) }
+    }
+
+    static func categories(_ db: SQLConnection) async throws -> [WatchlistCategory] {
+        try await db.rows("""
+            SELECT name, description, protective, match_threshold, confirmations, action, target_fpir, posts FROM category ORDER BY ordinal
+            """).map { row in
+            var category = WatchlistCategory(name: try row.get(0), description: try row.get(1), protective: try row.get(2),
+                                             matchThreshold: Float(try row.get(3, as: Double.self)), targetFpir: try row.get(6),
+                                             confirmations: Int(try row.get(4, as: Int64.self)), action: try row.get(5))
+            category.posts = try StorageJSON.value(try row.get(7, as: String?.self))
+            return category
         }
     }
 
     private static let upsertCategory = """
-        INSERT INTO category (name, description, protective, match_threshold, confirmations, action, target_fpir)
-        VALUES (?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO category (name, description, protective, match_threshold, confirmations, action, target_fpir, posts)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
 
-    private static func categoryArguments(_ category: WatchlistCategory) -> [any SQLValue] {
+    private static func categoryArguments(_ category: WatchlistCategory) throws -> [any SQLValue] {
         [category.name, category.description, category.protective, Double(category.matchThreshold), category.confirmations,
-         category.action, category.targetFpir]
+         category.action, category.targetFpir, try category.posts.map { try StorageJSON.text($0) }]
     }
 
     public func seedCategories(_ defaults: [WatchlistCategory]) async throws(StorageError) {
         try await transaction { db in
             for category in defaults {
-                try await db.execute(Self.upsertCategory + " ON CONFLICT (name) DO NOTHING", Self.categoryArguments(category))
+                try await db.execute(Self.upsertCategory + " ON CONFLICT (name) DO NOTHING", try Self.categoryArguments(category))
             }
         }
     }
@@ -150,8 +154,8 @@ extension PostgresStore {
             try await db.execute(Self.upsertCategory + """
                  ON CONFLICT (name) DO UPDATE SET description = excluded.description, protective = excluded.protective,
                   match_threshold = excluded.match_threshold, confirmations = excluded.confirmations, action = excluded.action,
-                  target_fpir = excluded.target_fpir
-                """, Self.categoryArguments(category))
+                  target_fpir = excluded.target_fpir, posts = excluded.posts
+                """, try Self.categoryArguments(category))
             var change = WatchlistChange()
             change.version = version
             change.categoriesChanged = true

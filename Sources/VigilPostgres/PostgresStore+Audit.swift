@@ -97,9 +97,8 @@ extension PostgresStore {
     public func verifyAudit(publicKey: [UInt8]?) async throws(StorageError) -> AuditVerification {
         let trusted = publicKey ?? keys.publicKey
         return try await read { db in
-            let checkpoints = try await db.rows("SELECT seq, head_hash, signed_at, public_key, signature FROM audit_checkpoint ORDER BY seq").map {
-                StoredCheckpoint(seq: try $0.get(0), head: try $0.get(1), signedAt: try $0.get(2), publicKey: try $0.get(3), signature: try $0.get(4))
-            }
+            let checkpoints = try await Self.checkpointRows(
+                "SELECT seq, head_hash, signed_at, public_key, signature FROM audit_checkpoint ORDER BY seq", [], db)
             var verifier = try AuditChainVerifier(publicKey: trusted, checkpoints: checkpoints)
             // Streamed in seq order: the chain is checked as it arrives.
             let query = SQL.query("SELECT \(Self.auditColumns), probe_sealed FROM audit_record ORDER BY seq", [])

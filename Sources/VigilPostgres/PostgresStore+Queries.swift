@@ -107,6 +107,28 @@ extension PostgresStore {
             """, arguments: [entry.uuidString])
     }
 
+    public func fingerTemplates(entry: UUID) async throws(StorageError) -> [StoredFingerTemplate] {
+        let keys = self.keys
+        return try await read { db in
+            try await Self.fingerTemplates(db, "entry_key = (SELECT key FROM watchlist_entry WHERE id = ?)", [entry.uuidString], keys: keys)
+        }
+    }
+
+    public func fingerSourceImages(entry: UUID) async throws(StorageError) -> [Int: [UInt8]] {
+        let keys = self.keys
+        return try await read { db in
+            var images: [Int: [UInt8]] = [:]
+            for row in try await db.rows("""
+                SELECT t.position, t.source_image, t.digest, t.key_id FROM finger_template t JOIN watchlist_entry e ON e.key = t.entry_key
+                WHERE e.id = ? AND t.source_image IS NOT NULL ORDER BY t.id
+                """, [entry.uuidString]) {
+                images[Int(try row.get(0, as: Int64.self))] = try TemplateSealing.unseal(try row.get(1, as: Data?.self), .fingerSource,
+                                                                                          digest: try row.get(2), keyID: try row.get(3), keys: keys)
+            }
+            return images
+        }
+    }
+
     public func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]? {
         try await referencePhoto(sql: "SELECT source_image, digest, key_id FROM face_template WHERE id = ?", arguments: [templateID])
     }

@@ -105,8 +105,13 @@ public final class PostgresStore: VigilStore {
         }
     }
 
+    /// How long opening waits for the server: a node starting beside a database
+    /// that is itself still starting (or a loaded host where the first
+    /// connection is slow) waits for it rather than failing, unlike a request.
+    static let startupDeadline = Duration.seconds(60)
+
     private func migrate() async throws(StorageError) {
-        try await transaction { db in
+        try await transaction(within: max(deadline, Self.startupDeadline)) { db in
             try await db.execute("SELECT pg_advisory_xact_lock(?)", [PostgresSchema.migrationLock])
             try await db.execute("CREATE TABLE IF NOT EXISTS vigil_migration (name TEXT PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)")
             let applied = Set(try await db.rows("SELECT name FROM vigil_migration").map { try $0.get(0, as: String.self) })
@@ -129,8 +134,9 @@ public final class PostgresStore: VigilStore {
     /// is down), the work is cancelled and the caller gets `unavailable`.
     /// Once connected, long work (a million templates at start-up, verifying
     /// a long chain) takes the time it needs.
-    private func withinDeadline<T: Sendable>(_ body: @escaping @Sendable (_ connected: @escaping @Sendable () -> Void) async throws -> T) async throws(StorageError) -> T {
-        let deadline = self.deadline
+    private func withinDeadline<T: Sendable>(_ limit: Duration? = nil,
+                                             _ body: @escaping @Sendable (_ connected: @escaping @Sendable () -> Void) async throws -> T) async throws(StorageError) -> T {
+        let deadline = limit ?? self.deadline
         let connected = ConnectedFlag()
         do {
             let outcome = try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
@@ -154,9 +160,11 @@ public final class PostgresStore: VigilStore {
     }
 
     /// One READ COMMITTED transaction (the statements lock what they order).
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLConnection) async throws -> T) async throws(StorageError) -> T {
+    /// `limit`: how long to wait for a connection, when not the store's deadline.
+    func transaction<T: Sendable>(within limit: Duration? = nil,
+                                  _ body: @escaping @Sendable (SQLConnection) async throws -> T) async throws(StorageError) -> T {
         let client = self.client, logger = self.logger
-        return try await withinDeadline { connected in
+        return try await withinDeadline(limit) { connected in
             try await client.withConnection { connection in
                 connected()
                 return try await connection.withTransaction(logger: logger) { connection in

@@ -99,7 +99,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func erase(_ entry: StoredEntry, action: WatchlistAction, at date: Date, _ db: Database) throws -> WatchlistChange {
+    static func erase(_ entry: StoredEntry, action: WatchlistAction, at date: Date, _ db: Database) throws -> WatchlistChange {
         let references = try samples(ofKeys: [entry.key], db)[entry.key] ?? []
         var details = EventDetails(category: entry.category, expiresAt: entry.details.expiresAt)
         details.removed = references

@@ -28,9 +28,8 @@ extension SQLiteStore {
         guard !refs.isEmpty else { return [:] }
         return try await read { db in
             var found: [String: UUID] = [:]
-            for chunk in stride(from: 0, to: refs.count, by: 500).map({ Array(refs[$0..<min(refs.count, $0 + 500)]) }) {
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-                for row in try Row.fetchAll(db, sql: "SELECT external_ref, id FROM watchlist_entry WHERE external_ref IN (\(placeholders))",
+            for chunk in Self.chunks(refs) {
+                for row in try Row.fetchAll(db, sql: "SELECT external_ref, id FROM watchlist_entry WHERE external_ref IN (\(Self.placeholders(chunk.count)))",
                                             arguments: StatementArguments(chunk)) {
                     found[row[0]] = UUID(uuidString: row[1])
                 }
@@ -50,10 +49,9 @@ extension SQLiteStore {
     public func firstEvent(_ action: WatchlistAction, onEntries entries: [UUID], after version: Int64) async throws(StorageError) -> WatchlistEvent? {
         guard !entries.isEmpty else { return nil }
         return try await read { db in
-            let placeholders = Array(repeating: "?", count: entries.count).joined(separator: ",")
             return try Row.fetchOne(db, sql: """
                 SELECT version, action, entry_id, recorded_at, details FROM watchlist_event
-                WHERE version > ? AND action = ? AND entry_id IN (\(placeholders)) ORDER BY version LIMIT 1
+                WHERE version > ? AND action = ? AND entry_id IN (\(Self.placeholders(entries.count))) ORDER BY version LIMIT 1
                 """, arguments: StatementArguments([version, action.rawValue] as [any DatabaseValueConvertible] + entries.map(\.uuidString))).map(Self.event)
         }
     }
@@ -82,7 +80,7 @@ extension SQLiteStore {
     static func samples(ofKeys keys: [Int64], _ db: Database) throws -> [Int64: [TemplateReference]] {
         guard !keys.isEmpty else { return [:] }
         var result: [Int64: [TemplateReference]] = [:]
-        let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
+        let placeholders = Self.placeholders(keys.count)
         let rows = try Row.fetchAll(db, sql: """
             SELECT entry_key, 'face', id, NULL, digest FROM face_template WHERE entry_key IN (\(placeholders))
             UNION ALL

@@ -26,6 +26,27 @@ extension SQLiteStore {
             """, arguments: [entry.uuidString])
     }
 
+    public func fingerTemplates(entry: UUID) async throws(StorageError) -> [StoredFingerTemplate] {
+        let keys = self.keys
+        return try await read { db in
+            try Self.fingerTemplates(db, "entry_key = (SELECT key FROM watchlist_entry WHERE id = ?)", [entry.uuidString], keys: keys)
+        }
+    }
+
+    public func fingerSourceImages(entry: UUID) async throws(StorageError) -> [Int: [UInt8]] {
+        let keys = self.keys
+        return try await read { db in
+            var images: [Int: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: """
+                SELECT t.position, t.source_image, t.digest, t.key_id FROM finger_template t JOIN watchlist_entry e ON e.key = t.entry_key
+                WHERE e.id = ? AND t.source_image IS NOT NULL ORDER BY t.id
+                """, arguments: [entry.uuidString]) {
+                images[row[0]] = try TemplateSealing.unseal(row[1], .fingerSource, digest: row[2], keyID: row[3], keys: keys)
+            }
+            return images
+        }
+    }
+
     /// The sealed reference photo of a face template, opened; nil when none was kept.
     public func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]? {
         try await referencePhoto(sql: "SELECT source_image, digest, key_id FROM face_template WHERE id = ?", arguments: [templateID])

@@ -53,7 +53,7 @@ public final class SQLiteStore: VigilStore {
         return try await change(afterCommit: afterCommit) { db in
             var change = WatchlistChange()
             let enrolled = try batch.map { new in
-                let (entry, added) = try Self.insert(new, at: date, keys: keys, db)
+                let (entry, added) = try Self.insert(new, id: UUID(), at: date, keys: keys, db)
                 change.merge(added)
                 return entry
             }
@@ -61,13 +61,13 @@ public final class SQLiteStore: VigilStore {
         }
     }
 
-    private static func insert(_ new: NewEntry, at date: Date, keys: KeyRing, _ db: Database) throws -> (EnrolledEntry, WatchlistChange) {
+    /// Inserts one entry under `id` (new here, or headquarters' at a post).
+    static func insert(_ new: NewEntry, id: UUID, at date: Date, keys: KeyRing, _ db: Database) throws -> (EnrolledEntry, WatchlistChange) {
         if let ref = new.details.externalRef,
            let existing = try String.fetchOne(db, sql: "SELECT id FROM watchlist_entry WHERE external_ref = ?", arguments: [ref]) {
             throw StorageError.duplicateReference(ref, existing: UUID(uuidString: existing) ?? UUID())
         }
         try requireCategory(new.details.category, db)
-        let id = UUID()
         let version = try appendEvent(.add, subject: id.uuidString, details: EventDetails(), at: date, db)
         let columns = ["id", "created_at", "created_version", "updated_version"] + EntryRow.detailColumns
         try db.execute(sql: """
@@ -243,12 +243,11 @@ public final class SQLiteStore: VigilStore {
         let keys = self.keys
         return try await read { db in
             var details = CandidateDetails()
-            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min(ids.count, $0 + 500)]) }) {
-                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            for chunk in Self.chunks(ids) {
                 let rows = try Row.fetchCursor(db, sql: """
                     SELECT t.id, t.vector, \(EntryRow.columns), t.digest, t.key_id
                     FROM face_template t JOIN watchlist_entry e ON e.key = t.entry_key
-                    WHERE t.id IN (\(placeholders))
+                    WHERE t.id IN (\(Self.placeholders(chunk.count)))
                     """, arguments: StatementArguments(chunk))
                 while let row = try rows.next() {
                     let id: Int64 = row[0]
@@ -269,9 +268,8 @@ public final class SQLiteStore: VigilStore {
         guard !keys.isEmpty else { return [:] }
         return try await read { db in
             var entries: [Int64: StoredEntry] = [:]
-            let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT \(EntryRow.columns) FROM watchlist_entry e WHERE e.key IN (\(placeholders))
+                SELECT \(EntryRow.columns) FROM watchlist_entry e WHERE e.key IN (\(Self.placeholders(keys.count)))
                 """, arguments: StatementArguments(keys))
             while let row = try rows.next() {
                 let entry = try EntryRow.decode(row)

@@ -195,6 +195,21 @@ enum Schema {
             // The daemon's request id, so one request can be followed from the log to the trail.
             try db.alter(table: "audit_record") { t in t.add(column: "request_id", .text) }
         }
+        migrator.registerMigration("v13: upstream state") { db in
+            // A post's copy of headquarters' watchlist: the headquarters version it is at,
+            // written in the transaction that applies each page.
+            try db.execute(sql: """
+                CREATE TABLE upstream_state (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL, synced_at DATETIME)
+                """)
+        }
+        migrator.registerMigration("v14: posts' audit chains") { db in
+            // Headquarters' copy of each post's audit chain, and the key each post signs it with.
+            for statement in PostArchiveSchema.statements { try db.execute(sql: statement) }
+        }
+        migrator.registerMigration("v15: category clearance") { db in
+            // Need to know: the posts a category's entries go to (JSON list; NULL: every post).
+            try db.alter(table: "category") { t in t.add(column: "posts", .text) }
+        }
         return migrator
     }
 }

@@ -4,7 +4,9 @@ import VigilStorage
 
 /// `vigil audit replay`: every screening in range re-run on its sealed probe
 /// against the watchlist as it stood at its recorded version, with its
-/// recorded settings, and compared with its recorded result.
+/// recorded settings, and compared with its recorded result; every 1:1
+/// verification's score recomputed from its two sealed templates and
+/// decided again at its recorded threshold.
 public struct ReplayReport: Sendable, Codable, Equatable {
     public struct Divergence: Sendable, Codable, Equatable {
         public let seq: Int64
@@ -12,33 +14,81 @@ public struct ReplayReport: Sendable, Codable, Equatable {
     }
 
     public let screenings: Int
+    public var verifications = 0
     public let agreed: Int
     public let divergences: [Divergence]
+
+    public init(screenings: Int, verifications: Int = 0, agreed: Int, divergences: [Divergence]) {
+        self.screenings = screenings
+        self.verifications = verifications
+        self.agreed = agreed
+        self.divergences = divergences
+    }
 }
 
 extension ScreeningService {
     func replayRecords(from: Int64, to: Int64) async throws(VigilError) -> ReplayReport {
-        var screenings = 0, agreed = 0
+        var agreed = 0
         var divergences: [ReplayReport.Divergence] = []
         var watchlist: ReplayWatchlist?
-        var next = from
+        let screenings = try await eachRecord(AuditAction.screening, from: from, to: to) { record throws(VigilError) in
+            if let reason = try await divergence(of: record, watchlist: &watchlist) {
+                divergences.append(.init(seq: record.seq, reason: reason))
+            } else {
+                agreed += 1
+            }
+        }
+        let verifications = try await eachRecord(AuditAction.verification, from: from, to: to) { record throws(VigilError) in
+            if let reason = await verificationDivergence(of: record) {
+                divergences.append(.init(seq: record.seq, reason: reason))
+            } else {
+                agreed += 1
+            }
+        }
+        return ReplayReport(screenings: screenings, verifications: verifications, agreed: agreed,
+                            divergences: divergences.sorted { $0.seq < $1.seq })
+    }
+
+    /// Calls `body` on every record of `action` in range, a page at a time; how many there were.
+    private func eachRecord(_ action: String, from: Int64, to: Int64,
+                            _ body: (AuditRecord) async throws(VigilError) -> Void) async throws(VigilError) -> Int {
+        var count = 0, next = from
         while next <= to {
             let page: [AuditRecord]
-            do { page = try await store.auditRecords(from: next, to: to, actor: nil, action: AuditAction.screening, limit: 200) } catch {
+            do { page = try await store.auditRecords(from: next, to: to, actor: nil, action: action, limit: 200) } catch {
                 throw storageFailure(error, "replay")
             }
             guard let last = page.last else { break }
             next = last.seq + 1
             for record in page {
-                screenings += 1
-                if let reason = try await divergence(of: record, watchlist: &watchlist) {
-                    divergences.append(.init(seq: record.seq, reason: reason))
-                } else {
-                    agreed += 1
-                }
+                count += 1
+                try await body(record)
             }
         }
-        return ReplayReport(screenings: screenings, agreed: agreed, divergences: divergences)
+        return count
+    }
+
+    /// Why a recorded verification does not decide the same again, or nil: the
+    /// score of its two sealed templates, at its recorded threshold.
+    private func verificationDivergence(of record: AuditRecord) async -> String? {
+        guard let recorded = try? VigilJSON.decoder().decode(VerificationResult.self, from: Data(record.result.utf8)) else {
+            return "the record cannot be read"
+        }
+        let probe: VerificationProbe
+        do {
+            guard let bytes = try await store.probe(ofRecord: record.seq) else { return "probe templates erased by retention" }
+            probe = try JSONDecoder().decode(VerificationProbe.self, from: Data(bytes))
+        } catch {
+            return "the sealed templates do not open or decode"
+        }
+        let score = probe.live.map { FloatKernel.dot($0, probe.document) }
+        guard (score == nil) == (recorded.score == nil), abs((score ?? 0) - (recorded.score ?? 0)) < 1e-5 else {
+            return "score \(score.map { String($0) } ?? "none") against the recorded \(recorded.score.map { String($0) } ?? "none")"
+        }
+        // Quality is not in the templates: a recorded recapture stands; otherwise the threshold decides again.
+        if recorded.decision == .recaptureRequired { return nil }
+        let decision: VerificationResult.Decision = (score ?? -1) >= recorded.threshold ? .match : .noMatch
+        return decision == recorded.decision ? nil : "decides \(decision.rawValue), recorded \(recorded.decision.rawValue)"
     }
 
     /// Why a recorded screening does not replay to the same result, or nil.
@@ -67,7 +117,8 @@ extension ScreeningService {
         }
         if watchlist?.version != record.watchlistVersion || watchlist?.index.model != model || watchlist?.index.faces.dimension != dimension
             || watchlist?.index.previousModel != previous?.model || watchlist?.index.previous?.dimension != previous?.dimension {
-            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: model, dimension: dimension, previous: previous)
+            watchlist = try await ReplayWatchlist(asOf: record.watchlistVersion, store: store, model: model, dimension: dimension, previous: previous,
+                                                  fingerSearch: configuration.fingerSearch)
         }
         guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
         snapshot.categories = context.settings.categories
@@ -126,7 +177,7 @@ extension ScreeningService {
     /// One face's (or the subject's) candidates re-ranked as the screening ranked them.
     private func rank(face: [Float]?, previousFace: [Float]?, fingers: [(FingerPosition, CylinderTemplate)], snapshot: WatchlistIndex,
                       context: ReplayContext, states: [UUID: Fusion.EntryState], now: Date) async throws(VigilError) -> [(UUID?, RankedSubject)] {
-        let (evidence, _) = try await collectEvidence(face: face, previousFace: previousFace, fingers: fingers, in: snapshot,
+        let (evidence, _, _) = try await collectEvidence(face: face, previousFace: previousFace, fingers: fingers, in: snapshot,
                                                       settings: context.settings)
         let ids = try await entryIDs(Array(evidence.keys))
         let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
@@ -168,11 +219,11 @@ struct ReplayWatchlist {
     let states: [UUID: Fusion.EntryState]
 
     init(asOf version: Int64, store: any VigilStore, model: String, dimension: Int,
-         previous: (model: String, dimension: Int)?) async throws(VigilError) {
+         previous: (model: String, dimension: Int)?, fingerSearch: FingerSearchPolicy) async throws(VigilError) {
         self.version = version
         do {
             let contents = try await store.loadWatchlist(asOf: version)
-            index = try WatchlistIndex(contents, model: model, dimension: dimension, previous: previous)
+            index = try WatchlistIndex(contents, model: model, dimension: dimension, previous: previous, fingerSearch: fingerSearch)
             var states: [UUID: Fusion.EntryState] = [:]
             var from: Int64 = 1
             while from <= version {

@@ -52,11 +52,13 @@ public enum FingerEvaluation {
     }
 
     static let templateExtensions: Set<String> = ["iso", "ist", "ansi"]
-    static let imageExtensions: Set<String> = ["tif", "tiff", "bmp", "png", "jpg", "jpeg", "webp"]
+    static let imageExtensions: Set<String> = ["tif", "tiff", "bmp", "png", "jpg", "jpeg", "webp", "wsq", "jp2", "j2k"]
 
+    /// `source`: nil reads templates when the folder holds any, else its images;
+    /// the report says which was used and why.
     /// `scoresPath`: where to write every pair's score as CSV (for DET curves and failure analysis).
-    public static func run(directory: String, source: Source = .templates, scoresPath: String? = nil) throws(VigilError) -> FingerEvaluationReport {
-        let samples = try listSamples(directory, extensions: source == .templates ? templateExtensions : imageExtensions)
+    public static func run(directory: String, source chosen: Source? = nil, scoresPath: String? = nil) throws(VigilError) -> FingerEvaluationReport {
+        let (source, why, samples) = try resolve(chosen, in: directory)
         let clock = ContinuousClock()
         let started = clock.now
         let files = try samples.map { sample throws(VigilError) in try ImageFile.read(sample.path) }
@@ -92,7 +94,7 @@ public enum FingerEvaluation {
             msPerImage: ScreeningService.ms(extracted - started) / Double(max(1, samples.count)),
             score: "bit-based Minutia Cylinder-Code, LSA with relaxation",
             comparesPerSecond: Double(summary.genuineCount + summary.impostorCount) / max(compareSeconds, 1e-9),
-            source: source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images",
+            source: (source == .templates ? "minutiae templates beside the images" : "Vigil's extractor on the images") + why,
             qualityMedian: qualities.isEmpty ? nil : qualities[qualities.count / 2], qualityMinimum: qualities.first,
             errorReject: errorReject)
     }
@@ -107,13 +109,22 @@ public enum FingerEvaluation {
             guard let found = try? FingerTemplates.minutiae(from: bytes) else { return (nil, nil) }
             minutiae = found
         case .images:
-            guard let print = try? FingerprintExtractor.extract(bytes) else { return (nil, 0) }
-            quality = print.quality
-            guard FingerCapture.accepts(print) else { return (nil, quality) }
-            minutiae = print.minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }
+            let extracted = imageMinutiae(bytes)
+            quality = extracted.quality
+            guard let found = extracted.minutiae else { return (nil, quality) }
+            minutiae = found
         }
         let template = CylinderTemplate(minutiae: minutiae)
         return (template.isEmpty ? nil : template, quality)
+    }
+
+    /// An image through Vigil's extractor as enrolment takes it: its
+    /// minutiae, nil when it fails to extract or to pass `FingerCapture`'s
+    /// bar, and its quality (0 when it does not extract).
+    static func imageMinutiae(_ bytes: [UInt8]) -> (minutiae: [FingerMinutia]?, quality: Float) {
+        guard let print = try? FingerprintExtractor.extract(bytes) else { return (nil, 0) }
+        guard FingerCapture.accepts(print) else { return (nil, print.quality) }
+        return (print.minutiae.map { FingerMinutia(x: $0.x, y: $0.y, direction: $0.direction) }, print.quality)
     }
 
     /// `first,second,genuine,score`: the two samples' file names, 1 for a
@@ -129,6 +140,24 @@ public enum FingerEvaluation {
     }
 
     struct Sample { let finger: String; let path: String }
+
+    /// The source to read, why when it was not asked for, and its samples:
+    /// templates when the folder holds any (said, if it holds images too), else images.
+    static func resolve(_ chosen: Source?, in directory: String) throws(VigilError) -> (Source, String, [Sample]) {
+        if let chosen {
+            return (chosen, "", try listSamples(directory, extensions: chosen == .templates ? templateExtensions : imageExtensions))
+        }
+        let templates = (try? listSamples(directory, extensions: templateExtensions)) ?? []
+        let images = (try? listSamples(directory, extensions: imageExtensions)) ?? []
+        if !templates.isEmpty {
+            return (.templates, images.isEmpty ? "" : " (the folder holds images too: --source images extracts them)", templates)
+        }
+        guard !images.isEmpty else {
+            throw VigilError(.notFound, "no templates (\(templateExtensions.sorted().joined(separator: ", "))) and no images "
+                             + "(\(imageExtensions.sorted().joined(separator: ", "))) in \(directory)")
+        }
+        return (.images, " (the folder holds no templates)", images)
+    }
 
     /// `<finger>_<impression>.<ext>` files, or one sub-folder per finger.
     static func listSamples(_ directory: String, extensions: Set<String>) throws(VigilError) -> [Sample] {

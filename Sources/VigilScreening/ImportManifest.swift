@@ -8,8 +8,6 @@ struct ManifestRecord: Decodable, Sendable {
     let details: EntryDetails
     let faces: [String]
     let fingers: [String: String]
-    /// The details after validation (trimmed, codes upper-cased).
-    var validated: EntryDetails?
 
     enum Keys: String, CodingKey, CaseIterable {
         case name, category, aliases, dateOfBirth, nationality, documents, issuingAuthority, legalBasis

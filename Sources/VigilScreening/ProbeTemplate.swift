@@ -85,10 +85,14 @@ struct ReplayContext: Sendable, Codable, Equatable {
 /// Audit record action names (stable: auditors filter on them).
 public enum AuditAction {
     public static let screening = "screening"
+    /// A live photo compared with a travel document's (1:1 at the counter).
+    public static let verification = "verification"
     public static let retention = "retention"
     public static let verify = "audit.verify"
     public static let replay = "audit.replay"
     public static let export = "audit.export"
+    /// A watchlist entry written as an ANSI/NIST-ITL transaction for another agency.
+    public static let exportNIST = "watchlist.export_nist"
     /// A post shown a candidate's reference photo while adjudicating.
     public static let photoView = "photo.view"
     /// A sign-in to the console (the token, and the officer at a post).

@@ -1,4 +1,5 @@
 import Foundation
+import VigilMatching
 import VigilStorage
 import VigilVision
 
@@ -104,6 +105,24 @@ public struct ScreeningResult: Sendable, Codable, Equatable {
     public let watchlistVersion: Int64
     /// Set in responses; absent from the stored record.
     public let timingsMs: Timings?
+    /// At a post: when its watchlist copy last synced with headquarters, and
+    /// whether that is longer ago than the post allows (`--stale-after`):
+    /// the officer then knows a recent entry may be missing. Absent elsewhere.
+    public var watchlistSyncedAt: Date? = nil
+    public var staleWatchlist: Bool? = nil
+    /// How each finger position was searched, keyed by position: against
+    /// every enrolled finger there, or against those the fingerprint index
+    /// chose (large galleries). Absent when no finger was searched.
+    public var fingerSearch: [String: FingerSearchReport]? = nil
+
+    public struct FingerSearchReport: Sendable, Codable, Equatable {
+        /// `exhaustive` or `indexed`.
+        public let method: FingerSearchMethod
+        /// Enrolled fingers the full matcher compared.
+        public let compared: Int
+        /// Enrolled fingers at the position.
+        public let enrolled: Int
+    }
 }
 
 /// The face found in a capture and its quality, as reported to clients.

@@ -1,10 +1,12 @@
 import Foundation
 import VigilStorage
 
-/// The three roles. A post screens and adjudicates its own screenings; an
-/// admin keeps the watchlist; an auditor reads, verifies and replays the log.
+/// The roles. A post screens and adjudicates its own screenings; an admin
+/// keeps the watchlist; an auditor reads, verifies and replays the log; a
+/// node is a post's daemon syncing with headquarters (the sync routes only,
+/// never the console).
 public enum Role: String, Sendable, Codable, CaseIterable {
-    case post, admin, auditor
+    case post, admin, auditor, node
 }
 
 public typealias APIToken = VigilStorage.APIToken

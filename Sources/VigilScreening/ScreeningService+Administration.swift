@@ -24,6 +24,7 @@ extension ScreeningService {
     }
 
     public func update(id: UUID, _ patch: EntryPatch) async throws(VigilError) -> EntryResponse {
+        try requireLocalWatchlist()
         guard !patch.isEmpty else { throw VigilError(.missingField, "the update changes no field") }
         do {
             // Validate the patch against the current entry; the store applies
@@ -48,6 +49,7 @@ extension ScreeningService {
 
     public func addSamples(id: UUID, faces: [[UInt8]], fingers: [FingerSample],
                            subjects: [FaceBox?] = []) async throws(VigilError) -> EntryResponse {
+        try requireLocalWatchlist()
         guard !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.missingField, "send at least one face image or finger sample")
         }
@@ -62,6 +64,7 @@ extension ScreeningService {
     }
 
     public func removeSample(id: UUID, sample: String) async throws(VigilError) -> EntryResponse {
+        try requireLocalWatchlist()
         do {
             let entry = try await store.removeSample(id: id, sample: sample, afterCommit: follow)
             await followWrites()
@@ -73,6 +76,7 @@ extension ScreeningService {
 
     /// Removes an entry and erases its templates; the event keeps their digests.
     public func remove(id: UUID) async throws(VigilError) -> RemovalResponse {
+        try requireLocalWatchlist()
         do {
             let version = try await store.remove(id: id, afterCommit: follow)
             await followWrites()
@@ -119,6 +123,7 @@ extension ScreeningService {
 
     /// Creates or changes a category; the change is a watchlist event.
     public func setCategory(_ category: WatchlistCategory) async throws(VigilError) -> Int64 {
+        try requireLocalWatchlist()
         let name = category.name
         guard !name.isEmpty, name.count <= 64, name.allSatisfy({ $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "_") }) else {
             throw VigilError(.invalidField, "category names are 1 to 64 characters of a-z, 0-9 and _")
@@ -128,6 +133,11 @@ extension ScreeningService {
               !category.action.isEmpty, category.action.count <= EntryValidation.maxLongText else {
             throw VigilError(.invalidField,
                              "a category needs a threshold in 0...1, a target FPIR above 0 and below 1 if any, 1 or 2 confirmations and an action text")
+        }
+        guard (category.posts ?? []).count <= 1000, (category.posts ?? []).allSatisfy({ post in
+            (1...64).contains(post.count) && !post.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        }) else {
+            throw VigilError(.invalidField, "posts lists post names (their node tokens' names) of 1 to 64 characters, at most 1000")
         }
         do {
             let version = try await store.setCategory(category, afterCommit: follow(setting: category))

@@ -19,9 +19,12 @@ extension ScreeningService {
     /// Verifies the chain against `publicKey` (default: this database's own key).
     public func verifyAudit(publicKey: [UInt8]? = nil) async throws(VigilError) -> AuditVerification {
         do {
-            let verification = try await store.verifyAudit(publicKey: publicKey)
-            let summary = "{\"ok\":\(verification.ok),\"records\":\(verification.records),\"first_bad_seq\":\(verification.firstBadSeq.map(String.init) ?? "null")}"
-            _ = try await store.audit(AuditDraft(action: AuditAction.verify, outcome: verification.ok ? "ok" : "failed", result: summary))
+            var verification = try await store.verifyAudit(publicKey: publicKey)
+            let posts = try await verifyPostChains()
+            if !posts.isEmpty { verification.posts = posts }
+            let failedPosts = posts.filter { !$0.verification.ok }.map(\.post)
+            let summary = "{\"ok\":\(verification.ok),\"records\":\(verification.records),\"first_bad_seq\":\(verification.firstBadSeq.map(String.init) ?? "null"),\"posts\":\(posts.count),\"posts_failed\":\(failedPosts.count)}"
+            _ = try await store.audit(AuditDraft(action: AuditAction.verify, outcome: verification.ok && failedPosts.isEmpty ? "ok" : "failed", result: summary))
             return verification
         } catch .keyUnusable(let reason) {
             throw VigilError(.invalidField, reason)
@@ -34,7 +37,8 @@ extension ScreeningService {
     public func replay(from: Int64 = 1, to: Int64 = .max) async throws(VigilError) -> ReplayReport {
         guard from >= 1, to >= from else { throw VigilError(.invalidField, "from must be at least 1 and to at least from") }
         let report = try await replayRecords(from: from, to: to)
-        let summary = "{\"screenings\":\(report.screenings),\"agreed\":\(report.agreed),\"divergences\":\(report.divergences.count)}"
+        let summary = "{\"screenings\":\(report.screenings),\"verifications\":\(report.verifications),\"agreed\":\(report.agreed),"
+            + "\"divergences\":\(report.divergences.count)}"
         do {
             _ = try await store.audit(AuditDraft(action: AuditAction.replay, subject: "\(from)...\(to == .max ? "" : String(to))",
                                                  outcome: report.divergences.isEmpty ? "agreed" : "diverged", result: summary))

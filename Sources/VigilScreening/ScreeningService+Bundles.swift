@@ -12,55 +12,24 @@ extension ScreeningService {
     public func exportBundle(category: String, since: Int64 = 0, agency: String) async throws(VigilError) -> Data {
         guard categoryNames.contains(category) else { throw VigilError(.unknownCategory, "no category '\(category.prefix(40))'") }
         let agency = try Self.agencyName(agency)
-        let bundle: WatchlistBundle
-        do {
-            let contents = try await store.loadWatchlist()
-            // Entries first (in chunks a statement can bind), then the Float32 originals of the shared ones only.
-            let keys = Array(Set(contents.faceTemplates.map(\.entryKey)).union(contents.fingerTemplates.map(\.entryKey))).sorted()
-            var entries: [Int64: StoredEntry] = [:]
-            for start in stride(from: 0, to: keys.count, by: 500) {
-                entries.merge(try await store.entries(keys: Array(keys[start..<min(keys.count, start + 500)]))) { kept, _ in kept }
-            }
-            let shared = entries.values.filter { $0.category == category && $0.updatedVersion > since }.sorted { $0.key < $1.key }
-            let sharedKeys = Set(shared.map(\.key))
-            let faces = Dictionary(grouping: contents.faceTemplates.filter { sharedKeys.contains($0.entryKey) }, by: \.entryKey)
-            let fingers = Dictionary(grouping: contents.fingerTemplates.filter { sharedKeys.contains($0.entryKey) }, by: \.entryKey)
-            let details = try await store.candidateDetails(templateIDs: faces.values.flatMap { $0.map(\.id) })
-            let removed = try await store.events(from: since + 1, limit: Int.max, entry: nil)
-                .filter { $0.version <= contents.version && ($0.action == .remove || $0.action == .expire) }
-                .compactMap { UUID(uuidString: $0.subject) }
-            bundle = WatchlistBundle(
-                agency: agency, category: category, since: since, version: contents.version, generatedAt: configuration.clock(),
-                entries: shared.map { entry in
-                    WatchlistBundle.Entry(
-                        sourceId: entry.id, details: entry.details,
-                        faces: (faces[entry.key] ?? []).compactMap { template in
-                            details.vectors[template.id].map {
-                                WatchlistBundle.Face(vector: VectorBlob.encode($0).base64EncodedString(), model: template.model)
-                            }
-                        },
-                        fingers: (fingers[entry.key] ?? []).map {
-                            WatchlistBundle.Finger(position: $0.position, record: Data($0.record).base64EncodedString(),
-                                                   cylinders: Data($0.cylinders ?? []).base64EncodedString())
-                        })
-                },
-                removed: removed)
-        } catch {
-            throw storageFailure(error, "bundle export")
+        let feed: FeedPage
+        // One snapshot, as headquarters reads it for its posts: every entry touched and every removal after `since`.
+        do { feed = try await store.feedPage(after: since, limit: .max) } catch { throw storageFailure(error, "bundle export") }
+        // The feed also re-sends a changed category's entries; a bundle holds the entries changed after `since` only,
+        // and only those with a template to share.
+        let shared = feed.entries.filter {
+            $0.entry.category == category && $0.entry.updatedVersion > since && !($0.faces.isEmpty && $0.fingers.isEmpty)
         }
-        let payload: [UInt8]
-        do { payload = [UInt8](try VigilJSON.encoder().encode(bundle)) } catch { throw VigilError(.internalError, "the bundle could not be encoded") }
-        let signature: [UInt8]
-        do { signature = try keys.sign(BundleEnvelope.message(payload)) } catch { throw VigilError(error) }
-        let envelope = BundleEnvelope(format: BundleEnvelope.format, signer: Hex.encode(keys.publicKey),
-                                      payload: Data(payload).base64EncodedString(), signature: Data(signature).base64EncodedString())
-        do { return try VigilJSON.encoder(pretty: true).encode(envelope) } catch { throw VigilError(.internalError, "the bundle could not be encoded") }
+        let bundle = WatchlistBundle(agency: agency, category: category, since: since, version: feed.head, generatedAt: configuration.clock(),
+                                     entries: shared.map(WatchlistBundle.Entry.init(feed:)), removed: feed.removed)
+        return try SignedEnvelope.seal(bundle, format: WatchlistBundle.format, keys: keys, pretty: true)
     }
 
     /// Verifies `file` against the trusted agencies' keys (hex Ed25519 public
     /// keys, as `vigil audit public-key` prints them) and applies it: new
     /// entries in one transaction, then the source's removals.
     public func importBundle(_ file: Data, trusting trusted: [[UInt8]]) async throws(VigilError) -> BundleImportReport {
+        try requireLocalWatchlist()
         let bundle = try Self.verifiedBundle(file, trusting: trusted)
         guard categoryNames.contains(bundle.category) else {
             throw VigilError(.unknownCategory, "the bundle's category '\(bundle.category.prefix(40))' does not exist here")
@@ -104,17 +73,8 @@ extension ScreeningService {
 
     /// The bundle inside `file` when its signature verifies with one of `trusted`.
     static func verifiedBundle(_ file: Data, trusting trusted: [[UInt8]]) throws(VigilError) -> WatchlistBundle {
-        guard let envelope = try? VigilJSON.decoder().decode(BundleEnvelope.self, from: file), envelope.format == BundleEnvelope.format,
-              let payload = Data(base64Encoded: envelope.payload), let signature = Data(base64Encoded: envelope.signature) else {
-            throw VigilError(.invalidField, "not a Vigil watchlist bundle (\(BundleEnvelope.format))")
-        }
-        let message = BundleEnvelope.message([UInt8](payload))
-        guard trusted.contains(where: { KeyRing.verify([UInt8](signature), of: message, publicKey: $0) }) else {
-            throw VigilError(.forbidden, "the bundle's signature does not verify with a trusted agency key: it was altered, or its signer is not trusted")
-        }
-        do { return try VigilJSON.decoder().decode(WatchlistBundle.self, from: payload) } catch {
-            throw VigilError(.invalidField, "the signed bundle does not hold a watchlist bundle")
-        }
+        try SignedEnvelope.open(file, as: WatchlistBundle.self, format: WatchlistBundle.format, trusting: trusted,
+                                untrusted: "the bundle's signature does not verify with a trusted agency key: it was altered, or its signer is not trusted")
     }
 
     /// An entry to store from a bundled one: checked like any enrolment, with
@@ -126,6 +86,14 @@ extension ScreeningService {
         details.externalRef = reference
         if details.issuingAuthority?.isEmpty ?? true { details.issuingAuthority = agency }
         details = try EntryValidation.validated(details, categories: categoryNames, now: configuration.clock())
+        let templates = try searchableTemplates(entry)
+        return NewEntry(details: details, faces: templates.faces, fingers: templates.fingers)
+    }
+
+    /// A shared entry's templates as this deployment stores them: faces of
+    /// its own recognizer only (others cannot be compared), every finger;
+    /// each checked, and (unless `requireOne` is false) at least one left.
+    func searchableTemplates(_ entry: WatchlistBundle.Entry, requireOne: Bool = true) throws(VigilError) -> (faces: [NewFaceTemplate], fingers: [NewFingerTemplate]) {
         let faces = try entry.faces.filter { $0.model == pipeline.model }.map { face throws(VigilError) in
             guard let bytes = Data(base64Encoded: face.vector), let raw = VectorBlob.decode(bytes),
                   let vector = try? UnitVector.normalized(raw, dimension: pipeline.dimension) else {
@@ -140,10 +108,10 @@ extension ScreeningService {
             }
             return NewFingerTemplate(position: finger.position, record: [UInt8](record), cylinders: [UInt8](cylinders))
         }
-        guard !faces.isEmpty || !fingers.isEmpty else {
+        guard !requireOne || !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.invalidTemplate, "no template this deployment can search (its recognizer is \(pipeline.model))")
         }
-        return NewEntry(details: details, faces: faces, fingers: fingers)
+        return (faces, fingers)
     }
 
     private static func agencyName(_ raw: String) throws(VigilError) -> String {

@@ -15,6 +15,7 @@ extension ScreeningService {
     /// (nil, or a shorter list: the largest face).
     public func enroll(_ submitted: EntryDetails, faces: [[UInt8]], fingers: [FingerSample] = [],
                        subjects: [FaceBox?] = []) async throws(VigilError) -> EnrollmentResult {
+        try requireLocalWatchlist()
         let details = try EntryValidation.validated(submitted, categories: categoryNames, now: configuration.clock())
         guard !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.missingField, "at least one face image or finger template is required")
@@ -73,6 +74,10 @@ extension ScreeningService {
             return VigilError(.duplicateEntry, "external reference '\(ref.prefix(64))' is already used by entry \(existing.uuidString)")
         case .alreadyConfirmed(let officer):
             return VigilError(.alreadyAdjudicated, "officer '\(officer.prefix(64))' has already confirmed this candidate: a second confirmation must come from another officer")
+        case .upstreamOutOfSequence(let expected, let got):
+            return VigilError(.syncOutOfSequence, "the page starts at version \(got) but this post is at \(expected)")
+        case .postChainMoved:
+            return VigilError(.syncOutOfSequence, "another upload of this post's records was stored meanwhile: ask for the head again")
         case .unavailable:
             logger.warning("\(operation) failed: the database is unavailable", metadata: ["reason": "\(error)"])
             return VigilError(error)

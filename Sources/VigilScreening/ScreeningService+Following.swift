@@ -47,11 +47,22 @@ extension ScreeningService {
             let applied = index.withLock { index -> Bool in
                 guard index.version == from else { return false }
                 index.apply(change)
-                if let categories { index.categories = Dictionary(categories.map { ($0.name, $0) }) { first, _ in first } }
+                if let categories { index.categories = Self.byName(categories) }
                 return true
             }
             if applied { return }
         }
+    }
+
+    /// Re-reads every category's settings into the index (after a change
+    /// that did not carry them, such as a sync page).
+    func reloadCategories() async throws(StorageError) {
+        let categories = try await store.categories()
+        index.withLock { $0.categories = Self.byName(categories) }
+    }
+
+    static func byName(_ categories: [WatchlistCategory]) -> [String: WatchlistCategory] {
+        Dictionary(categories.map { ($0.name, $0) }) { first, _ in first }
     }
 
     /// The loop a node sharing its database runs: wait for a notification

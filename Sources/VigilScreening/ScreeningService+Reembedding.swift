@@ -25,6 +25,7 @@ extension ScreeningService {
     /// as there are engines. Each rebuilt template is searchable at once;
     /// templates still of the old model are not searched.
     public func reembedFaces(progress: @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws(VigilError) -> ReembedReport {
+        try requireLocalWatchlist()
         let model = pipeline.model
         let stale: [OtherModelFace]
         do { stale = try await store.faceTemplates(notOfModel: model) } catch { throw storageFailure(error, "re-embedding") }

@@ -23,6 +23,8 @@ public final class ScreeningService: Sendable {
     let behind = Mutex<Int64>(0)
     /// Follows other nodes' changes when the store is shared.
     let follower = Mutex<Task<Void, Never>?>(nil)
+    /// A post's standing against headquarters; nil on any other node.
+    let upstream = Mutex<UpstreamStatus?>(nil)
     let scanPool: ScanPool
     let logger: Logger
     /// SHA-256 of each model file, recorded with every screening.
@@ -48,10 +50,12 @@ public final class ScreeningService: Sendable {
             let searchesPrevious = previous.map { earlier in contents.faceTemplates.contains { $0.model == earlier.identity } } ?? false
             var loaded = try WatchlistIndex(contents, model: pipeline.model, dimension: pipeline.dimension,
                                             previous: searchesPrevious ? previous.map { ($0.identity, $0.dimension) } : nil,
-                                            unquantized: try await store.candidateDetails(templateIDs: legacy).vectors)
-            loaded.categories = Dictionary(try await store.categories().map { ($0.name, $0) }) { a, _ in a }
+                                            unquantized: try await store.candidateDetails(templateIDs: legacy).vectors,
+                                            fingerSearch: configuration.fingerSearch)
+            loaded.categories = Self.byName(try await store.categories())
             index = Mutex(loaded)
             previousPipeline = try searchesPrevious ? Self.pipeline(previous, configuration: configuration) : nil
+            try await loadUpstreamStatus()
         } catch let error as VigilError {
             throw error
         } catch let error as StorageError {
@@ -148,15 +152,17 @@ public final class ScreeningService: Sendable {
         let snapshot = index.withLock { $0 }
         let settings = settings(snapshot)
         var candidates: [ScreeningResult.Candidate] = []
+        var fingerSearches: [FingerPosition: FingerSearch] = [:]
         let usable = descriptor != nil || !probes.isEmpty
         if usable {
-            candidates = try await search(face: descriptor, previousFace: previousFaces?.subject, fingers: probes, in: snapshot, settings: settings)
+            (candidates, fingerSearches) = try await search(face: descriptor, previousFace: previousFaces?.subject, fingers: probes,
+                                                            in: snapshot, settings: settings)
         }
         var otherFaces: [ScreeningResult.OtherFace] = []
         for (number, other) in others.enumerated() {
             var found: [ScreeningResult.Candidate] = []
             if let template = other.template {
-                found = try await search(face: template, previousFace: previousFaces?.others[number], fingers: [], in: snapshot, settings: settings)
+                found = try await search(face: template, previousFace: previousFaces?.others[number], fingers: [], in: snapshot, settings: settings).candidates
             }
             otherFaces.append(.init(face: other.report, candidates: found))
         }
@@ -165,13 +171,18 @@ public final class ScreeningService: Sendable {
         let decision = ScreeningResult.Decision(subjectUsable: usable,
                                                 anyCandidate: !candidates.isEmpty || otherFaces.contains { !$0.candidates.isEmpty })
         let id = UUID()
+        let freshness = watchlistFreshness(now: configuration.clock())
+        let fingerSearch = fingerSearches.isEmpty ? nil : Dictionary(uniqueKeysWithValues: fingerSearches.map { position, search in
+            (position.rawValue, ScreeningResult.FingerSearchReport(method: search.method, compared: search.compared, enrolled: search.eligible))
+        })
         func result(_ timings: ScreeningResult.Timings?) -> ScreeningResult {
             ScreeningResult(id: id, decision: decision, recaptureReason: recaptureReason?.rawValue, face: report,
                             otherFaces: otherFaces.isEmpty ? nil : otherFaces,
                             fingers: fingers.map(\.position), candidates: candidates, threshold: settings.lowestThreshold,
                             fusedThreshold: configuration.faceCalibration.evidence(settings.lowestThreshold),
                             faceOperatingPoints: descriptor != nil || others.contains { $0.template != nil } ? settings.faceOperatingPoints() : nil,
-                            watchlistVersion: snapshot.version, timingsMs: timings)
+                            watchlistVersion: snapshot.version, timingsMs: timings,
+                            watchlistSyncedAt: freshness.syncedAt, staleWatchlist: freshness.stale, fingerSearch: fingerSearch)
         }
         // The stored record is the result without timings: they are about
         // this run, not about what was decided, and the write is still under way.
@@ -217,8 +228,10 @@ public final class ScreeningService: Sendable {
     /// face score, the previous recognizer's put on the running one's scale.
     func collectEvidence(face descriptor: [Float]?, previousFace: [Float]? = nil, fingers probes: [(FingerPosition, CylinderTemplate)],
                          in snapshot: WatchlistIndex,
-                         settings: MatchSettings) async throws(VigilError) -> (evidence: [Int64: SubjectEvidence], entries: [Int64: StoredEntry]) {
+                         settings: MatchSettings) async throws(VigilError)
+        -> (evidence: [Int64: SubjectEvidence], entries: [Int64: StoredEntry], fingerSearches: [FingerPosition: FingerSearch]) {
         var evidence: [Int64: SubjectEvidence] = [:]
+        var fingerSearches: [FingerPosition: FingerSearch] = [:]
         var entries: [Int64: StoredEntry] = [:]
         if let descriptor {
             for hit in try await faceHits(descriptor, in: snapshot.faces, floor: settings.faceFloor, settings: settings, entries: &entries) {
@@ -232,12 +245,12 @@ public final class ScreeningService: Sendable {
             }
         }
         for (position, probe) in probes {
-            for hit in snapshot.fingers.search(probe, position: position.code, limit: settings.maxCandidates,
-                                               threshold: settings.fingerFloor, pool: scanPool) {
-                evidence[hit.subject, default: SubjectEvidence()].fingers[position] = hit.score
-            }
+            let search = snapshot.fingers.search(probe, position: position.code, limit: settings.maxCandidates,
+                                                 threshold: settings.fingerFloor, pool: scanPool)
+            for hit in search.candidates { evidence[hit.subject, default: SubjectEvidence()].fingers[position] = hit.score }
+            fingerSearches[position] = search
         }
-        return (evidence, entries)
+        return (evidence, entries, fingerSearches)
     }
 
     /// One face index's candidates at or above `floor`, rescored exactly
@@ -258,8 +271,9 @@ public final class ScreeningService: Sendable {
 
     /// Ranks the evidence by the entries' current categories and expiry.
     private func search(face descriptor: [Float]?, previousFace: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
-                        in snapshot: WatchlistIndex, settings: MatchSettings) async throws(VigilError) -> [ScreeningResult.Candidate] {
-        var (evidence, entries) = try await collectEvidence(face: descriptor, previousFace: previousFace, fingers: probes,
+                        in snapshot: WatchlistIndex, settings: MatchSettings) async throws(VigilError)
+        -> (candidates: [ScreeningResult.Candidate], fingerSearches: [FingerPosition: FingerSearch]) {
+        var (evidence, entries, fingerSearches) = try await collectEvidence(face: descriptor, previousFace: previousFace, fingers: probes,
                                                             in: snapshot, settings: settings)
         let missing = evidence.keys.filter { entries[$0] == nil }
         if !missing.isEmpty {
@@ -268,13 +282,14 @@ public final class ScreeningService: Sendable {
         let ranked = Fusion.rank(evidence, settings: settings, now: configuration.clock()) { key in
             entries[key].map { Fusion.EntryState(category: $0.category, expiresAt: $0.details.expiresAt) }
         }
-        return ranked.enumerated().compactMap { offset, subject -> ScreeningResult.Candidate? in
+        let candidates = ranked.enumerated().compactMap { offset, subject -> ScreeningResult.Candidate? in
             guard let entry = entries[subject.key] else { return nil }
             return ScreeningResult.Candidate(
                 entry: entry, category: subject.category, threshold: settings.threshold(of: subject.category), score: subject.evidence.face,
                 fingerScores: Dictionary(uniqueKeysWithValues: subject.evidence.fingers.map { ($0.key.rawValue, $0.value) }),
                 fusedScore: subject.fused, rank: offset + 1)
         }
+        return (candidates, fingerSearches)
     }
 
     /// The screening row and its audit record (result, sealed probe,

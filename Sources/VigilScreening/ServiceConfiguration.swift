@@ -1,4 +1,5 @@
 import Foundation
+import VigilMatching
 import VigilMetrics
 import VigilStorage
 import VigilStores
@@ -21,6 +22,12 @@ public struct ServiceConfiguration: Sendable {
     /// How often a node sharing its database polls for changes when no
     /// notification wakes it: the bound on a lost notification's cost.
     public var followPollInterval: Duration = .seconds(1)
+    /// A post: its watchlist is a copy of headquarters' (`vigil serve
+    /// --upstream`), changed only by signed sync pages, never locally.
+    public var followsUpstream = false
+    /// How old a post's last sync may be before its screenings carry
+    /// `stale_watchlist: true`.
+    public var upstreamStaleAfter: TimeInterval = 24 * 3600
 
     /// The store this configuration names.
     public var storeLocation: StoreLocation { databaseURL.map { .postgres(url: $0) } ?? .sqlite(path: databasePath) }
@@ -37,6 +44,12 @@ public struct ServiceConfiguration: Sendable {
     public var matchThreshold: Float = ServiceConfiguration.defaultMatchThreshold
     /// When set, replaces every category's own threshold (experiments, evaluation).
     public var thresholdOverride: Float?
+    /// 1:1 verification at the counter (a live photo against the document's):
+    /// the false-match rate its threshold is set at on the shipped calibration,
+    /// unless `verificationThresholdOverride` sets the score directly. Its own
+    /// setting: one comparison, not a search of the whole watchlist.
+    public var verificationFalseMatchRate = 0.001
+    public var verificationThresholdOverride: Float?
     public var maxCandidates = 10
     public var maxFacesPerEnrollment = 10
     public var faceLimits = FaceAnalyzer.Limits()
@@ -96,6 +109,9 @@ public struct ServiceConfiguration: Sendable {
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
     public var maxFingersPerSample = 10
+    /// When finger search goes through the fingerprint index, and how much
+    /// of the gallery it hands to the full matcher.
+    public var fingerSearch = FingerSearchPolicy()
 
     public init() {}
 

@@ -15,7 +15,29 @@ enum ServiceMetrics {
         }
     }
 
+    /// 1:1 verifications at the counter, by decision.
+    static func verified(_ decision: String) {
+        Counter(label: "vigil_verifications_total", dimensions: [("decision", decision)]).increment()
+    }
+
     /// Entries added, by how: one request, or a bulk import.
+    static func syncPageServed(entries: Int, bytes: Int) {
+        Counter(label: "vigil_sync_pages_served_total").increment()
+        Counter(label: "vigil_sync_entries_served_total").increment(by: entries)
+        Counter(label: "vigil_sync_page_bytes_served_total").increment(by: bytes)
+    }
+
+    /// A post's sync: pages applied and refused (by reason code), and how far behind headquarters it is.
+    static func syncPageApplied(entries: Int, behind: Int64) {
+        Counter(label: "vigil_sync_pages_applied_total").increment()
+        Counter(label: "vigil_sync_entries_applied_total").increment(by: entries)
+        Gauge(label: "vigil_upstream_versions_behind").record(behind)
+    }
+
+    static func syncFailed(_ code: String) {
+        Counter(label: "vigil_sync_failures_total", dimensions: [("code", code)]).increment()
+    }
+
     static func enrolled(_ count: Int, via: String) {
         Counter(label: "vigil_enrolments_total", dimensions: [("via", via)]).increment(by: count)
     }

@@ -43,5 +43,6 @@ extension EntryPatch {
 }
 
 extension WatchlistCategory {
-    public static let fieldNames: Set<String> = ["name", "description", "protective", "match_threshold", "confirmations", "action"]
+    public static let fieldNames: Set<String> = ["name", "description", "protective", "match_threshold", "target_fpir", "confirmations",
+                                                 "action", "posts"]
 }

@@ -1,3 +1,4 @@
+import VigilInterchange
 import VigilStorage
 import VigilVision
 
@@ -6,7 +7,7 @@ extension VigilError {
     init(_ error: VisionError, field: String) {
         switch error {
         case .emptyInput: self.init(.imageEmpty, "\(field) is empty")
-        case .unsupportedFormat: self.init(.unsupportedImageFormat, "\(field) is not a JPEG, PNG, BMP, TIFF or WebP image")
+        case .unsupportedFormat: self.init(.unsupportedImageFormat, "\(field) is not a JPEG, JPEG 2000, PNG, BMP, TIFF, WebP or WSQ image")
         case .truncated: self.init(.imageTruncated, "\(field) is truncated")
         case .decodeFailed: self.init(.imageCorrupt, "\(field) could not be decoded")
         case .tooManyPixels(let limit): self.init(.imageTooLarge, "\(field) has more than \(limit) pixels")
@@ -24,5 +25,12 @@ extension VigilError {
             return
         }
         self.init(.internalError, "the database could not complete the request")
+    }
+}
+
+extension VigilError {
+    /// A transaction refused, with where in the file.
+    public init(_ error: NISTError) {
+        self.init(.invalidTransaction, "not a readable ANSI/NIST-ITL transaction: \(error)")
     }
 }

@@ -20,6 +20,9 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case imageTooLarge = "image_too_large"
         case noFaceFound = "no_face_found"
         case invalidTemplate = "invalid_template"
+        /// An ANSI/NIST-ITL transaction that is truncated or inconsistent (the message names the byte offset).
+        case invalidTransaction = "invalid_transaction"
+        case invalidDocument = "invalid_document"
         case resolutionUnsupported = "resolution_unsupported"
         case qualityInsufficient = "quality_insufficient"
         case notFound = "not_found"
@@ -27,6 +30,10 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
         case forbidden = "forbidden"
         case duplicateEntry = "duplicate_entry"
         case alreadyAdjudicated = "already_adjudicated"
+        /// A sync page that does not start where the post stands (replayed, skipped or reordered).
+        case syncOutOfSequence = "sync_out_of_sequence"
+        /// An uploaded audit chain that does not verify: the message names the first bad record.
+        case chainBroken = "chain_broken"
         case methodNotAllowed = "method_not_allowed"
         case modelsUnavailable = "models_unavailable"
         /// The database server cannot be reached (restarting, link cut): retry later.
@@ -49,16 +56,16 @@ public struct VigilError: Error, Sendable, Equatable, CustomStringConvertible {
     public var kind: Kind {
         switch code {
         case .emptyBody, .malformedJSON, .malformedMultipart, .missingField, .invalidField,
-             .imageEmpty, .imageTruncated, .imageCorrupt, .invalidTemplate:
+             .imageEmpty, .imageTruncated, .imageCorrupt, .invalidTemplate, .invalidTransaction, .invalidDocument:
             return .badRequest
-        case .unknownCategory, .noFaceFound, .qualityInsufficient, .resolutionUnsupported:
+        case .unknownCategory, .noFaceFound, .qualityInsufficient, .resolutionUnsupported, .chainBroken:
             return .unprocessable
         case .payloadTooLarge, .imageTooLarge: return .payloadTooLarge
         case .unsupportedMediaType, .unsupportedImageFormat: return .unsupportedMediaType
         case .notFound: return .notFound
         case .unauthorized: return .unauthorized
         case .forbidden: return .forbidden
-        case .duplicateEntry, .alreadyAdjudicated: return .conflict
+        case .duplicateEntry, .alreadyAdjudicated, .syncOutOfSequence: return .conflict
         case .methodNotAllowed: return .methodNotAllowed
         case .modelsUnavailable, .serviceBusy, .storageUnavailable: return .unavailable
         case .rateLimited: return .tooManyRequests

@@ -40,7 +40,7 @@ extension ScreeningService {
             for finger in snapshot.fingers.fingers {
                 guard let position = FingerPosition(code: finger.position) else { continue }
                 let hits = snapshot.fingers.search(finger.cylinders, position: finger.position, limit: configuration.maxCandidates + 1,
-                                                   threshold: matching.fingerFloor, pool: scanPool)
+                                                   threshold: matching.fingerFloor, pool: scanPool).candidates
                 for hit in hits where hit.subject != finger.subject {
                     let pair = Pair(finger.subject, hit.subject)
                     evidence[pair, default: SubjectEvidence()].fingers[position] = max(evidence[pair]?.fingers[position] ?? hit.score, hit.score)

@@ -40,8 +40,9 @@ struct WatchlistIndex: Sendable {
     /// Builds the index from stored rows. Rows written before quantised
     /// blobs existed are listed in `unquantized` for the caller to supply.
     init(_ contents: WatchlistContents, model: String, dimension: Int, previous: (model: String, dimension: Int)? = nil,
-         unquantized: [Int64: [Float]] = [:]) throws(MatchingError) {
+         unquantized: [Int64: [Float]] = [:], fingerSearch: FingerSearchPolicy = FingerSearchPolicy()) throws(MatchingError) {
         try self.init(model: model, dimension: dimension, previous: previous)
+        fingers = FingerIndex(policy: fingerSearch)
         entryCount = contents.entryCount
         // Stored int8 forms go straight into segments; rows from before they
         // were stored are quantised from their originals.

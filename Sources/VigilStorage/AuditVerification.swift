@@ -15,15 +15,29 @@ public struct AuditVerification: Sendable, Codable, Equatable {
     /// The last record a valid signed checkpoint covers (0: none). Records
     /// after it are chained but not yet attested by a signature.
     public var signedThrough: Int64 = 0
+    /// At headquarters: each post's uploaded chain, verified against the
+    /// key registered with its node token.
+    public var posts: [PostChainVerification]? = nil
+}
+
+/// One post's uploaded chain, verified.
+public struct PostChainVerification: Sendable, Codable, Equatable {
+    public let post: String
+    public let verification: AuditVerification
+
+    public init(post: String, verification: AuditVerification) {
+        self.post = post
+        self.verification = verification
+    }
 }
 
 /// A signed checkpoint as stored: the chain head at `seq`, signed.
-package struct StoredCheckpoint: Sendable {
-    package let seq: Int64
-    package let head: String
-    package let signedAt: String
-    package let publicKey: String
-    package let signature: String
+public struct StoredCheckpoint: Sendable, Codable, Equatable {
+    public let seq: Int64
+    public let head: String
+    public let signedAt: String
+    public let publicKey: String
+    public let signature: String
 
     package init(seq: Int64, head: String, signedAt: String, publicKey: String, signature: String) {
         self.seq = seq

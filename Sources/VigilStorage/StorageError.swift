@@ -19,4 +19,9 @@ public enum StorageError: Error, Sendable, Equatable {
     /// The officer has already confirmed this candidate: a second confirmation
     /// by the same officer must not count as a second officer's.
     case alreadyConfirmed(officer: String)
+    /// A headquarters page that does not start where the post's copy stands
+    /// (replayed, skipped or reordered).
+    case upstreamOutOfSequence(expected: Int64, got: Int64)
+    /// A post's uploaded chain moved on while an upload was being checked.
+    case postChainMoved(post: String)
 }

@@ -37,6 +37,9 @@ public protocol WatchlistStore: Sendable {
     /// one change an index at `version` can apply: how a node follows
     /// changes made through other nodes (nil when nothing changed).
     func changes(after version: Int64) async throws(StorageError) -> WatchlistChange?
+    /// The changes after `version` as headquarters sends them to posts, in
+    /// one snapshot, covering at most `limit` events (`FeedPage.cut`).
+    func feedPage(after version: Int64, limit: Int) async throws(StorageError) -> FeedPage
     func watchlistVersion() async throws(StorageError) -> Int64
     func candidateDetails(templateIDs: [Int64]) async throws(StorageError) -> CandidateDetails
     func entries(keys: [Int64]) async throws(StorageError) -> [Int64: StoredEntry]
@@ -48,6 +51,10 @@ public protocol WatchlistStore: Sendable {
     func counts() async throws(StorageError) -> StoreCounts
     func faceTemplates(notOfModel model: String) async throws(StorageError) -> [OtherModelFace]
     func faceReferencePhoto(entry: UUID) async throws(StorageError) -> [UInt8]?
+    /// An entry's finger templates (ISO/IEC 19794-2 records), opened, in id order.
+    func fingerTemplates(entry: UUID) async throws(StorageError) -> [StoredFingerTemplate]
+    /// The source images kept with an entry's finger templates (`keepSourceImages`), opened, by position.
+    func fingerSourceImages(entry: UUID) async throws(StorageError) -> [Int: [UInt8]]
     func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]?
 
     /// Re-seals up to `batch` rows per table under the current data key.
@@ -97,6 +104,8 @@ public protocol AuditLog: Sendable {
     @discardableResult
     func checkpoint(at date: Date) async throws(StorageError) -> Int64?
     func verifyAudit(publicKey: [UInt8]?) async throws(StorageError) -> AuditVerification
+    /// Signed checkpoints covering records after `seq`, oldest first (what a post uploads).
+    func checkpoints(after seq: Int64) async throws(StorageError) -> [StoredCheckpoint]
 }
 
 /// API credentials: only each secret's SHA-256 is stored.
@@ -111,7 +120,7 @@ public protocol TokenStore: Sendable {
 }
 
 /// Everything a Vigil node keeps.
-public protocol VigilStore: WatchlistStore, ScreeningLog, AuditLog, TokenStore {
+public protocol VigilStore: WatchlistStore, ScreeningLog, AuditLog, TokenStore, PostArchive {
     /// Where the data lives, for operators (a file path, or a URL without its password).
     var location: String { get }
     /// Whether other processes may change this store (several nodes on one

@@ -29,7 +29,8 @@ package struct TransferTable: Sendable {
     /// In dependency order: a row's references are copied before it.
     package static let all: [TransferTable] = [
         TransferTable(name: "category", columns: [("name", .text), ("description", .text), ("protective", .bool), ("match_threshold", .double),
-                                                  ("confirmations", .int), ("action", .text), ("target_fpir", .double)],
+                                                  ("confirmations", .int), ("action", .text), ("target_fpir", .double),
+                                                  ("posts", .text)],
                       key: nil, order: "rowid"),
         TransferTable(name: "watchlist_event", columns: [("version", .int), ("action", .text), ("entry_id", .text), ("recorded_at", .date),
                                                          ("details", .text)], key: "version", order: "version"),

@@ -20,6 +20,13 @@ public struct WatchlistCategory: Sendable, Equatable, Codable {
     public var confirmations: Int
     /// What the officer is asked to do once a human has confirmed the match.
     public var action: String
+    /// Need to know: the posts (their node tokens' names) that receive this
+    /// category's entries; nil, every post. Headquarters never sends a
+    /// post the entries of a category it is not cleared for.
+    public var posts: [String]? = nil
+
+    /// Whether `post` may hold this category's entries.
+    public func clears(post: String) -> Bool { posts?.contains(post) ?? true }
 
     public init(name: String, description: String, protective: Bool, matchThreshold: Float, targetFpir: Double? = nil,
                 confirmations: Int, action: String) {

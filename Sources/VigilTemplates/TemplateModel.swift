@@ -173,3 +173,12 @@ enum CodeTables {
         }
     }
 }
+
+extension CodedName {
+    /// A finger position code (0 unknown, 1 right thumb … 10 left little) with its name.
+    public static func fingerPosition(_ code: Int) -> CodedName { CodedName(code, in: CodeTables.position) }
+    /// An impression type code (0 live plain, 1 live rolled, 2 non-live plain, 3 non-live rolled, 8 swipe).
+    public static func scanType(_ code: Int) -> CodedName { CodedName(code, in: CodeTables.scanType) }
+    /// A minutia type code (0 other, 1 ridge ending, 2 bifurcation).
+    public static func minutiaType(_ code: Int) -> CodedName { CodedName(code, in: CodeTables.minutiaType) }
+}

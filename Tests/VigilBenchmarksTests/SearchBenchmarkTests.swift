@@ -1,5 +1,7 @@
 import Testing
 import VigilBenchmarks
+import VigilMatching
+import VigilScreening
 import VigilTestSupport
 
 /// The benchmark's own correctness (not its speed): on a small gallery every
@@ -37,5 +39,44 @@ struct FingerBenchmarkTests {
         #expect(report.maxScoreDifference < 1e-4)
         #expect((30...50).contains(report.meanMinutiae))
         #expect(report.comparesPerSecondPerCore > 0 && report.baselineComparesPerSecondPerCore > 0)
+    }
+}
+
+@Suite("Finger index benchmark harness", .enabled(if: TestData.shouldRunDataTests))
+struct FingerIndexBenchmarkTests {
+    /// FVC2002 DB1_B's shipped ISO minutiae as mates and probes, DB2_B's as distractor bases.
+    static func prints(_ database: String) throws -> [[[FingerMinutia]]] {
+        try (101...110).map { finger in
+            try (1...8).map { impression in
+                try FingerTemplates.minutiae(from: try TestData.bytes("fingerprints/FVC2002/\(database)/\(finger)_\(impression).iso"))
+            }
+        }
+    }
+
+    @Test("real mates among distractors: the figures are consistent with each other, and the index beats chance by far")
+    func smallRun() throws {
+        let mated = try Self.prints("DB1_B").enumerated().map { n, impressions in
+            FingerIndexBenchmark.MatedFinger(name: "\(101 + n)", enrolled: impressions[0], probes: Array(impressions.dropFirst()))
+        }
+        var options = FingerIndexBenchmark.Options()
+        options.gallery = 1_500
+        options.exhaustiveProbes = 14
+        options.policy.exhaustiveBelow = 0
+        options.penetrations = [0.1, 0.2]
+        options.policy.minimumCandidates = 1
+        let r = FingerIndexBenchmark.run(mated: mated, distractorBases: try Self.prints("DB2_B").flatMap { $0 }, options: options)
+        #expect(r.gallery == 1_500 && r.matedProbes == 70)
+        #expect(r.realDistractors == 372 && r.syntheticDistractors == 1_118)
+        #expect(abs(r.penetrationRate - 0.1) < 1e-9)
+        // A mate ranked first through the index was among the candidates it chose.
+        #expect(r.hitRate >= r.rank1IdentificationIndexed)
+        // Choosing a tenth at random would keep a tenth of the mates.
+        #expect(r.hitRate > 0.3, "hit rate \(r.hitRate) at penetration 10%")
+        #expect(r.rank1AgreementProbes == 14 && (0...1).contains(r.rank1Agreement) && (0...1).contains(r.rank1AgreementWhereMateFound))
+        // (Memory per finger at scale is FingerIndexTests' concern: here one small segment's bucket directory dominates.)
+        #expect(r.indexBytesPerFinger > 0 && r.templateBytesPerFinger > r.indexBytesPerFinger)
+        #expect(r.msPerProbeP99 >= r.msPerProbeP50 && r.buildSeconds > 0)
+        // Handing the matcher more of the gallery keeps at least the mates it kept before.
+        #expect(r.curve.count == 2 && r.curve[1].hitRate >= r.curve[0].hitRate && abs(r.curve[1].penetration - 0.2) < 1e-9)
     }
 }

@@ -10,10 +10,11 @@ struct CLI {
 
     struct Run { let status: Int32; let stdout: String; let stderr: String }
 
-    static func run(_ arguments: [String], modelsDirectory: String = TestData.modelsDirectory) throws -> Run {
+    /// `modelsDirectory` nil: for the commands that load no model (benchmarks of the matching core).
+    static func run(_ arguments: [String], modelsDirectory: String? = TestData.modelsDirectory) throws -> Run {
         let process = Process()
         process.executableURL = executable
-        process.arguments = arguments + ["--models-dir", modelsDirectory]
+        process.arguments = arguments + (modelsDirectory.map { ["--models-dir", $0] } ?? [])
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

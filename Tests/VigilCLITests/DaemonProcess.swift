@@ -19,7 +19,8 @@ final class DaemonProcess {
     }
 
     /// A daemon on the store `store` names (`--db PATH`, or `--database URL --keys PREFIX`).
-    init(store: [String], log: URL, importRoot: String, extra: [String] = [], adminToken: String? = nil) throws {
+    /// `port`: a given one (a restart that clients must find again), else a free one.
+    init(store: [String], log: URL, importRoot: String, extra: [String] = [], adminToken: String? = nil, port: Int? = nil) throws {
         if let adminToken {
             self.adminToken = adminToken
         } else {
@@ -29,11 +30,11 @@ final class DaemonProcess {
             }
             self.adminToken = token
         }
-        port = try Self.freePort()
+        self.port = try port ?? Self.freePort()
         self.log = log
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)
         process.executableURL = CLI.executable
-        process.arguments = ["serve", "--port", "\(port)", "--import-root", importRoot,
+        process.arguments = ["serve", "--port", "\(self.port)", "--import-root", importRoot,
                              "--models-dir", TestData.modelsDirectory] + store + extra
         let handle = try FileHandle(forWritingTo: log)
         process.standardOutput = handle

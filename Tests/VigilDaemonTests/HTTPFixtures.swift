@@ -108,8 +108,9 @@ struct RoleTokens: Sendable {
     }
 
     static func role(for uri: String) -> Role {
-        if uri.hasPrefix("/v1/screenings") { return .post }
+        if uri.hasPrefix("/v1/screenings") || uri.hasPrefix("/v1/verifications") { return .post }
         if uri.hasPrefix("/v1/audit/") { return .auditor }
+        if uri.hasPrefix("/v1/sync/") { return .node }
         return .admin
     }
 

@@ -17,8 +17,8 @@ struct BundleFuzzTests {
                                             fingers: [])],
             removed: [UUID()])
         let payload = try VigilJSON.encoder().encode(bundle)
-        let signature = try keys.sign(BundleEnvelope.message([UInt8](payload)))
-        let envelope = BundleEnvelope(format: BundleEnvelope.format, signer: Hex.encode(keys.publicKey),
+        let signature = try keys.sign(SignedEnvelope.message(format: WatchlistBundle.format, [UInt8](payload)))
+        let envelope = SignedEnvelope(format: WatchlistBundle.format, signer: Hex.encode(keys.publicKey),
                                       payload: payload.base64EncodedString(), signature: Data(signature).base64EncodedString())
         return ([UInt8](try VigilJSON.encoder().encode(envelope)), payload)
     }

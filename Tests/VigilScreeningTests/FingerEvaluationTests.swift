@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import VigilScreening
 import VigilTestSupport
@@ -30,8 +31,20 @@ struct FingerEvaluationTests {
         #expect(report.eer < reference, "\(database): EER \(report.eer), NBIS \(reference)")
     }
 
-    @Test("a folder without templates says what is missing")
-    func noTemplates() {
-        #expect(throws: VigilError.self) { try FingerEvaluation.run(directory: TestData.url("faces/johns").path) }
+    @Test("without --source: a folder of images only is evaluated from its images, one with both from its templates, each saying so; a folder with neither says what is missing")
+    func sourceChosen() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-fingers-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for finger in [101, 102] {
+            for impression in 1...4 {
+                let name = "\(finger)_\(impression).tif"
+                try FileManager.default.copyItem(at: TestData.url("fingerprints/FVC2002/DB1_B/\(name)"), to: folder.appendingPathComponent(name))
+            }
+        }
+        let images = try FingerEvaluation.run(directory: folder.path)
+        #expect(images.images == 8 && images.genuine == 12 && images.source.contains("extractor") && images.source.contains("no templates"), "\(images.source)")
+        let both = try FingerEvaluation.run(directory: TestData.url("fingerprints/FVC2002/DB1_B").path)
+        #expect(both.source.contains("templates") && both.source.contains("--source images"), "\(both.source)")
+        #expect(throws: VigilError.self) { try FingerEvaluation.run(directory: TestData.url("ansi-nist/nist-reference").path) }
     }
 }

@@ -12,8 +12,8 @@ struct FingerScreeningTests {
         try TestData.bytes("fingerprints/FVC2002/\(database)/\(finger)_\(impression).iso")
     }
 
-    static func enrolled(at path: String? = nil) async throws -> (ScreeningService, [Int: String]) {
-        let service = try await makeService(database: path)
+    static func enrolled(at path: String? = nil, _ adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> (ScreeningService, [Int: String]) {
+        let service = try await makeService(database: path, adjust)
         var ids: [Int: String] = [:]
         for (offset, person) in try TestData.identities("lfw10").enumerated() {
             let result = try await service.enroll(
@@ -142,6 +142,28 @@ struct FingerScreeningTests {
             if result.candidates.first?.entryId.uuidString == ids[f] { found += 1 }
         }
         #expect(found >= 4, "\(found) of 5")
+    }
+
+    @Test("through the fingerprint index a finger finds its person comparing a fifth of the fingers; the response says so, and the screening replays")
+    func indexedScreening() async throws {
+        let (service, ids) = try await Self.enrolled { configuration in
+            configuration.fingerSearch.exhaustiveBelow = 0   // the index at any size: these ten fingers
+            configuration.fingerSearch.penetration = 0.2
+            configuration.fingerSearch.minimumCandidates = 1
+        }
+        var found = 0
+        for f in 101...110 {
+            let result = try await service.screen(face: nil, fingers: [FingerSample(position: .rightIndex, bytes: try Self.finger(f, 3))])
+            #expect(result.fingerSearch?["right_index"] == .init(method: .indexed, compared: 2, enrolled: 10))
+            if result.candidates.first?.entryId.uuidString == ids[f] { found += 1 }
+        }
+        // Of the two fingers the index hands over, the mate is one nearly always (the exhaustive test above finds nine or ten).
+        #expect(found >= 8)
+        let replay = try await service.replay()
+        #expect(replay.screenings == 10 && replay.agreed == 10, "\(replay.divergences)")
+        let (exhaustive, _) = try await Self.enrolled()
+        let plain = try await exhaustive.screen(face: nil, fingers: [FingerSample(position: .rightIndex, bytes: try Self.finger(101, 3))])
+        #expect(plain.fingerSearch?["right_index"] == .init(method: .exhaustive, compared: 10, enrolled: 10))
     }
 
     @Test("the finger index is rebuilt from the database after a restart")

@@ -3,11 +3,12 @@ import Testing
 import VigilScreening
 import VigilTestSupport
 
-/// A service on a fresh database in a temporary folder.
-func makeService(database: String? = nil) async throws -> ScreeningService {
+/// A service on a fresh database in a temporary folder; `adjust` changes its configuration.
+func makeService(database: String? = nil, _ adjust: (inout ServiceConfiguration) -> Void = { _ in }) async throws -> ScreeningService {
     var configuration = ServiceConfiguration()
     configuration.modelsDirectory = TestData.modelsDirectory
     configuration.databasePath = database ?? temporaryDatabasePath()
+    adjust(&configuration)
     return try await ScreeningService(configuration: configuration)
 }
 

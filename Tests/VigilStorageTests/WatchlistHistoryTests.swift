@@ -134,6 +134,19 @@ struct WatchlistHistoryTests {
         #expect(try await images() == 0)
     }
 
+    @Test("an entry's finger records and kept finger images are read by entry, opened", arguments: Backend.available)
+    func fingersByEntry(backend: Backend) async throws {
+        let (store, _) = try await backend.fresh()
+        let fingers = [NewFingerTemplate(position: 2, record: [1, 2, 3], cylinders: [4], sourceImage: [0x89, 0x50]),
+                       NewFingerTemplate(position: 7, record: [5, 6], cylinders: [7])]
+        let entry = try await store.enroll([NewEntry(name: "A", category: "wanted_other", faces: [], fingers: fingers),
+                                            NewEntry(name: "B", category: "wanted_other", faces: [face(1)])])[0]
+        let records = try await store.fingerTemplates(entry: entry.entry.id)
+        #expect(records.map(\.position) == [2, 7] && records.map(\.record) == [[1, 2, 3], [5, 6]])
+        #expect(try await store.fingerSourceImages(entry: entry.entry.id) == [2: [0x89, 0x50]])
+        #expect(try await store.fingerTemplates(entry: UUID()).isEmpty)
+    }
+
     @Test("listing filters by category and expiry and pages in a stable order", arguments: Backend.available)
     func listing(backend: Backend) async throws {
         let (store, _) = try await backend.fresh()

@@ -46,6 +46,14 @@ public enum TestData {
         return [UInt8](data)
     }
 
+    /// Every file under `folder` (recursively) whose name ends in `.ext`, relative to the data root, sorted.
+    public static func files(in folder: String, extension ext: String) throws -> [String] {
+        guard let walker = FileManager.default.enumerator(atPath: url(folder).path) else { throw MissingTestData(path: url(folder).path) }
+        let found = walker.compactMap { $0 as? String }.filter { $0.hasSuffix(".\(ext)") }.sorted().map { "\(folder)/\($0)" }
+        guard !found.isEmpty else { throw MissingTestData(path: url(folder).path) }
+        return found
+    }
+
     /// `faces/<set>/<identity>/<file>` for every image of a labelled set, sorted.
     public static func identities(_ set: String) throws -> [(identity: String, files: [String])] {
         let base = url("faces/\(set)")

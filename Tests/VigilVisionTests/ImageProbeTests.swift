@@ -55,3 +55,29 @@ struct ImageProbeTests {
         #expect(info.width == 50_000 && info.height == 50_000)
     }
 }
+
+@Suite("JPEG 2000 through OpenJPEG", .enabled(if: TestData.shouldRunDataTests))
+struct JPEG2000Tests {
+    /// Where SOC (FF 4F) followed by SIZ (FF 51) starts.
+    static func startOfCodestream(_ bytes: [UInt8]) -> Int? {
+        let signature: [UInt8] = [0xFF, 0x4F, 0xFF, 0x51]
+        return (0..<(bytes.count - 3)).first { Array(bytes[$0..<($0 + 4)]) == signature }
+    }
+
+    @Test("a JP2 file and its raw codestream decode losslessly at their size; a header declaring 65535 × 65535 is refused before decoding")
+    func decodeAndBomb() throws {
+        let photo = try DecodedImage.decode(try TestData.bytes("faces/lfw10/Tony_Blair/Tony_Blair_0001.jpg"), channels: .colour)
+        let jp2 = photo.jpeg2000()
+        #expect(try ImageProbe.probe(jp2).format == .jpeg2000)
+        #expect(try DecodedImage.decode(jp2, channels: .colour).pixels == photo.pixels)
+        // The contiguous codestream box holds the raw codestream (SOC, then SIZ).
+        let codestream = Array(jp2[try #require(Self.startOfCodestream(jp2))...])
+        #expect(try DecodedImage.decode(codestream, channels: .colour).pixels == photo.pixels)
+        // SIZ: Lsiz, Rsiz, then Xsiz and Ysiz (4 bytes each) 8 bytes after SOC.
+        for var bomb in [jp2, codestream] {
+            let at = try #require(Self.startOfCodestream(bomb))
+            bomb.replaceSubrange(at + 8..<at + 16, with: [0, 0, 0xFF, 0xFF, 0, 0, 0xFF, 0xFF])
+            #expect(throws: VisionError.tooManyPixels(limit: 40_000_000)) { try DecodedImage.decode(bomb) }
+        }
+    }
+}

@@ -41,7 +41,9 @@ typedef enum vv_image_format {
     VV_FORMAT_PNG = 2,
     VV_FORMAT_BMP = 3,
     VV_FORMAT_TIFF = 4,
-    VV_FORMAT_WEBP = 5
+    VV_FORMAT_WEBP = 5,
+    VV_FORMAT_WSQ = 6,      /* FBI WSQ fingerprint compression, decoded by Vigil's own decoder */
+    VV_FORMAT_JPEG2000 = 7  /* a JP2 file or a raw JPEG 2000 codestream, decoded by OpenJPEG */
 } vv_image_format;
 
 typedef struct vv_image_info {
@@ -49,12 +51,31 @@ typedef struct vv_image_info {
     int32_t width;
     int32_t height;
     int32_t ppi;    /* horizontal resolution the file states, pixels per inch; 0 when it states none
-                       (JPEG JFIF density, PNG pHYs, BMP pixels per metre, TIFF XResolution) */
+                       (JPEG JFIF density, PNG pHYs, BMP pixels per metre, TIFF XResolution,
+                       WSQ NISTCOM PPI, JP2 capture resolution) */
 } vv_image_info;
 
 /* Reads only the container header: format, declared size, and whether the
  * container is complete. Never decodes pixel data. */
 vv_status vv_image_probe(const uint8_t *bytes, size_t length, vv_image_info *out);
+
+/* Decodes an image of an accepted format (WSQ and JPEG 2000 included) to 8-bit pixels,
+ * `channels` per pixel (1: grey; 3: blue, green, red), row by row with no padding, into
+ * the caller's buffer of at least width x height x channels bytes (the size
+ * vv_image_probe reports). The pixel limit (0 = 40 megapixels) is checked on the
+ * header, before any allocation. */
+vv_status vv_image_decode_pixels(const uint8_t *bytes, size_t length, uint64_t max_pixels, int32_t channels,
+                                 uint8_t *pixels, size_t capacity, vv_image_info *out);
+
+/* Bytes that always suffice for vv_image_encode's output of a width x height x channels image. */
+size_t vv_encode_capacity(int32_t width, int32_t height, int32_t channels);
+
+/* Encodes 8-bit pixels (1 channel grey or 3 blue, green, red; row by row, no padding)
+ * into the caller's buffer as `format`: VV_FORMAT_PNG (stating `ppi` in a pHYs chunk;
+ * none when ppi is 0) or VV_FORMAT_JPEG2000 (a lossless JP2 file through OpenJPEG;
+ * ppi is not written). *written gets the size. */
+vv_status vv_image_encode(const uint8_t *pixels, int32_t width, int32_t height, int32_t channels, int32_t format,
+                          int32_t ppi, uint8_t *out, size_t capacity, size_t *written);
 
 /* Stable name of a status, e.g. "VV_ERR_TRUNCATED". Static storage. */
 const char *vv_status_name(vv_status status);

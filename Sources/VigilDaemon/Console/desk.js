@@ -118,6 +118,11 @@ const Desk = {
     if (captured) Desk.drawCapture(canvas, captured, boxes);
     const parts = [el("div", { class: `decision decision-${screening.decision}`, id: "decision", text: t(`decision_${screening.decision}`) })];
     if (screening.decision === "recapture_required" || screening.recapture_reason) parts.push(Desk.recapturePrompt(screening));
+    // A post that has not synced with headquarters for too long: a recent entry may be missing.
+    if (screening.stale_watchlist) {
+      parts.push(el("div", { class: "notice warning", id: "stale-watchlist", role: "alert",
+        text: t("stale_watchlist", { synced: screening.watchlist_synced_at ? UI.date(screening.watchlist_synced_at) : t("never") }) }));
+    }
     const view = { screening, adjudications: [] };
     parts.push(...Desk.candidateList(view));
     for (const [index, other] of (screening.other_faces ?? []).entries()) {

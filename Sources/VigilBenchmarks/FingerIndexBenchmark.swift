@@ -1,0 +1,213 @@
+import Dispatch
+import Foundation
+import Synchronization
+import VigilMatching
+
+/// `vigil bench fingers --indexed`: indexed 1:N over a large gallery of one
+/// finger position. Mated probes are real impressions whose mate (another
+/// impression of the same finger) is enrolled among the distractors; each
+/// probe is searched through the index, and the first `exhaustiveProbes`
+/// also exhaustively on the same gallery, so the index's rank-1 can be
+/// checked against the full search's.
+///
+/// Distractors, none of them a near-copy of a probe's finger:
+/// - `realShare` of them are transformed captures (`PrintTransformation`) of
+///   real impressions of *other* fingers (other databases than the probes');
+///   each base print yields many, so they form clusters of look-alikes that
+///   compete for the candidate list, which makes selection harder, not easier;
+/// - the rest are synthetic prints with a real ridge flow (`SyntheticPrint`).
+public enum FingerIndexBenchmark {
+    /// A real finger: the impression enrolled and the impressions searched.
+    public struct MatedFinger: Sendable {
+        public let name: String
+        public let enrolled: [FingerMinutia]
+        public let probes: [[FingerMinutia]]
+        public init(name: String, enrolled: [FingerMinutia], probes: [[FingerMinutia]]) {
+            self.name = name
+            self.enrolled = enrolled
+            self.probes = probes
+        }
+    }
+
+    public struct Options: Sendable {
+        public var gallery = 1_000_000
+        public var realShare = 0.25
+        public var exhaustiveProbes = 100
+        public var threads = 2
+        public var seed: UInt64 = 18
+        public var policy = FingerSearchPolicy()
+        /// Penetration rates measured on the same gallery and probes; the first is reported as the headline.
+        public var penetrations = [FingerSearchPolicy().penetration]
+        public var hashing = CylinderHashing()
+        public init() {}
+    }
+
+    public struct Report: Sendable, Codable {
+        public let gallery: Int
+        public let matedProbes: Int
+        public let realDistractors: Int
+        public let syntheticDistractors: Int
+        public let threads: Int
+        /// Time per probe finger through the index (selection and the full matcher on the candidates).
+        public let msPerProbeP50: Double
+        public let msPerProbeP99: Double
+        /// Share of the gallery the full matcher compared, averaged over probes.
+        public let penetrationRate: Double
+        /// Share of mated probes whose mate was among the candidates.
+        public let hitRate: Double
+        /// Share of the exhaustively checked probes whose rank-1 entry is the
+        /// same through the index as through the exhaustive search.
+        public let rank1Agreement: Double
+        public let rank1AgreementProbes: Int
+        /// Of those probes, the ones whose mate the exhaustive search ranks
+        /// first: the share the indexed search also ranks first (an
+        /// identification the index must not lose; elsewhere both rank-1s are
+        /// strangers, below any threshold an officer would see at this size).
+        public let rank1AgreementWhereMateFound: Double
+        /// Checked probes whose exhaustive rank 1 is a transformed real print, or a synthetic one.
+        public let outrankedByRealDistractor: Int
+        public let outrankedBySyntheticDistractor: Int
+        /// Share of mated probes whose mate is rank 1, through the index and exhaustively.
+        public let rank1IdentificationIndexed: Double
+        public let rank1IdentificationExhaustive: Double
+        public let exhaustiveMsPerProbeP50: Double
+        /// Hash table memory per enrolled finger, on top of its template.
+        public let indexBytesPerFinger: Double
+        public let templateBytesPerFinger: Double
+        /// Building the index from the fingers' cylinders (what start-up does after reading them).
+        public let buildSeconds: Double
+        /// Building the distractors' cylinders from their minutiae (not part of the index).
+        public let templateSeconds: Double
+        /// The same probes at every penetration asked for, the first being the figures above.
+        public let curve: [CurvePoint]
+        public let settings: String
+    }
+
+    public static func run(mated: [MatedFinger], distractorBases: [[FingerMinutia]], options: Options,
+                           progress: (String) -> Void = { _ in }) -> Report {
+        precondition(!mated.isEmpty && !distractorBases.isEmpty, "mated fingers and distractor prints are needed")
+        let distractors = max(0, options.gallery - mated.count)
+        let real = Int(Double(distractors) * options.realShare)
+        progress("building \(distractors) distractor templates (\(real) from real prints of other fingers)")
+        let started = DispatchTime.now().uptimeNanoseconds
+        var fingers = mated.enumerated().map { i, finger in
+            FingerIndex.Finger(subject: Int64(i), template: Int64(i), position: 1, cylinders: CylinderTemplate(minutiae: finger.enrolled))
+        }
+        fingers += distractorTemplates(count: distractors, real: real, bases: distractorBases, firstID: Int64(mated.count),
+                                       seed: options.seed, threads: options.threads)
+        let templateSeconds = seconds(since: started)
+
+        progress("building the index over \(fingers.count) fingers")
+        var index = FingerIndex(hashing: options.hashing, policy: options.policy)
+        let buildStart = DispatchTime.now().uptimeNanoseconds
+        index.add(fingers)
+        let buildSeconds = seconds(since: buildStart)
+        var exhaustive = index
+        exhaustive.policy.exhaustiveBelow = .max
+        let templateBytes = fingers.reduce(0) { $0 + $1.cylinders.residentBytes }
+        fingers = []
+
+        let pool = ScanPool(threads: options.threads)
+        let probes = mated.enumerated().flatMap { i, finger in finger.probes.map { (mate: Int64(i), template: CylinderTemplate(minutiae: $0)) } }
+        // The exhaustive search once per checked probe, spread over the probes.
+        let checkEvery = max(1, probes.count / max(1, options.exhaustiveProbes))
+        let checkedProbes = Array(stride(from: 0, to: probes.count, by: checkEvery).prefix(options.exhaustiveProbes))
+        var exhaustiveTop: [Int: Int64?] = [:], exhaustiveTimes: [UInt64] = []
+        for (n, p) in checkedProbes.enumerated() {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            exhaustiveTop[p] = exhaustive.search(probes[p].template, position: 1, limit: 1, threshold: -.infinity, pool: pool).candidates.first?.subject
+            exhaustiveTimes.append(DispatchTime.now().uptimeNanoseconds - t0)
+            if (n + 1) % 10 == 0 { progress("\(n + 1) of \(checkedProbes.count) probes searched exhaustively") }
+        }
+        let exhaustiveFinds = checkedProbes.filter { exhaustiveTop[$0] == probes[$0].mate }
+        // Which kind of distractor outranks a mate in the exhaustive search.
+        let outranking = checkedProbes.compactMap { exhaustiveTop[$0] ?? nil }.filter { $0 >= Int64(mated.count) }
+        let outrankedByReal = outranking.filter { $0 < Int64(mated.count + real) }.count
+
+        let curve = options.penetrations.map { share -> CurvePoint in
+            index.policy.penetration = share
+            var times: [UInt64] = []
+            var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0
+            for (number, probe) in probes.enumerated() {
+                let t0 = DispatchTime.now().uptimeNanoseconds
+                let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
+                times.append(DispatchTime.now().uptimeNanoseconds - t0)
+                penetration += Double(found.compared) / Double(found.eligible)
+                if found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate) { hits += 1 }
+                let top = found.candidates.first?.subject
+                if top == probe.mate { indexedRank1 += 1 }
+                if let full = exhaustiveTop[number] {
+                    if full == top { agreements += 1 }
+                    if full == probe.mate && top == probe.mate { kept += 1 }
+                }
+            }
+            let latency = LatencyStats(nanoseconds: times)
+            progress(String(format: "penetration %.3f: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", share, Double(hits) / Double(probes.count),
+                            latency.p50, latency.p99))
+            return CurvePoint(penetration: penetration / Double(probes.count), hitRate: Double(hits) / Double(probes.count),
+                              msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
+                              rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
+                              rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds.count)),
+                              rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count))
+        }
+        let main = curve[0]
+        let h = options.hashing, p = options.policy
+        return Report(
+            gallery: index.count, matedProbes: probes.count, realDistractors: real, syntheticDistractors: distractors - real,
+            threads: options.threads, msPerProbeP50: main.msPerProbeP50, msPerProbeP99: main.msPerProbeP99,
+            penetrationRate: main.penetration, hitRate: main.hitRate,
+            rank1Agreement: main.rank1Agreement, rank1AgreementProbes: checkedProbes.count,
+            rank1AgreementWhereMateFound: main.rank1AgreementWhereMateFound,
+            outrankedByRealDistractor: outrankedByReal, outrankedBySyntheticDistractor: outranking.count - outrankedByReal,
+            rank1IdentificationIndexed: main.rank1IdentificationIndexed,
+            rank1IdentificationExhaustive: Double(exhaustiveFinds.count) / Double(max(1, checkedProbes.count)),
+            exhaustiveMsPerProbeP50: LatencyStats(nanoseconds: exhaustiveTimes).p50,
+            indexBytesPerFinger: Double(index.indexBytes) / Double(index.count),
+            templateBytesPerFinger: Double(templateBytes) / Double(index.count),
+            buildSeconds: buildSeconds, templateSeconds: templateSeconds, curve: curve,
+            settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
+                + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates), exhaustive below \(p.exhaustiveBelow)")
+    }
+
+    /// The index's figures at one penetration rate.
+    public struct CurvePoint: Sendable, Codable {
+        public let penetration: Double
+        public let hitRate: Double
+        public let msPerProbeP50: Double
+        public let msPerProbeP99: Double
+        public let rank1Agreement: Double
+        public let rank1AgreementWhereMateFound: Double
+        public let rank1IdentificationIndexed: Double
+    }
+
+    /// Distractor fingers built on `threads` threads, each chunk from its own seed (the same gallery every run).
+    static func distractorTemplates(count: Int, real: Int, bases: [[FingerMinutia]], firstID: Int64,
+                                    seed: UInt64, threads: Int) -> [FingerIndex.Finger] {
+        let chunk = 4_096
+        let chunks = (count + chunk - 1) / chunk
+        let built = Mutex([[FingerIndex.Finger]](repeating: [], count: chunks))
+        let queue = DispatchQueue(label: "vigil.bench.distractors", attributes: .concurrent)
+        let group = DispatchGroup()
+        let next = Atomic(0)
+        for _ in 0..<max(1, threads) {
+            queue.async(group: group) {
+                while true {
+                    let c = next.add(1, ordering: .relaxed).oldValue
+                    guard c < chunks else { return }
+                    var rng = Random(seed: seed &+ UInt64(c) &* 0x1000_0000_01B3)
+                    let fingers = (c * chunk..<min(count, (c + 1) * chunk)).map { n in
+                        let minutiae = n < real ? PrintTransformation.apply(bases[n % bases.count], using: &rng)
+                                                : SyntheticPrint.minutiae(using: &rng)
+                        let id = firstID + Int64(n)
+                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: CylinderTemplate(minutiae: minutiae))
+                    }
+                    built.withLock { $0[c] = fingers }
+                }
+            }
+        }
+        group.wait()
+        return built.withLock { $0.flatMap { $0 } }
+    }
+
+    static func seconds(since start: UInt64) -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import VigilBenchmarks
+import VigilMatching
+import VigilScreening
+
+struct BenchFingersCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingers",
+        abstract: "MCC comparisons per second on one core (synthetic prints); with --indexed, indexed 1:N over a large gallery of real mates among distractors.")
+
+    @Option(help: "Templates in the gallery.") var gallery = 2_000
+    @Option(help: "Probes compared against the whole gallery (without --indexed).") var probes = 5
+    @Option(help: "Templates the baseline compares each probe with (without --indexed).") var baselineGallery = 200
+    @Flag(help: "Measure the fingerprint index: real impressions searched among distractors (docs/fingerprints.md).") var indexed = false
+    @Option(parsing: .upToNextOption, help: "With --indexed: FVC-style folders whose fingers are enrolled (impression 1) and searched (the others).")
+    var mated = ["FVC2002/DB1_B", "FVC2002/DB2_B", "FVC2002/DB3_B", "FVC2002/DB4_B"].map { "../shared/data/fingerprints/" + $0 }
+    @Option(parsing: .upToNextOption, help: "With --indexed: folders of other fingers whose transformed captures are distractors.")
+    var distractorPrints = ["FVC2000/DB1_B", "FVC2000/DB2_B", "FVC2000/DB3_B", "FVC2000/DB4_B"].map { "../shared/data/fingerprints/" + $0 }
+    @Option(help: "With --indexed: share of distractors transformed from real prints (the rest are synthetic).") var realShare = 0.25
+    @Option(help: "With --indexed: probes also searched exhaustively, for rank-1 agreement.") var exhaustiveProbes = 100
+    @Option(help: "Scan threads.") var threads = 2
+    @Option(help: "With --indexed: hash tables.") var tables: Int?
+    @Option(help: "With --indexed: MinHash values per key.") var hashesPerKey: Int?
+    @Option(help: "With --indexed: fewest set bits a key needs.") var minimumOnes: Int?
+    @Option(parsing: .upToNextOption, help: "With --indexed: shares of the gallery handed to the matcher, each measured on the same gallery (the first is the headline).")
+    var penetration: [Double] = []
+    @Option(help: "With --indexed: fewest candidates handed to the matcher.") var minimumCandidates: Int?
+    @Option(help: "With --indexed: most candidates handed to the matcher.") var maximumCandidates: Int?
+    @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
+    @Flag(help: "Print the report as JSON.") var json = false
+
+    func run() throws {
+        if indexed { return try runIndexed() }
+        let r = FingerBenchmark.run(gallery: gallery, probes: probes, baselineGallery: baselineGallery)
+        if json {
+            try Output.json(r)
+        } else {
+            print(String(format: "%d templates, %.1f minutiae on average, %d probes (rank-1 %.0f%%): %.0f compares/s on one core",
+                         r.gallery, r.meanMinutiae, r.probes, 100 * r.rank1, r.comparesPerSecondPerCore))
+            print(String(format: "baseline (the paper's LSA-R written plainly): %.0f compares/s; speed-up %.1fx; largest score difference %.2g",
+                         r.baselineComparesPerSecondPerCore, r.speedupVsBaseline, r.maxScoreDifference))
+            print(String(format: "%.2f ms to build a template; score checksum %016llx", r.templateMsPerPrint, r.scoreChecksum))
+        }
+    }
+
+    func runIndexed() throws {
+        var options = FingerIndexBenchmark.Options()
+        options.gallery = gallery
+        options.realShare = realShare
+        options.exhaustiveProbes = exhaustiveProbes
+        options.threads = threads
+        let defaults = CylinderHashing()
+        options.hashing = CylinderHashing(tables: tables ?? defaults.tables, hashesPerKey: hashesPerKey ?? defaults.hashesPerKey,
+                                          minimumOnes: minimumOnes ?? defaults.minimumOnes)
+        if !penetration.isEmpty { options.penetrations = penetration }
+        if let minimumCandidates { options.policy.minimumCandidates = minimumCandidates }
+        if let maximumCandidates { options.policy.maximumCandidates = maximumCandidates }
+        if let exhaustiveBelow { options.policy.exhaustiveBelow = exhaustiveBelow }
+        let progress = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
+        progress("extracting the real prints")
+        var matedFingers: [FingerIndexBenchmark.MatedFinger] = []
+        for folder in mated {
+            for finger in try FingerEvaluation.extractedPrints(directory: folder) where finger.impressions.count >= 2 {
+                matedFingers.append(.init(name: (folder as NSString).lastPathComponent + "/" + finger.finger,
+                                          enrolled: finger.impressions[0], probes: Array(finger.impressions.dropFirst())))
+            }
+        }
+        let bases = try distractorPrints.flatMap { try FingerEvaluation.extractedPrints(directory: $0).flatMap(\.impressions) }
+        let r = FingerIndexBenchmark.run(mated: matedFingers, distractorBases: bases, options: options, progress: progress)
+        if json { return try Output.json(r) }
+        print(String(format: "%d fingers (%d mates, %d transformed real, %d synthetic), %d mated probes, %d threads",
+                     r.gallery, matedFingers.count, r.realDistractors, r.syntheticDistractors, r.matedProbes, r.threads))
+        print(String(format: "indexed: p50 %.1f ms, p99 %.1f ms per probe finger; penetration %.2f%%, hit rate %.2f%%",
+                     r.msPerProbeP50, r.msPerProbeP99, 100 * r.penetrationRate, 100 * r.hitRate))
+        print(String(format: "rank-1 agreement with the exhaustive search %.2f%% of %d probes (exhaustive p50 %.0f ms); rank-1 identification %.2f%% indexed, %.2f%% exhaustive",
+                     100 * r.rank1Agreement, r.rank1AgreementProbes, r.exhaustiveMsPerProbeP50,
+                     100 * r.rank1IdentificationIndexed, 100 * r.rank1IdentificationExhaustive))
+        print(String(format: "where the exhaustive search ranks the mate first, the index does too for %.2f%%", 100 * r.rank1AgreementWhereMateFound))
+        print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s; distractor templates %.0f s",
+                     r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.templateSeconds))
+        for point in r.curve.dropFirst() {
+            print(String(format: "  at penetration %.2f%%: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms, rank-1 agreement %.2f%% (%.2f%% where the mate is found)",
+                         100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
+                         100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound))
+        }
+        print("settings: \(r.settings)")
+    }
+}

@@ -1,0 +1,109 @@
+/// Up to `FingerIndex.segmentCapacity` enrolled fingers and their hash
+/// tables, immutable once built (a change builds a new segment), so a
+/// screening reads it without a lock while an enrolment builds the next.
+///
+/// Each table is a bucket directory (`CylinderHashing.buckets + 1` offsets,
+/// the tables' directories end to end, each starting where the previous
+/// ended) over the fingers' local numbers, each finger at most once per
+/// bucket: 2 bytes per (finger, table, distinct bucket) and 4 bytes per
+/// (bucket, table) shared by the segment's fingers.
+public final class FingerSegment: Sendable {
+    public let fingers: [FingerIndex.Finger]
+    let tables: Int
+    /// `tables` directories of `buckets + 1` offsets into `entries`.
+    let offsets: [UInt32]
+    /// Local finger numbers, bucket by bucket, table by table.
+    let entries: [UInt16]
+    /// Each finger's distinct keys over all tables: the length of its key
+    /// vector, which its votes are divided by the square root of.
+    let keyCounts: [UInt16]
+
+    /// While the segment is the index's tail: each finger's filed keys, so
+    /// the next enrolment rebuilds the tail without hashing its fingers again.
+    /// Dropped once the segment is full (the memory stays with the tables).
+    let filed: FiledKeys?
+
+    /// Keys as `table << 16 | bucket`, finger by finger, sorted within a finger.
+    struct FiledKeys: Sendable {
+        var keys: [UInt32] = []
+        var starts: [Int] = [0]
+    }
+
+    var count: Int { fingers.count }
+
+    /// `reusing`: the filed keys of a segment whose fingers begin this one's.
+    init(fingers: [FingerIndex.Finger], hashing: CylinderHashing, keepKeys: Bool, reusing previous: FiledKeys? = nil) {
+        precondition(fingers.count <= Int(UInt16.max) + 1, "a segment numbers its fingers in 16 bits")
+        precondition(CylinderHashing.bucketBits <= 16, "a filed key holds its bucket in 16 bits")
+        self.fingers = fingers
+        tables = hashing.tables
+        let buckets = CylinderHashing.buckets
+        var filed = previous.flatMap { $0.starts.count - 1 <= fingers.count ? $0 : nil } ?? FiledKeys()
+        var own: [UInt32] = []
+        for finger in fingers[(filed.starts.count - 1)...] {
+            own.removeAll(keepingCapacity: true)
+            for (i, bucket) in hashing.buckets(of: finger.cylinders, enrolled: true).enumerated() where bucket != CylinderHashing.noKey {
+                own.append(UInt32(i % hashing.tables) << 16 | bucket)
+            }
+            own.sort()
+            for (i, key) in own.enumerated() where i == 0 || own[i - 1] != key { filed.keys.append(key) }
+            filed.starts.append(filed.keys.count)
+        }
+        // A counting sort of (table, bucket) over all tables at once; fingers
+        // are visited in order, so each bucket lists them ascending.
+        func slot(_ key: UInt32) -> Int { Self.slot(table: Int(key >> 16), bucket: key & 0xFFFF) }
+        var offsets = [UInt32](repeating: 0, count: hashing.tables * (buckets + 1))
+        for key in filed.keys { offsets[slot(key) + 1] += 1 }
+        for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
+        var next = offsets
+        var entries = [UInt16](repeating: 0, count: filed.keys.count)
+        var keyCounts = [UInt16](repeating: 0, count: fingers.count)
+        for local in 0..<fingers.count {
+            keyCounts[local] = UInt16(clamping: filed.starts[local + 1] - filed.starts[local])
+            for key in filed.keys[filed.starts[local]..<filed.starts[local + 1]] {
+                entries[Int(next[slot(key)])] = UInt16(local)
+                next[slot(key)] += 1
+            }
+        }
+        self.offsets = offsets
+        self.entries = entries
+        self.keyCounts = keyCounts
+        self.filed = keepKeys ? filed : nil
+    }
+
+    /// Bytes of the hash tables (what the index adds to the templates).
+    var tableBytes: Int {
+        offsets.count * MemoryLayout<UInt32>.stride + (entries.count + keyCounts.count) * MemoryLayout<UInt16>.stride
+            + (filed.map { $0.keys.count * MemoryLayout<UInt32>.stride + $0.starts.count * MemoryLayout<Int>.stride } ?? 0)
+    }
+
+    /// Where `bucket` of `table` starts in `offsets` (it ends at the next slot).
+    static func slot(table: Int, bucket: UInt32) -> Int { table * (CylinderHashing.buckets + 1) + Int(bucket) }
+
+    /// Fingers in the bucket of the probe's `index`-th key (cylinder-major, as `CylinderHashing` lists them).
+    func bucketSize(_ bucket: UInt32, keyIndex index: Int) -> Int {
+        let at = Self.slot(table: index % tables, bucket: bucket)
+        return Int(offsets[at + 1] - offsets[at])
+    }
+
+    /// Adds each probe key's weight to every finger in its bucket.
+    /// `votes` has this segment's `count` slots.
+    func vote(_ probeBuckets: [UInt32], weights: [UInt16], into votes: UnsafeMutablePointer<UInt32>) {
+        offsets.withUnsafeBufferPointer { offsets in
+            entries.withUnsafeBufferPointer { entries in
+                for (index, bucket) in probeBuckets.enumerated() where bucket != CylinderHashing.noKey && weights[index] > 0 {
+                    let at = Self.slot(table: index % tables, bucket: bucket)
+                    let weight = weights[index]
+                    for e in Int(offsets[at])..<Int(offsets[at + 1]) {
+                        votes[Int(entries[e])] &+= UInt32(weight)
+                    }
+                }
+            }
+        }
+        // Cosine normalisation (the probe's own length is the same for every
+        // finger): a finger with many keys collects more chance votes.
+        for local in 0..<count {
+            votes[local] = UInt32(Float(votes[local]) * 16 / Float(max(1, keyCounts[local])).squareRoot())
+        }
+    }
+}

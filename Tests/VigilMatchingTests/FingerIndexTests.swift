@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+@testable import VigilMatching
+
+/// The fingerprint index: hashing, segments, and indexed search against the
+/// exhaustive search on the same fingers.
+@Suite("Fingerprint index (MCC hashing)")
+struct FingerIndexTests {
+    static func gallery(_ count: Int, seed: UInt64 = 7) -> [FingerIndex.Finger] {
+        (0..<count).map { n in
+            FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
+                               cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(40, seed: seed &+ UInt64(n))))
+        }
+    }
+
+    static let indexedAlways: FingerSearchPolicy = {
+        var policy = FingerSearchPolicy()
+        policy.exhaustiveBelow = 0
+        policy.penetration = 0.05
+        policy.minimumCandidates = 10
+        return policy
+    }()
+
+    @Test("a cylinder's keys are the same in every hashing built from the seed; another capture of the print shares far more keys than another print")
+    func hashing() {
+        let print = CylinderMatcherTests.print(40, seed: 11)
+        let template = CylinderTemplate(minutiae: print)
+        let keys = CylinderHashing().buckets(of: template)
+        #expect(keys == CylinderHashing().buckets(of: template))
+        #expect(keys.count == template.count * CylinderHashing().tables)
+        #expect(keys.contains { $0 != CylinderHashing.noKey }, "every key was discarded")
+        #expect(CylinderHashing(seed: 1).buckets(of: template) != keys)
+
+        func shared(_ other: CylinderTemplate) -> Int {
+            let otherKeys = CylinderHashing().buckets(of: other), tables = CylinderHashing().tables
+            var perTable = [Set<UInt32>](repeating: [], count: tables)
+            for (i, k) in otherKeys.enumerated() where k != CylinderHashing.noKey { perTable[i % tables].insert(k) }
+            return keys.enumerated().filter { $0.element != CylinderHashing.noKey && perTable[$0.offset % tables].contains($0.element) }.count
+        }
+        let again = shared(CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: print, seed: 3)))
+        let strangers = (0..<20).map { shared(CylinderTemplate(minutiae: CylinderMatcherTests.print(40, seed: 500 + $0))) }
+        #expect(again > 3 * max(1, strangers.max()!), "another capture shares \(again) keys, strangers up to \(strangers.max()!)")
+    }
+
+    @Test("indexed search finds second captures comparing a twentieth of the fingers, with the exhaustive search's scores; across segments and after removals")
+    func indexedSearch() {
+        let fingers = Self.gallery(1_200)
+        var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 500)
+        index.add(Array(fingers[..<700]))
+        index.add(Array(fingers[700...]))
+        #expect(index.segments.map(\.count) == [500, 500, 200])
+        var exhaustive = index
+        exhaustive.policy.exhaustiveBelow = .max
+        let pool = ScanPool(threads: 2)
+        for subject in stride(from: 0, to: 1_200, by: 97) {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 7 &+ UInt64(subject)),
+                                                                                   seed: UInt64(subject)))
+            let found = index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            let full = exhaustive.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            #expect(found.method == .indexed && full.method == .exhaustive)
+            #expect(found.compared == 60 && full.compared == 1_200 && found.eligible == 1_200)
+            #expect(found.candidates.first?.subject == Int64(subject), "subject \(subject) not at rank 1")
+            #expect(found.candidates.first == full.candidates.first, "the index's rank 1 differs from the exhaustive search's")
+            // Another position is never compared; an unknown one compares with every finger.
+            #expect(index.search(probe, position: 3, limit: 3, threshold: 0, pool: pool).eligible == 0)
+            #expect(index.search(probe, position: 0, limit: 3, threshold: 0, pool: pool).eligible == 1_200)
+        }
+
+        // A removal rebuilds only the segment that held the finger.
+        let before = index.segments
+        index.remove(subject: 600)
+        #expect(index.count == 1_199 && index.segments[0] === before[0] && index.segments[2] === before[2] && index.segments[1] !== before[1])
+        let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 607), seed: 1))
+        #expect(!index.selected(for: probe, position: 2, pool: pool).contains(600))
+        #expect(index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool).candidates.allSatisfy { $0.subject != 600 })
+        index.remove(templates: Set((0..<200).map { Int64(1_000 + $0) }))
+        #expect(index.count == 999 && index.fingers.allSatisfy { $0.subject >= 200 })
+    }
+
+    @Test("the fingers chosen do not depend on enrolment order or segment boundaries (a replay on a rebuilt index chooses the same)")
+    func selectionIsOrderFree() {
+        let fingers = Self.gallery(900, seed: 90)
+        var forwards = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 256)
+        forwards.add(fingers)
+        var backwards = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 300)
+        for chunk in stride(from: 900, to: 0, by: -150) { backwards.add(Array(fingers[(chunk - 150)..<chunk].reversed())) }
+        // One enrolment at a time: the tail reuses its fingers' filed keys.
+        var oneByOne = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 128)
+        for finger in fingers { oneByOne.add([finger]) }
+        #expect(oneByOne.segments.dropLast().allSatisfy { $0.filed == nil && $0.count == 128 } && oneByOne.segments.last?.filed != nil)
+        let pool = ScanPool(threads: 2)
+        for seed in 0..<12 as Range<UInt64> {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.print(40, seed: 10_000 + seed))   // unmated: many ties
+            #expect(forwards.selected(for: probe, position: 2, pool: pool) == backwards.selected(for: probe, position: 2, pool: pool))
+            #expect(forwards.selected(for: probe, position: 2, pool: pool) == oneByOne.selected(for: probe, position: 2, pool: pool))
+            #expect(forwards.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates
+                    == backwards.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates)
+        }
+    }
+
+    @Test("below the policy's size the search is exhaustive; the tables cost well under a kilobyte per finger")
+    func fallbackAndMemory() {
+        var index = FingerIndex(capacityPerSegment: 1_000)
+        index.add(Self.gallery(400))
+        let probe = CylinderTemplate(minutiae: CylinderMatcherTests.print(40, seed: 8))
+        let found = index.search(probe, position: 2, limit: 1, threshold: 0, pool: ScanPool(threads: 1))
+        #expect(found.method == .exhaustive && found.compared == 400)
+        #expect(found.candidates.first?.subject == 1)
+        // Entries: 2 bytes per (finger, table, distinct key); the directory is shared by a segment.
+        let entries = index.segments.reduce(0) { $0 + $1.entries.count }
+        #expect(entries * 2 <= 400 * 1_024 && entries > 0)
+    }
+}
