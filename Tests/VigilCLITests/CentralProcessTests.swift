@@ -138,7 +138,11 @@ struct CentralProcessTests {
             try await Task.sleep(for: .milliseconds(200))
         }
         #expect(served?.status == 200, "the node did not recover: \(String(describing: served))")
-        #expect(try await followed(node, to: version, within: .seconds(5))?["entries"] as? Int == 2)
+        // Recovery is what is asserted, not its speed: on a loaded host a catch-up
+        // can first wait out a pooled connection the restart broke (the store's
+        // 10 s deadline), so the bound is generous.
+        let caughtUp = try await followed(node, to: version, within: .seconds(30))
+        #expect(caughtUp?["entries"] as? Int == 2, "the node did not follow to version \(version): \(String(describing: caughtUp))")
         let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
         #expect(verified["ok"] as? Bool == true, "\(verified)")
         let log = try String(contentsOf: node.log, encoding: .utf8)

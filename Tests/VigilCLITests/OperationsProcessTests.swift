@@ -48,7 +48,7 @@ struct OperationsProcessTests {
         #expect(objects.allSatisfy { $0["ts"] != nil && $0["level"] != nil && $0["message"] != nil })
         #expect(objects.contains { $0["hb.request.id"] == requestID && $0["message"] == "screening" && $0["screening_id"] == screeningID })
         #expect(objects.contains { $0["message"]?.contains("checkpointed") == true })
-        for secret in [name, alias, document, daemon.adminToken, post, auditor] + photos.map { String($0.prefix(40)) } {
+        for secret in [name, alias, document, daemon.adminToken, post, auditor] + photos.map({ String($0.prefix(40)) }) {
             #expect(!log.contains(secret), "the log holds something it must not")
         }
         let verified = try CLI.json(try CLI.run(["audit", "verify", "--db", database, "--json"]))
