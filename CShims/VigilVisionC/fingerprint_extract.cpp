@@ -1,10 +1,11 @@
 // Minutiae extraction, written from the published algorithms: normalisation,
 // block-variance segmentation of the print (one region, holes filled),
-// gradient orientation field with coherence (Kass & Witkin; Bazen & Gerez),
+// gradient orientation field with coherence at two scales (fingerprint_field.hpp),
 // local contrast normalisation, oriented Gabor enhancement (Hong, Wan & Jain
 // 1998, at the print's ridge period), binarisation, Zhang-Suen thinning,
 // minutiae by crossing number, and removal of false minutiae near the
 // background and by the skeleton's structure (fingerprint_minutiae.hpp).
+#include "fingerprint_field.hpp"
 #include "fingerprint_minutiae.hpp"
 #include "fingerprint_quality.hpp"
 #include "fingerprint_skeleton.hpp"
@@ -23,17 +24,11 @@ namespace {
 
 constexpr int kBlock = 16;
 constexpr int kOrientations = 16;
-constexpr double kRidgePeriod = 9.0;   // pixels at 500 dpi
 constexpr int kTrace = 10;             // pixels followed along the skeleton for directions
 constexpr double kBorderMargin = 12;   // minutiae closer to the background are dropped (chosen over 10 and 14 on all eight FVC databases)
 constexpr int kMinComponent = 30;      // pixels: smaller ridge fragments and valley islands are noise
 constexpr double kLocalSigma = 8;       // pixels: the neighbourhood of local contrast normalisation
 constexpr float kForegroundShare = 0.15f;  // of the 95th-percentile local variance
-
-struct Field {
-    cv::Mat gradientAngle;  // dominant gradient direction, radians, mod pi
-    cv::Mat coherence;      // 0..1
-};
 
 cv::Mat normalised(const cv::Mat &grey) {
     cv::Mat f;
@@ -90,79 +85,11 @@ cv::Mat segment(const cv::Mat &norm) {
     return mask;
 }
 
-Field orientation(const cv::Mat &norm) {
-    cv::Mat blurred, gx, gy;
-    cv::GaussianBlur(norm, blurred, cv::Size(), 1.0);
-    cv::Sobel(blurred, gx, CV_32F, 1, 0, 3);
-    cv::Sobel(blurred, gy, CV_32F, 0, 1, 3);
-    cv::Mat gxx = gx.mul(gx), gyy = gy.mul(gy), gxy = gx.mul(gy);
-    for (cv::Mat *m : {&gxx, &gyy, &gxy}) cv::GaussianBlur(*m, *m, cv::Size(), 7.0);
-    Field field;
-    field.gradientAngle.create(norm.size(), CV_32F);
-    field.coherence.create(norm.size(), CV_32F);
-    for (int y = 0; y < norm.rows; ++y) {
-        for (int x = 0; x < norm.cols; ++x) {
-            const float a = gxx.at<float>(y, x), b = gyy.at<float>(y, x), c = gxy.at<float>(y, x);
-            float angle = 0.5f * std::atan2(2 * c, a - b);   // -pi/2..pi/2
-            if (angle < 0) angle += float(CV_PI);
-            field.gradientAngle.at<float>(y, x) = angle;
-            const float sum = a + b;
-            field.coherence.at<float>(y, x) = sum > 1e-6f ? std::sqrt((a - b) * (a - b) + 4 * c * c) / sum : 0;
-        }
-    }
-    return field;
-}
-
-struct RidgePeriods {
-    double period = kRidgePeriod;
-    int printBlocks = 0;              // blocks on the print
-    std::vector<double> measured;     // periods of the clean ones
-};
-
-// Ridge period of the print (Hong, Wan & Jain's x-signature): in clean
-// blocks, intensities averaged along the ridges are sampled across them and
-// the spacing of their peaks measured; the median over blocks is the period.
-RidgePeriods ridgePeriods(const cv::Mat &norm, const cv::Mat &mask, const Field &field) {
-    RidgePeriods out;
-    std::vector<double> &periods = out.measured;
-    const int half = 16, along = 8;
-    for (int cy = half + along; cy < norm.rows - half - along; cy += kBlock) {
-        for (int cx = half + along; cx < norm.cols - half - along; cx += kBlock) {
-            if (!mask.at<uchar>(cy, cx)) continue;
-            ++out.printBlocks;
-            if (field.coherence.at<float>(cy, cx) < 0.5f) continue;
-            const double phi = field.gradientAngle.at<float>(cy, cx);
-            const double ux = std::cos(phi), uy = std::sin(phi), vx = -uy, vy = ux;
-            std::array<double, 2 * half> signature{};
-            for (int k = -half; k < half; ++k) {
-                double sum = 0;
-                for (int d = -along; d < along; ++d) {
-                    const int x = int(std::lround(cx + k * ux + d * vx)), y = int(std::lround(cy + k * uy + d * vy));
-                    sum += norm.at<float>(y, x);
-                }
-                signature[k + half] = sum;
-            }
-            std::vector<int> peaks;
-            for (int k = 1; k + 1 < 2 * half; ++k) {
-                if (signature[k] > signature[k - 1] && signature[k] >= signature[k + 1]) peaks.push_back(k);
-            }
-            if (peaks.size() < 2) continue;
-            const double period = double(peaks.back() - peaks.front()) / double(peaks.size() - 1);
-            if (period >= 4 && period <= 16) periods.push_back(period);
-        }
-    }
-    if (periods.size() < 8) return out;   // too little clean print to measure: assume 500 dpi
-    std::vector<double> sorted = periods;
-    std::nth_element(sorted.begin(), sorted.begin() + sorted.size() / 2, sorted.end());
-    out.period = sorted[sorted.size() / 2];
-    return out;
-}
-
 // Each pixel takes the response of the Gabor filter tuned to its gradient
 // direction and to the print's ridge period.
-cv::Mat enhance(const cv::Mat &norm, const Field &field, double period) {
+cv::Mat enhance(const cv::Mat &norm, const vigil::OrientationField &field, double period) {
     std::array<cv::Mat, kOrientations> responses;
-    const double sigma = 4.0 * period / kRidgePeriod;   // Hong's sigma of 4 at the 9-pixel period
+    const double sigma = 4.0 * period / vigil::kNominalPeriod;   // Hong's sigma of 4 at the 9-pixel period
     const int size = 2 * int(std::ceil(3 * sigma)) + 1;
     for (int k = 0; k < kOrientations; ++k) {
         cv::Mat kernel = cv::getGaborKernel(cv::Size(size, size), sigma, k * CV_PI / kOrientations, period, 1.0, 0, CV_32F);
@@ -239,8 +166,8 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
 
     const cv::Mat norm = normalised(work);
     const cv::Mat mask = segment(norm);
-    const Field field = orientation(norm);
-    const RidgePeriods periods = ridgePeriods(norm, mask, field);
+    const vigil::OrientationField field = vigil::orientationField(norm);
+    const vigil::RidgePeriods periods = vigil::ridgePeriods(norm, mask, field);
     const cv::Mat enhanced = enhance(locallyNormalised(norm), field, periods.period);
     cv::Mat ridges = (enhanced < 0) & mask;   // ridges are dark
     cv::medianBlur(ridges, ridges, 3);
