@@ -45,7 +45,7 @@ serve-central: release
 # At most TEST_WIDTH tests run at once: unbounded, some seventy started together, each
 # with its own service and face engines, and the test process reached 18 GB of the
 # machine's 23, stalling everything for a minute (docs/testing.md).
-TEST_WIDTH ?= 12
+TEST_WIDTH ?= 8
 test: models
 	$(SWIFT) build --build-tests
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH) && export SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH && \

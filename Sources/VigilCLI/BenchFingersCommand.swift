@@ -23,6 +23,7 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: hash tables.") var tables: Int?
     @Option(help: "With --indexed: MinHash values per key.") var hashesPerKey: Int?
     @Option(help: "With --indexed: fewest set bits a key needs.") var minimumOnes: Int?
+    @Option(help: "With --indexed: most cylinders an enrolled finger files (its richest).") var enrolledCylinders: Int?
     @Option(parsing: .upToNextOption, help: "With --indexed: shares of the gallery handed to the matcher, each measured on the same gallery (the first is the headline).")
     var penetration: [Double] = []
     @Option(help: "With --indexed: fewest candidates handed to the matcher.") var minimumCandidates: Int?
@@ -52,7 +53,8 @@ struct BenchFingersCommand: ParsableCommand {
         options.threads = threads
         let defaults = CylinderHashing()
         options.hashing = CylinderHashing(tables: tables ?? defaults.tables, hashesPerKey: hashesPerKey ?? defaults.hashesPerKey,
-                                          minimumOnes: minimumOnes ?? defaults.minimumOnes)
+                                          minimumOnes: minimumOnes ?? defaults.minimumOnes,
+                                          enrolledCylinders: enrolledCylinders ?? defaults.enrolledCylinders)
         if !penetration.isEmpty { options.penetrations = penetration }
         if let minimumCandidates { options.policy.minimumCandidates = minimumCandidates }
         if let maximumCandidates { options.policy.maximumCandidates = maximumCandidates }

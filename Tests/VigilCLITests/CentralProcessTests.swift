@@ -7,6 +7,9 @@ import VigilTestSupport
 @Suite("Headquarters on PostgreSQL: nodes as real processes", .enabled(if: TestData.shouldRunDataTests && TestPostgres.enabled), .serialized)
 struct CentralProcessTests {
     /// Polls a node until its index is at `version`; nil when it is not within `limit`.
+    /// How long a change may take to reach another node before a test fails.
+    static let propagation = Duration.seconds(10)
+
     func followed(_ node: DaemonProcess, to version: Int, within limit: Duration) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + limit
         repeat {
@@ -17,7 +20,7 @@ struct CentralProcessTests {
         return nil
     }
 
-    @Test("two daemons: enrol on A, found on B within a second; remove on B, gone on A; then kill -9 of A in the middle of a bulk import: every acknowledged entry whole and matchable on B, versions gap-free, a re-run completes it")
+    @Test("two daemons: enrol on A, found on B; remove on B, gone on A; then kill -9 of A in the middle of a bulk import: every acknowledged entry whole and matchable on B, versions gap-free, a re-run completes it")
     func killNodeDuringImport() async throws {
         let (root, photos) = try PhotoFolder.make("vigil-central")
         let total = 600
@@ -33,17 +36,20 @@ struct CentralProcessTests {
         let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
             .split(separator: "\n").last.map(String.init))
 
-        // Enrol on A: B finds the person within a second. Remove on B: gone from A within a second.
+        // Enrol on A: B finds the person. Remove on B: gone from A. Notifications
+        // carry this in milliseconds and a poll every second backs them up; the
+        // bound is that of a loaded two-core machine, not the latency, which
+        // `vigil bench follow` measures (README: 1.4 / 1.7 ms p50 / p99).
         let person = try #require(try TestData.identities("lfw10").first { $0.files.count >= 2 })
         let enrolled = try await a.send("POST", "/v1/watchlist/entries", token: a.adminToken, json: [
             "name": "Checked", "category": "wanted_other", "face": Data(try TestData.bytes(person.files[0])).base64EncodedString()])
         let enrolledID = try #require(enrolled.body["id"] as? String)
-        #expect(try await followed(b, to: 1, within: .seconds(1)) != nil, "B did not have the enrolment within a second")
+        #expect(try await followed(b, to: 1, within: Self.propagation) != nil, "B did not have the enrolment")
         let probe = Data(try TestData.bytes(person.files[1])).base64EncodedString()
         let onB = try await b.send("POST", "/v1/screenings", token: post, json: ["face": probe])
         #expect((onB.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == enrolledID } == true)
         #expect(try await b.send("DELETE", "/v1/watchlist/entries/\(enrolledID)", token: b.adminToken).status == 200)
-        #expect(try await followed(a, to: 2, within: .seconds(1))?["entries"] as? Int == 0, "A still had the removed entry after a second")
+        #expect(try await followed(a, to: 2, within: Self.propagation)?["entries"] as? Int == 0, "A still had the removed entry")
         let onA = try await a.send("POST", "/v1/screenings", token: post, json: ["face": probe])
         #expect((onA.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == enrolledID } == false)
 
@@ -65,7 +71,7 @@ struct CentralProcessTests {
         #expect(versions == Array(1...version) && versions.count == entries.count + 2, "the version sequence has holes")
 
         // The other node followed: its index holds exactly those templates, and finds the first person.
-        let bAfterCrash = try await followed(b, to: version, within: .seconds(2))
+        let bAfterCrash = try await followed(b, to: version, within: Self.propagation)
         #expect(bAfterCrash?["face_templates"] as? Int == entries.count, "node B: \(String(describing: bAfterCrash))")
         let photo = Data(try TestData.bytes(photos[0])).base64EncodedString()
         let screened = try await b.send("POST", "/v1/screenings", token: post, json: ["face": photo])
@@ -77,7 +83,7 @@ struct CentralProcessTests {
         #expect(rerun.status == 0, "\(rerun.stderr)")
         let final = try CLI.json(try CLI.run(["watchlist", "version", "--json"] + store))
         #expect(final["entries"] as? Int == total && final["version"] as? Int == total + 2)
-        #expect(try await followed(b, to: total + 2, within: .seconds(2))?["entries"] as? Int == total)
+        #expect(try await followed(b, to: total + 2, within: Self.propagation)?["entries"] as? Int == total)
         let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
         #expect(verified["ok"] as? Bool == true, "\(verified)")
     }

@@ -133,7 +133,7 @@ struct PostNetworkTests {
         // A removal at headquarters reaches the posts; the person is no longer found.
         #expect(try await hq.send("DELETE", "/v1/watchlist/entries/\(id)", token: hq.adminToken).status == 200)
         for ((post, node), left) in zip(zip(posts, nodes), [1, 0]) {
-            #expect(try await time(within: .seconds(10)) { try await node.request("GET", "/v1/watchlist/version")["entries"] as? Int == left } != nil)
+            #expect(try await time(within: .seconds(30)) { try await node.request("GET", "/v1/watchlist/version")["entries"] as? Int == left } != nil)
             let after = try await node.send("POST", "/v1/screenings", token: post.postToken, json: ["face": try probe(1)])
             #expect((after.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == id } == false)
         }

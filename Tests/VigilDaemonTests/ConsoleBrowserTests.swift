@@ -278,7 +278,7 @@ struct ConsolePage: @unchecked Sendable {
             """, [css, value])
     }
 
-    func waitUntil(_ what: String, _ condition: String, timeout: Duration = .seconds(60)) async throws {
+    func waitUntil(_ what: String, _ condition: String, timeout: Duration = WebDriver.patience) async throws {
         let deadline = ContinuousClock.now + timeout
         while try await browser.script(condition) as? Bool != true {
             guard ContinuousClock.now < deadline else { throw WebDriver.Failure.timedOut(what) }
