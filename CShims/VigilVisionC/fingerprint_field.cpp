@@ -18,6 +18,8 @@ namespace {
 // raised both.
 constexpr double kFineScale = 7.0, kWideScale = 14.0;
 
+constexpr int kFieldBlock = 16;   // pixels at 500 dpi: the grid of blocks whose period is read
+
 // x-signature geometry: sampled across the ridges over ±kAcross, averaged
 // along them over ±kAlong.
 constexpr int kAcross = 16, kAlong = 8;
@@ -60,8 +62,8 @@ OrientationField orientationField(const cv::Mat &norm) {
     cv::Sobel(blurred, gy, CV_32F, 0, 1, 3);
     const cv::Mat gxx = gx.mul(gx), gyy = gy.mul(gy), gxy = gx.mul(gy);
     OrientationField field;
-    field.gradientAngle = cv::Mat::zeros(norm.size(), CV_32F);
-    field.coherence = cv::Mat::zeros(norm.size(), CV_32F);
+    field.gradientAngle.create(norm.size(), CV_32F);   // the fine scale writes every pixel
+    field.coherence.create(norm.size(), CV_32F);
     // The fine scale at full resolution; the wide one from the fine one's
     // maps, already smooth, blurred on by the difference of the two scales
     // at half resolution (a quarter of the pixels, half the kernel).

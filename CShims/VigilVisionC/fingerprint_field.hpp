@@ -8,7 +8,6 @@
 
 namespace vigil {
 
-constexpr int kFieldBlock = 16;          // pixels at 500 dpi
 constexpr double kNominalPeriod = 9.0;   // ridge period at 500 dpi, pixels
 
 struct OrientationField {
@@ -34,7 +33,8 @@ struct RidgePeriods {
 // sampled across them; the print's period is the median over the blocks.
 // A per-block map (filled by normalised convolution, then each pixel
 // filtered at its own period) was measured and not kept: it raised the mean
-// EER on the development databases and doubled the enhancement's time
+// EER on the development databases and took two to three times the
+// enhancement's time
 // (docs/fingerprints.md).
 RidgePeriods ridgePeriods(const cv::Mat &norm, const cv::Mat &mask, const OrientationField &field);
 
