@@ -1,0 +1,98 @@
+#include "fingerprint_enhance.hpp"
+
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <vector>
+
+namespace vigil {
+namespace {
+
+constexpr int kOrientations = 16;
+constexpr double kLocalSigma = 8;   // pixels: the neighbourhood of local contrast normalisation
+
+// The image's spectrum, computed once for the whole filter bank: filtering
+// with 16 kernels by cv::filter2D transformed the image 16 times. The image is
+// mirrored by the kernel's radius on every side, as filter2D's default
+// border does, and the transform is large enough that the circular
+// convolution never wraps into the part kept.
+struct SharedSpectrum {
+    cv::Mat spectrum;   // CCS-packed, as cv::dft gives it
+    cv::Size frame;     // the transform's size
+    int radius;
+    cv::Size image;
+
+    SharedSpectrum(const cv::Mat &image, int radius) : radius(radius), image(image.size()) {
+        cv::Mat mirrored;
+        cv::copyMakeBorder(image, mirrored, radius, radius, radius, radius, cv::BORDER_REFLECT_101);
+        frame = cv::Size(cv::getOptimalDFTSize(mirrored.cols), cv::getOptimalDFTSize(mirrored.rows));
+        cv::Mat padded = cv::Mat::zeros(frame, CV_32F);
+        mirrored.copyTo(padded(cv::Rect(0, 0, mirrored.cols, mirrored.rows)));
+        cv::dft(padded, spectrum, 0, mirrored.rows);
+    }
+
+    // The image filtered by a point-symmetric kernel of (2·radius + 1)² (so
+    // convolution and filter2D's correlation agree). With the kernel at the
+    // frame's origin, the response centred on image pixel p lands at p + 2·radius.
+    cv::Mat filtered(const cv::Mat &kernel) const {
+        const int size = 2 * radius + 1;
+        cv::Mat padded = cv::Mat::zeros(frame, CV_32F), kernelSpectrum, product, full;
+        kernel.copyTo(padded(cv::Rect(0, 0, size, size)));
+        cv::dft(padded, kernelSpectrum, 0, size);
+        cv::mulSpectrums(spectrum, kernelSpectrum, product, 0);
+        const cv::Rect kept(2 * radius, 2 * radius, image.width, image.height);
+        cv::idft(product, full, cv::DFT_SCALE | cv::DFT_REAL_OUTPUT, kept.y + kept.height);
+        return full(kept);
+    }
+};
+
+}  // namespace
+
+cv::Mat locallyNormalised(const cv::Mat &norm) {
+    cv::Mat mean, deviation;
+    cv::GaussianBlur(norm, mean, cv::Size(), kLocalSigma);
+    const cv::Mat centred = norm - mean;
+    cv::GaussianBlur(centred.mul(centred), deviation, cv::Size(), kLocalSigma);
+    cv::sqrt(deviation + 0.01, deviation);
+    return centred / deviation;
+}
+
+cv::Mat gaborEnhanced(const cv::Mat &local, const OrientationField &field, double period) {
+    const double sigma = 4.0 * period / kNominalPeriod;   // Hong's sigma of 4 at the 9-pixel period
+    const int radius = int(std::ceil(3 * sigma));
+    const SharedSpectrum input(local, radius);
+    std::array<cv::Mat, kOrientations> responses;
+    for (int k = 0; k < kOrientations; ++k) {
+        cv::Mat kernel = cv::getGaborKernel(cv::Size(2 * radius + 1, 2 * radius + 1), sigma, k * CV_PI / kOrientations,
+                                            period, 1.0, 0, CV_32F);
+        kernel -= cv::mean(kernel)[0];   // no response to flat areas
+        responses[k] = input.filtered(kernel);
+    }
+    cv::Mat out(local.size(), CV_32F);
+    for (int y = 0; y < local.rows; ++y) {
+        for (int x = 0; x < local.cols; ++x) {
+            const int k = int(std::lround(field.gradientAngle.at<float>(y, x) / (CV_PI / kOrientations))) % kOrientations;
+            out.at<float>(y, x) = responses[k].at<float>(y, x);
+        }
+    }
+    return out;
+}
+
+cv::Mat clarity(const cv::Mat &enhanced, const cv::Mat &mask, double period) {
+    cv::Mat amplitude;
+    cv::GaussianBlur(enhanced.mul(enhanced), amplitude, cv::Size(), period);
+    cv::sqrt(amplitude, amplitude);
+    std::vector<float> samples;   // every fourth pixel of the print each way
+    for (int y = 0; y < amplitude.rows; y += 4) {
+        for (int x = 0; x < amplitude.cols; x += 4) {
+            if (mask.at<uchar>(y, x)) samples.push_back(amplitude.at<float>(y, x));
+        }
+    }
+    if (samples.empty()) return cv::Mat::ones(enhanced.size(), CV_32F);
+    std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
+    return amplitude / std::max(1e-6f, samples[samples.size() / 2]);
+}
+
+}  // namespace vigil
