@@ -34,17 +34,22 @@ struct SharedSpectrum {
     }
 
     // The image filtered by a point-symmetric kernel of (2·radius + 1)² (so
-    // convolution and filter2D's correlation agree). With the kernel at the
-    // frame's origin, the response centred on image pixel p lands at p + 2·radius.
-    cv::Mat filtered(const cv::Mat &kernel) const {
+    // convolution and filter2D's correlation agree), written to `response`.
+    // With the kernel at the frame's origin, the response centred on image
+    // pixel p lands at p + 2·radius. `work` holds the transforms between
+    // calls: a bank of filters reuses its memory instead of mapping fresh
+    // pages for every filter.
+    struct Work { cv::Mat padded, kernelSpectrum, product, full; };
+    cv::Mat filtered(const cv::Mat &kernel, Work &work) const {
         const int size = 2 * radius + 1;
-        cv::Mat padded = cv::Mat::zeros(frame, CV_32F), kernelSpectrum, product, full;
-        kernel.copyTo(padded(cv::Rect(0, 0, size, size)));
-        cv::dft(padded, kernelSpectrum, 0, size);
-        cv::mulSpectrums(spectrum, kernelSpectrum, product, 0);
+        work.padded.create(frame, CV_32F);
+        work.padded.setTo(0);
+        kernel.copyTo(work.padded(cv::Rect(0, 0, size, size)));
+        cv::dft(work.padded, work.kernelSpectrum, 0, size);
+        cv::mulSpectrums(spectrum, work.kernelSpectrum, work.product, 0);
         const cv::Rect kept(2 * radius, 2 * radius, image.width, image.height);
-        cv::idft(product, full, cv::DFT_SCALE | cv::DFT_REAL_OUTPUT, kept.y + kept.height);
-        return full(kept);
+        cv::idft(work.product, work.full, cv::DFT_SCALE | cv::DFT_REAL_OUTPUT, kept.y + kept.height);
+        return work.full(kept);
     }
 };
 
@@ -63,19 +68,20 @@ cv::Mat gaborEnhanced(const cv::Mat &local, const OrientationField &field, doubl
     const double sigma = 4.0 * period / kNominalPeriod;   // Hong's sigma of 4 at the 9-pixel period
     const int radius = int(std::ceil(3 * sigma));
     const SharedSpectrum input(local, radius);
-    std::array<cv::Mat, kOrientations> responses;
+    // Each pixel's filter: the one tuned nearest its ridge orientation.
+    cv::Mat_<uchar> bin(local.size());
+    for (int y = 0; y < local.rows; ++y) {
+        for (int x = 0; x < local.cols; ++x) {
+            bin(y, x) = uchar(std::lround(field.gradientAngle.at<float>(y, x) / (CV_PI / kOrientations)) % kOrientations);
+        }
+    }
+    cv::Mat_<float> out(local.size(), 0.0f);
+    SharedSpectrum::Work work;
     for (int k = 0; k < kOrientations; ++k) {
         cv::Mat kernel = cv::getGaborKernel(cv::Size(2 * radius + 1, 2 * radius + 1), sigma, k * CV_PI / kOrientations,
                                             period, 1.0, 0, CV_32F);
         kernel -= cv::mean(kernel)[0];   // no response to flat areas
-        responses[k] = input.filtered(kernel);
-    }
-    cv::Mat out(local.size(), CV_32F);
-    for (int y = 0; y < local.rows; ++y) {
-        for (int x = 0; x < local.cols; ++x) {
-            const int k = int(std::lround(field.gradientAngle.at<float>(y, x) / (CV_PI / kOrientations))) % kOrientations;
-            out.at<float>(y, x) = responses[k].at<float>(y, x);
-        }
+        input.filtered(kernel, work).copyTo(out, bin == k);
     }
     return out;
 }

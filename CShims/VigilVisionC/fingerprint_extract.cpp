@@ -16,7 +16,6 @@
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/ximgproc.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -149,8 +148,7 @@ vv_status extract(const uint8_t *bytes, size_t length, const vv_fingerprint_opti
     cv::Mat valleys = ~ridges & mask;
     removeSmallComponents(valleys, kMinComponent);
     ridges = ~valleys & mask;
-    cv::Mat skeleton;
-    cv::ximgproc::thinning(ridges, skeleton, cv::ximgproc::THINNING_ZHANGSUEN);
+    const cv::Mat skeleton = vigil::thinned(ridges);
 
     // Distance to the background, the image's own edge counting as
     // background: ridges cut off by the frame end there without being minutiae.
