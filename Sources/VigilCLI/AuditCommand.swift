@@ -20,13 +20,14 @@ struct AuditCommand: AsyncParsableCommand {
             var ok = true
             try await Output.run(json: json) { () async throws(VigilError) in
                 let key = try publicKey.map { path throws(VigilError) in try AuditCommand.readKey(path) }
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let result = try await service.verifyAudit(publicKey: key)
-                ok = result.ok && (result.posts ?? []).allSatisfy(\.verification.ok)
-                if json { try? Output.json(result); return }
-                print(Self.line("audit log", result))
-                // At headquarters: each post's uploaded chain, against the key registered with its node token.
-                for post in result.posts ?? [] { print(Self.line("post \(post.post)", post.verification)) }
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let result = try await service.verifyAudit(publicKey: key)
+                    ok = result.ok && (result.posts ?? []).allSatisfy(\.verification.ok)
+                    if json { try? Output.json(result); return }
+                    print(Self.line("audit log", result))
+                    // At headquarters: each post's uploaded chain, against the key registered with its node token.
+                    for post in result.posts ?? [] { print(Self.line("post \(post.post)", post.verification)) }
+                }
             }
             if !ok { throw ExitCode(1) }
         }
@@ -49,12 +50,13 @@ struct AuditCommand: AsyncParsableCommand {
         func run() async throws {
             var diverged = false
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let report = try await service.replay(from: from, to: to)
-                diverged = !report.divergences.isEmpty
-                if json { try? Output.json(report); return }
-                print("\(report.screenings) screenings and \(report.verifications) verifications replayed: \(report.agreed) agreed, \(report.divergences.count) diverged")
-                for d in report.divergences { print("  record \(d.seq): \(d.reason)") }
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let report = try await service.replay(from: from, to: to)
+                    diverged = !report.divergences.isEmpty
+                    if json { try? Output.json(report); return }
+                    print("\(report.screenings) screenings and \(report.verifications) verifications replayed: \(report.agreed) agreed, \(report.divergences.count) diverged")
+                    for d in report.divergences { print("  record \(d.seq): \(d.reason)") }
+                }
             }
             if diverged { throw ExitCode(1) }
         }
@@ -72,15 +74,16 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let encoder = VigilJSON.encoder()
-                var sink = try Output.Sink(path: output)
-                var next = from
-                while next <= to {
-                    let page = try await service.auditRecords(from: next, to: to, actor: actor, action: action, limit: 1000)
-                    guard let last = page.last else { break }
-                    for record in page { sink.write(String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)) }
-                    next = last.seq + 1
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let encoder = VigilJSON.encoder()
+                    var sink = try Output.Sink(path: output)
+                    var next = from
+                    while next <= to {
+                        let page = try await service.auditRecords(from: next, to: to, actor: actor, action: action, limit: 1000)
+                        guard let last = page.last else { break }
+                        for record in page { sink.write(String(decoding: (try? encoder.encode(record)) ?? Data(), as: UTF8.self)) }
+                        next = last.seq + 1
+                    }
                 }
             }
         }
@@ -94,9 +97,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                var sink = try Output.Sink(path: output)
-                sink.write(Hex.encode(service.auditPublicKey))
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    var sink = try Output.Sink(path: output)
+                    sink.write(Hex.encode(service.auditPublicKey))
+                }
             }
         }
     }
@@ -108,9 +112,10 @@ struct AuditCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                try await service.checkpointAudit()
-                print("signed through record \(try await service.verifyAudit().signedThrough)")
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    try await service.checkpointAudit()
+                    print("signed through record \(try await service.verifyAudit().signedThrough)")
+                }
             }
         }
     }

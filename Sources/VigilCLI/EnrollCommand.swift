@@ -18,13 +18,14 @@ struct EnrollCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
             let images = try face.map { path throws(VigilError) in try ImageFile.read(path) }
-            let service = try await ScreeningService(configuration: common.configuration(database: database))
-            let result = try await service.enroll(try entry.details(name: name, category: category), faces: images,
-                                                  fingers: try FingerOptions.samples(finger), subjects: try subjectBoxes())
-            if json {
-                try? Output.json(result)
-            } else {
-                print(result.id.uuidString)
+            try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                let result = try await service.enroll(try entry.details(name: name, category: category), faces: images,
+                                                      fingers: try FingerOptions.samples(finger), subjects: try subjectBoxes())
+                if json {
+                    try? Output.json(result)
+                } else {
+                    print(result.id.uuidString)
+                }
             }
         }
     }

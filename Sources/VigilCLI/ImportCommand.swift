@@ -34,29 +34,30 @@ struct ImportCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             var configuration = try common.configuration(database: database)
             configuration.importBatchSize = max(1, batchSize)
-            let service = try await ScreeningService(configuration: configuration)
-            let display = ProgressDisplay()
-            let report: ImportReport
-            switch format {
-            case .jsonl:
-                guard inputs.count == 1, category == nil, mapping == nil else {
-                    throw VigilError(.invalidField, "a JSON Lines import takes one manifest and no --category or --mapping")
+            try await ScreeningService.using(configuration) { service async throws(VigilError) in
+                let display = ProgressDisplay()
+                let report: ImportReport
+                switch format {
+                case .jsonl:
+                    guard inputs.count == 1, category == nil, mapping == nil else {
+                        throw VigilError(.invalidField, "a JSON Lines import takes one manifest and no --category or --mapping")
+                    }
+                    report = try await service.importManifest(at: inputs[0]) { display.show($0) }
+                case .ansiNist:
+                    guard let category else { throw VigilError(.missingField, "--format ansi-nist needs --category") }
+                    let rules = try mapping.map { path throws(VigilError) in
+                        guard let data = FileManager.default.contents(atPath: path) else { throw VigilError(.notFound, "cannot read \(path)") }
+                        return try TransactionMapping.parse(data)
+                    } ?? .ebts
+                    report = try await service.importTransactions(at: inputs, category: category, mapping: rules) { display.show($0) }
                 }
-                report = try await service.importManifest(at: inputs[0]) { display.show($0) }
-            case .ansiNist:
-                guard let category else { throw VigilError(.missingField, "--format ansi-nist needs --category") }
-                let rules = try mapping.map { path throws(VigilError) in
-                    guard let data = FileManager.default.contents(atPath: path) else { throw VigilError(.notFound, "cannot read \(path)") }
-                    return try TransactionMapping.parse(data)
-                } ?? .ebts
-                report = try await service.importTransactions(at: inputs, category: category, mapping: rules) { display.show($0) }
-            }
-            if json {
-                try? Output.json(report)
-            } else {
-                print("imported \(report.imported) of \(report.lines) lines in \(String(format: "%.1f", report.seconds)) s; "
-                      + "\(report.skipped.count) already present, \(report.rejected.count) rejected; watchlist version \(report.version)")
-                for rejection in report.rejected { print(rejection.text) }
+                if json {
+                    try? Output.json(report)
+                } else {
+                    print("imported \(report.imported) of \(report.lines) lines in \(String(format: "%.1f", report.seconds)) s; "
+                          + "\(report.skipped.count) already present, \(report.rejected.count) rejected; watchlist version \(report.version)")
+                    for rejection in report.rejected { print(rejection.text) }
+                }
             }
         }
     }

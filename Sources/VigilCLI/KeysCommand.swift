@@ -15,9 +15,10 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let id = try await service.rotateDataKey { FileHandle.standardError.write(Data("re-sealed \($0) templates\n".utf8)) }
-                print("data key \(id) is current; every template is sealed under it")
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let id = try await service.rotateDataKey { FileHandle.standardError.write(Data("re-sealed \($0) templates\n".utf8)) }
+                    print("data key \(id) is current; every template is sealed under it")
+                }
             }
         }
     }

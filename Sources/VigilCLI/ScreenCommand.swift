@@ -14,12 +14,13 @@ struct ScreenCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             let image = try face.map { path throws(VigilError) in try ImageFile.read(path) }
             let fingers = try FingerOptions.samples(finger)
-            let service = try await ScreeningService(configuration: common.configuration(database: database))
-            let result = try await service.screen(face: image, fingers: fingers)
-            if json {
-                try? Output.json(result)
-            } else {
-                print(Self.describe(result))
+            try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                let result = try await service.screen(face: image, fingers: fingers)
+                if json {
+                    try? Output.json(result)
+                } else {
+                    print(Self.describe(result))
+                }
             }
         }
     }

@@ -23,11 +23,12 @@ struct TokenCommand: AsyncParsableCommand {
                 guard let role = Role(rawValue: role) else { throw VigilError(.invalidField, "--role must be post, admin, auditor or node") }
                 guard nodeKey == nil || role == .node else { throw VigilError(.invalidField, "--node-key goes with --role node") }
                 let key = try nodeKey.map { path throws(VigilError) in try AuditCommand.readKey(path) }
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let issued = try await service.issueToken(name: name, role: role)
-                if let key { try await service.registerNodeKey(post: issued.token.name, publicKey: key) }
-                print("token \(issued.token.id) for \(issued.token.name) (\(role.rawValue)); shown once, keep it secret:")
-                print(issued.secret)
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let issued = try await service.issueToken(name: name, role: role)
+                    if let key { try await service.registerNodeKey(post: issued.token.name, publicKey: key) }
+                    print("token \(issued.token.id) for \(issued.token.name) (\(role.rawValue)); shown once, keep it secret:")
+                    print(issued.secret)
+                }
             }
         }
     }
@@ -40,10 +41,11 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let tokens = try await service.tokens()
-                if json { try? Output.json(["tokens": tokens]); return }
-                for t in tokens { print("\(t.id)  \(t.role)  \(t.name)\(t.revokedAt == nil ? "" : "  (revoked)")") }
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let tokens = try await service.tokens()
+                    if json { try? Output.json(["tokens": tokens]); return }
+                    for t in tokens { print("\(t.id)  \(t.role)  \(t.name)\(t.revokedAt == nil ? "" : "  (revoked)")") }
+                }
             }
         }
     }
@@ -56,9 +58,10 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await Output.run(json: false) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                try await service.revokeToken(id: id)
-                print("revoked \(id)")
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    try await service.revokeToken(id: id)
+                    print("revoked \(id)")
+                }
             }
         }
     }

@@ -22,12 +22,13 @@ struct VerifyCommand: AsyncParsableCommand {
         try await Output.run(json: json) { () async throws(VigilError) in
             let live = try ImageFile.read(face)
             let documentBytes = try ImageFile.read(document)
-            let service = try await ScreeningService(configuration: common.configuration(database: database))
-            let result = try await service.verify(live: live, document: documentBytes, screen: screen)
-            if json {
-                try? Output.json(result)
-            } else {
-                print(Self.describe(result))
+            try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                let result = try await service.verify(live: live, document: documentBytes, screen: screen)
+                if json {
+                    try? Output.json(result)
+                } else {
+                    print(Self.describe(result))
+                }
             }
         }
     }

@@ -18,9 +18,10 @@ struct WatchlistCommand: AsyncParsableCommand {
         /// Opens the service and runs `body`, printing its value as JSON or through `text`.
         func run<T: Encodable>(_ body: (ScreeningService) async throws(VigilError) -> T, text: (T) -> String) async throws {
             try await Output.run(json: json) { () async throws(VigilError) in
-                let service = try await ScreeningService(configuration: common.configuration(database: database))
-                let value = try await body(service)
-                if json { try? Output.json(value) } else { print(text(value)) }
+                try await ScreeningService.using(common.configuration(database: database)) { service async throws(VigilError) in
+                    let value = try await body(service)
+                    if json { try? Output.json(value) } else { print(text(value)) }
+                }
             }
         }
     }
