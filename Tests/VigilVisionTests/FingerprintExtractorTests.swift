@@ -52,6 +52,31 @@ struct FingerprintExtractorTests {
         #expect(a.features.clarity > b.features.clarity)
     }
 
+    @Test("a smudge pasted into the print yields no minutiae: the ridges drawn there are not clear enough to trust")
+    func smudge() throws {
+        let clean = try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif"))
+        // A 96-pixel square of blotches about a third of a ridge period
+        // across, as dark and light as the ridges but with no ridge flow:
+        // binarised, it is a maze of short fragments, endings and forks.
+        let patch = (x: 140..<236, y: 130..<226)
+        var state: UInt64 = 7
+        var blotches: [UInt8] = []
+        for _ in 0..<(96 / 3) * (96 / 3) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            blotches.append(state >> 63 == 0 ? 40 : 200)
+        }
+        var pixels = clean.pixels
+        for y in patch.y {
+            for x in patch.x { pixels[y * clean.width + x] = blotches[(y - patch.y.lowerBound) / 3 * 32 + (x - patch.x.lowerBound) / 3] }
+        }
+        let smudged = try FingerprintExtractor.extract(GreyImage(width: clean.width, height: clean.height, pixels: pixels).bmp(ppi: 0))
+        // Inside the patch, away from its edge where real ridges end.
+        let inside = smudged.minutiae.filter { (patch.x.lowerBound + 12..<patch.x.upperBound - 12).contains(Int($0.x))
+            && (patch.y.lowerBound + 12..<patch.y.upperBound - 12).contains(Int($0.y)) }
+        #expect(inside.count <= 2, "\(inside.count) minutiae inside the smudge")
+        #expect(smudged.minutiae.count >= 15, "the rest of the print keeps its minutiae")
+    }
+
     @Test("the resolution an image states is used; outside 300...600 ppi it is refused")
     func statedResolution() throws {
         let print = try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")).resampled(by: 0.8)
