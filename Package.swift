@@ -48,7 +48,6 @@ let package = Package(
                 // dlib-1.pc names these by absolute path, which SwiftPM drops.
                 .linkedLibrary("blas"), .linkedLibrary("lapack"),
                 .linkedLibrary("png"), .linkedLibrary("jpeg"), .linkedLibrary("z"),
-                .linkedLibrary("opencv_ximgproc"),
                 // opencv4.pc lists ~55 libraries; keep only those actually used.
                 .unsafeFlags(["-Xlinker", "--as-needed"]),
             ]

@@ -10,7 +10,9 @@
 
 namespace vigil {
 
-// Zero mean and unit deviation within about two ridge periods of each pixel.
+// Zero mean and unit deviation within about two ridge periods of each pixel,
+// so that ridges in a dark (wet) or faint (dry) part of the print reach the
+// filters with the contrast of the rest.
 cv::Mat locallyNormalised(const cv::Mat &norm);
 
 // The oriented Gabor response at every pixel of a locally normalised image:
