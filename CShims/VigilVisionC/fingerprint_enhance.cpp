@@ -1,11 +1,13 @@
 #include "fingerprint_enhance.hpp"
 
+#include "fingerprint_sampling.hpp"
+
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <vector>
+#include <optional>
 
 namespace vigil {
 namespace {
@@ -34,8 +36,8 @@ struct SharedSpectrum {
     }
 
     // The image filtered by a point-symmetric kernel of (2·radius + 1)² (so
-    // convolution and filter2D's correlation agree), written to `response`.
-    // With the kernel at the frame's origin, the response centred on image
+    // convolution and filter2D's correlation agree), a view into
+    // `work.full`, valid until the next call. With the kernel at the frame's origin, the response centred on image
     // pixel p lands at p + 2·radius. `work` holds the transforms between
     // calls: a bank of filters reuses its memory instead of mapping fresh
     // pages for every filter.
@@ -90,15 +92,9 @@ cv::Mat clarity(const cv::Mat &enhanced, const cv::Mat &mask, double period) {
     cv::Mat amplitude;
     cv::GaussianBlur(enhanced.mul(enhanced), amplitude, cv::Size(), period);
     cv::sqrt(amplitude, amplitude);
-    std::vector<float> samples;   // every fourth pixel of the print each way
-    for (int y = 0; y < amplitude.rows; y += 4) {
-        for (int x = 0; x < amplitude.cols; x += 4) {
-            if (mask.at<uchar>(y, x)) samples.push_back(amplitude.at<float>(y, x));
-        }
-    }
-    if (samples.empty()) return cv::Mat::ones(enhanced.size(), CV_32F);
-    std::nth_element(samples.begin(), samples.begin() + samples.size() / 2, samples.end());
-    return amplitude / std::max(1e-6f, samples[samples.size() / 2]);
+    const std::optional<float> median = sampledPercentile(amplitude, mask, 50);
+    if (!median) return cv::Mat::ones(enhanced.size(), CV_32F);   // no print: nothing to compare with
+    return amplitude / std::max(1e-6f, *median);
 }
 
 }  // namespace vigil

@@ -10,6 +10,7 @@
 #include "fingerprint_field.hpp"
 #include "fingerprint_minutiae.hpp"
 #include "fingerprint_quality.hpp"
+#include "fingerprint_sampling.hpp"
 #include "fingerprint_skeleton.hpp"
 #include "image_decode.hpp"
 #include "vigil_vision.h"
@@ -51,13 +52,8 @@ cv::Mat segment(const cv::Mat &norm) {
     cv::boxFilter(norm, mean, CV_32F, cv::Size(kBlock, kBlock));
     cv::boxFilter(norm.mul(norm), sq, CV_32F, cv::Size(kBlock, kBlock));
     var = sq - mean.mul(mean);
-    std::vector<float> samples;
-    for (int y = 0; y < var.rows; y += 4) {
-        for (int x = 0; x < var.cols; x += 4) samples.push_back(var.at<float>(y, x));
-    }
-    const size_t high = samples.size() * 95 / 100;
-    std::nth_element(samples.begin(), samples.begin() + high, samples.end());
-    cv::Mat mask = var > std::min(0.2f, kForegroundShare * samples[high]);
+    const float high = *vigil::sampledPercentile(var, cv::Mat(), 95);   // a non-empty image has samples
+    cv::Mat mask = var > std::min(0.2f, kForegroundShare * high);
     cv::Mat kernel = cv::getStructuringElement(cv::MORPH_ELLIPSE, cv::Size(kBlock, kBlock));
     cv::morphologyEx(mask, mask, cv::MORPH_CLOSE, kernel);
     cv::morphologyEx(mask, mask, cv::MORPH_OPEN, kernel);

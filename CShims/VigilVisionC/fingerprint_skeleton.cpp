@@ -1,8 +1,8 @@
 #include "fingerprint_skeleton.hpp"
 
 #include <algorithm>
-
 #include <cstdint>
+#include <vector>
 
 namespace vigil {
 namespace {
@@ -38,8 +38,8 @@ cv::Mat thinned(const cv::Mat &binary) {
     static const std::array<std::array<uint8_t, 256>, 2> tables = zhangSuenTables();
     cv::Mat image = binary != 0;
     // The frame's pixels are never deleted (they lack a full neighbourhood),
-    // as in OpenCV's implementation.
-    // Pixels are addressed by their offset in the (continuous) image.
+    // as in OpenCV's implementation. Pixels are addressed by their offset in
+    // the (continuous) image.
     const int step = int(image.step);
     uchar *data = image.data;
     std::vector<int> set, deleted;

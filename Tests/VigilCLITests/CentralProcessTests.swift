@@ -6,9 +6,10 @@ import VigilTestSupport
 /// processes: what survives kill -9 of a node and a restart of the server.
 @Suite("Headquarters on PostgreSQL: nodes as real processes", .enabled(if: TestData.shouldRunDataTests && TestPostgres.enabled), .serialized)
 struct CentralProcessTests {
-    /// Polls a node until its index is at `version`; nil when it is not within `limit`.
     /// How long a change may take to reach another node before a test fails.
     static let propagation = Duration.seconds(10)
+
+    /// Polls a node until its index is at `version`; nil when it is not within `limit`.
 
     func followed(_ node: DaemonProcess, to version: Int, within limit: Duration) async throws -> [String: Any]? {
         let deadline = ContinuousClock.now + limit

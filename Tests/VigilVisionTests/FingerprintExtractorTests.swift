@@ -59,12 +59,8 @@ struct FingerprintExtractorTests {
         // across, as dark and light as the ridges but with no ridge flow:
         // binarised, it is a maze of short fragments, endings and forks.
         let patch = (x: 140..<236, y: 130..<226)
-        var state: UInt64 = 7
-        var blotches: [UInt8] = []
-        for _ in 0..<(96 / 3) * (96 / 3) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            blotches.append(state >> 63 == 0 ? 40 : 200)
-        }
+        var random = SplitMix64(state: 7)   // the same blotches every run
+        let blotches: [UInt8] = (0..<(96 / 3) * (96 / 3)).map { _ in random.next() >> 63 == 0 ? 40 : 200 }
         var pixels = clean.pixels
         for y in patch.y {
             for x in patch.x { pixels[y * clean.width + x] = blotches[(y - patch.y.lowerBound) / 3 * 32 + (x - patch.x.lowerBound) / 3] }
