@@ -27,10 +27,6 @@ public struct FingerIndex: Sendable {
             self.position = position
             self.cylinders = cylinders
         }
-
-        /// Whether a probe at `position` is compared with this finger (an
-        /// unknown position on either side compares with everything).
-        func comparable(with position: Int) -> Bool { position == 0 || self.position == 0 || self.position == position }
     }
 
     /// Fingers per segment: a segment numbers its fingers in 16 bits, and an
@@ -107,14 +103,15 @@ public struct FingerIndex: Sendable {
     /// chosen; the work is partitioned over `pool`'s threads.
     public func search(_ probe: CylinderTemplate, position: Int, limit: Int, threshold: Float, pool: ScanPool) -> FingerSearch {
         let layout = SegmentLayout(segments)
-        let eligible = eligibleCount(at: position)
+        let code = FingerSegment.positionCode(position)
+        let eligible = layout.eligibleCount(at: code)
         let method: FingerSearchMethod = eligible < policy.exhaustiveBelow ? .exhaustive : .indexed
         let chosen: [Int]
         switch method {
         case .exhaustive:
-            chosen = layout.indices { finger, _ in finger.comparable(with: position) }
+            chosen = layout.segments.indices.flatMap { layout.segments[$0].eligible(at: code, start: layout.starts[$0]) }
         case .indexed:
-            chosen = selectByVotes(probe, position: position, eligible: eligible, layout: layout, pool: pool)
+            chosen = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
         let results = PartitionTops(count: pool.threads)
         pool.run { partition in
@@ -129,11 +126,6 @@ public struct FingerIndex: Sendable {
             results.store(top, at: partition)
         }
         return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible)
-    }
-
-    /// Fingers a probe at `position` is compared with.
-    func eligibleCount(at position: Int) -> Int {
-        segments.reduce(0) { total, s in total + s.fingers.count { $0.comparable(with: position) } }
     }
 
     /// Each probe key's vote: the information a shared key carries,
@@ -155,45 +147,63 @@ public struct FingerIndex: Sendable {
     /// this probe, whatever the gallery's size (to measure its hit rate).
     public func selected(for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Set<Int64> {
         let layout = SegmentLayout(segments)
-        let eligible = eligibleCount(at: position)
-        return Set(selectByVotes(probe, position: position, eligible: eligible, layout: layout, pool: pool).map { layout.finger($0).subject })
+        let code = FingerSegment.positionCode(position)
+        let chosen = selectByVotes(probe, position: code, eligible: layout.eligibleCount(at: code), layout: layout, pool: pool)
+        return Set(chosen.map { layout.finger($0).subject })
     }
 
     /// The fingers the index hands to the matcher: every eligible finger's
     /// votes (the weight of each probe key filed for it, divided by the
     /// square root of its own key count), then the `penetration` share
-    /// (within the policy's bounds) with the most.
-    func selectByVotes(_ probe: CylinderTemplate, position: Int, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
+    /// (within the policy's bounds) with the most. Every pass over the
+    /// fingers runs segment by segment on the pool's threads: at a million
+    /// fingers they, not the matcher, would otherwise take most of the time.
+    func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
         let keys = hashing.buckets(of: probe)
         let wanted = min(eligible, max(policy.minimumCandidates, min(policy.maximumCandidates,
                                                                      Int((policy.penetration * Double(eligible)).rounded(.up)))))
         let weights = Self.weights(of: keys, in: layout)
         let votes = VoteBuffer(count: layout.total)
+        let highest = PerPartition<UInt32>(count: pool.threads, initial: 0)
         pool.run { partition in
             for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
-                layout.segments[s].vote(keys, weights: weights, into: votes.pointer + layout.starts[s])
+                let slots = votes.pointer + layout.starts[s]
+                layout.segments[s].vote(keys, weights: weights, into: slots)
+                highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
         // Counting votes: the smallest tally that still admits `wanted` fingers.
         // A probe key adds its weight at most once to a finger (a bucket lists it once).
-        var highest = 0
-        for index in 0..<layout.total { highest = max(highest, Int(votes.pointer[index])) }
-        var histogram = [Int](repeating: 0, count: highest + 1)
-        _ = layout.indices { finger, index in
-            if finger.comparable(with: position) { histogram[Int(votes.pointer[index])] += 1 }
-            return false
+        let top = Int(highest.values.max() ?? 0)
+        let histograms = PerPartition<[Int]>(count: pool.threads, initial: [])
+        pool.run { partition in
+            var histogram = [Int](repeating: 0, count: top + 1)
+            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+                layout.segments[s].tally(votes.pointer + layout.starts[s], at: position, into: &histogram)
+            }
+            histograms.update(partition) { _ in histogram }
         }
-        var cutoff = histogram.count - 1, admitted = histogram[cutoff]
+        var histogram = [Int](repeating: 0, count: top + 1)
+        for partial in histograms.values where !partial.isEmpty {
+            for (vote, fingers) in partial.enumerated() { histogram[vote] += fingers }
+        }
+        var cutoff = top, admitted = histogram[cutoff]
         while cutoff > 0 && admitted < wanted {
             cutoff -= 1
             admitted += histogram[cutoff]
         }
-        var tied: [(template: Int64, index: Int)] = []
-        var chosen = layout.indices { finger, index in
-            guard finger.comparable(with: position) else { return false }
-            let v = Int(votes.pointer[index])
-            if v == cutoff { tied.append((finger.template, index)) }
-            return v > cutoff
+        let bar = UInt32(cutoff)
+        let voted = PerPartition<(above: [Int], tied: [(template: Int64, index: Int)])>(count: layout.segments.count, initial: ([], []))
+        pool.run { partition in
+            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+                let found = layout.segments[s].voted(votes.pointer + layout.starts[s], at: position, above: bar, start: layout.starts[s])
+                voted.update(s) { _ in found }
+            }
+        }
+        var chosen: [Int] = [], tied: [(template: Int64, index: Int)] = []
+        for found in voted.values {
+            chosen += found.above
+            tied += found.tied
         }
         // Ties go by template id, not by place in memory, so a replay on a
         // rebuilt index (other segment boundaries) chooses the same fingers.
@@ -256,15 +266,8 @@ struct SegmentLayout {
         self.total = total
     }
 
-    /// The numbers of the fingers `include` takes, in order; it sees every
-    /// finger once, in order, with its number.
-    func indices(_ include: (FingerIndex.Finger, Int) -> Bool) -> [Int] {
-        var out: [Int] = []
-        for (s, segment) in segments.enumerated() {
-            for (local, finger) in segment.fingers.enumerated() where include(finger, starts[s] + local) { out.append(starts[s] + local) }
-        }
-        return out
-    }
+    /// Fingers a probe at `position` is compared with.
+    func eligibleCount(at position: UInt8) -> Int { segments.reduce(0) { $0 + $1.eligibleCount(at: position) } }
 
     func finger(_ index: Int) -> FingerIndex.Finger {
         // The last segment starting at or before `index`.
@@ -286,6 +289,15 @@ final class VoteBuffer: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: max(1, count))
     }
     deinit { pointer.deallocate() }
+}
+
+/// One result per partition (or per segment) of a pool's run, each slot
+/// written by one thread only.
+final class PerPartition<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value]>
+    init(count: Int, initial: Value) { slots = Mutex([Value](repeating: initial, count: count)) }
+    func update(_ slot: Int, _ change: (Value) -> Value) { slots.withLock { $0[slot] = change($0[slot]) } }
+    var values: [Value] { slots.withLock { $0 } }
 }
 
 extension Comparable {

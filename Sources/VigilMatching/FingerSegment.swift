@@ -17,6 +17,12 @@ public final class FingerSegment: Sendable {
     /// Each finger's distinct keys over all tables: the length of its key
     /// vector, which its votes are divided by the square root of.
     let keyCounts: [UInt16]
+    /// Each finger's position code and template id, beside `fingers`: the
+    /// passes a screening makes over every finger read these bytes instead
+    /// of copying a struct that holds a reference (a retain and a release
+    /// each, which cost more than the votes at a million fingers).
+    let positions: [UInt8]
+    let templateIDs: [Int64]
 
     /// While the segment is the index's tail: each finger's filed keys, so
     /// the next enrolment rebuilds the tail without hashing its fingers again.
@@ -68,12 +74,15 @@ public final class FingerSegment: Sendable {
         self.offsets = offsets
         self.entries = entries
         self.keyCounts = keyCounts
+        positions = fingers.map { FingerSegment.positionCode($0.position) }
+        templateIDs = fingers.map(\.template)
         self.filed = keepKeys ? filed : nil
     }
 
     /// Bytes of the hash tables (what the index adds to the templates).
     var tableBytes: Int {
         offsets.count * MemoryLayout<UInt32>.stride + (entries.count + keyCounts.count) * MemoryLayout<UInt16>.stride
+            + positions.count * MemoryLayout<UInt8>.stride + templateIDs.count * MemoryLayout<Int64>.stride
             + (filed.map { $0.keys.count * MemoryLayout<UInt32>.stride + $0.starts.count * MemoryLayout<Int>.stride } ?? 0)
     }
 
@@ -105,5 +114,51 @@ public final class FingerSegment: Sendable {
         for local in 0..<count {
             votes[local] = UInt32(Float(votes[local]) * 16 / Float(max(1, keyCounts[local])).squareRoot())
         }
+    }
+
+    // MARK: Passes over the fingers, for one probe position
+
+    /// Position codes as the segment holds them (ISO/IEC 19794-2 and ANSI/NIST
+    /// codes all fit a byte; anything larger is kept apart from them as 255).
+    static func positionCode(_ position: Int) -> UInt8 { UInt8(clamping: position) }
+
+    /// Whether local finger `local` is compared with a probe at `position`
+    /// (an unknown position on either side compares with everything).
+    @inline(__always)
+    func comparable(_ local: Int, with position: UInt8) -> Bool {
+        position == 0 || positions[local] == 0 || positions[local] == position
+    }
+
+    /// Fingers a probe at `position` is compared with.
+    func eligibleCount(at position: UInt8) -> Int {
+        position == 0 ? count : positions.count { $0 == 0 || $0 == position }
+    }
+
+    /// The local numbers of the fingers a probe at `position` is compared with, offset by `start`.
+    func eligible(at position: UInt8, start: Int) -> [Int] {
+        (0..<count).compactMap { comparable($0, with: position) ? start + $0 : nil }
+    }
+
+    /// The highest of the eligible fingers' votes (this segment's `count` slots).
+    func highestVote(_ votes: UnsafePointer<UInt32>, at position: UInt8) -> UInt32 {
+        var highest: UInt32 = 0
+        for local in 0..<count where comparable(local, with: position) { highest = max(highest, votes[local]) }
+        return highest
+    }
+
+    /// Counts the eligible fingers by vote (`histogram` reaches the highest vote).
+    func tally(_ votes: UnsafePointer<UInt32>, at position: UInt8, into histogram: inout [Int]) {
+        for local in 0..<count where comparable(local, with: position) { histogram[Int(votes[local])] += 1 }
+    }
+
+    /// The eligible fingers voted above `cutoff`, and those on it with their
+    /// template ids (ties are broken by id), numbered from `start`.
+    func voted(_ votes: UnsafePointer<UInt32>, at position: UInt8, above cutoff: UInt32, start: Int)
+        -> (above: [Int], tied: [(template: Int64, index: Int)]) {
+        var above: [Int] = [], tied: [(template: Int64, index: Int)] = []
+        for local in 0..<count where votes[local] >= cutoff && comparable(local, with: position) {
+            if votes[local] > cutoff { above.append(start + local) } else { tied.append((templateIDs[local], start + local)) }
+        }
+        return (above, tied)
     }
 }

@@ -77,6 +77,34 @@ struct FingerIndexTests {
         #expect(index.count == 999 && index.fingers.allSatisfy { $0.subject >= 200 })
     }
 
+    @Test("indexed selection keeps to the probe's position: fingers at another are never chosen, unknown positions on either side always may be")
+    func positionsInIndexedSearch() {
+        // Every third finger at position 3, every seventh unknown (0), the rest at 2.
+        let fingers = Self.gallery(900).enumerated().map { n, f in
+            FingerIndex.Finger(subject: f.subject, template: f.template, position: n % 7 == 0 ? 0 : (n % 3 == 0 ? 3 : 2), cylinders: f.cylinders)
+        }
+        var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 256)
+        index.add(fingers)
+        let position = Dictionary(uniqueKeysWithValues: fingers.map { ($0.subject, $0.position) })
+        let pool = ScanPool(threads: 2)
+        for subject in [3, 14, 100, 301, 602] {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 7 &+ UInt64(subject)),
+                                                                                   seed: UInt64(subject)))
+            for asked in [2, 3] {
+                let eligible = fingers.count { $0.position == asked || $0.position == 0 }
+                let found = index.search(probe, position: asked, limit: 5, threshold: -.infinity, pool: pool)
+                #expect(found.method == .indexed && found.eligible == eligible)
+                #expect(found.compared == Int((0.05 * Double(eligible)).rounded(.up)))
+                let chosen = index.selected(for: probe, position: asked, pool: pool)
+                #expect(chosen.allSatisfy { position[$0] == asked || position[$0] == 0 }, "a finger at another position was chosen")
+                if position[Int64(subject)] == asked || position[Int64(subject)] == 0 {
+                    #expect(found.candidates.first?.subject == Int64(subject), "subject \(subject) not at rank 1 at position \(asked)")
+                }
+            }
+            #expect(index.search(probe, position: 0, limit: 5, threshold: 0, pool: pool).eligible == 900)
+        }
+    }
+
     @Test("the fingers chosen do not depend on enrolment order or segment boundaries (a replay on a rebuilt index chooses the same)")
     func selectionIsOrderFree() {
         let fingers = Self.gallery(900, seed: 90)
