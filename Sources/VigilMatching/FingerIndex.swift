@@ -114,14 +114,22 @@ public struct FingerIndex: Sendable {
             chosen = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
         let results = PartitionTops(count: pool.threads)
+        // Threads take small runs of candidates as they finish the last, not
+        // a fixed half each: a comparison's cost grows with both prints'
+        // minutiae, and the index chooses prints like the probe, so one half
+        // can cost far more than the other. The candidates ranked are the same.
+        let next = Atomic(0), run = 64
         pool.run { partition in
-            let lo = chosen.count * partition / pool.threads, hi = chosen.count * (partition + 1) / pool.threads
             let matcher = CylinderMatcher(), workspace = CylinderMatcher.Workspace()
             var top = TopCandidates(limit: limit)
-            for index in chosen[lo..<hi] {
-                let finger = layout.finger(index)
-                let score = matcher.score(probe, finger.cylinders, using: workspace)
-                if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
+            while true {
+                let lo = next.add(run, ordering: .relaxed).oldValue
+                guard lo < chosen.count else { break }
+                for index in chosen[lo..<min(chosen.count, lo + run)] {
+                    let finger = layout.finger(index)
+                    let score = matcher.score(probe, finger.cylinders, using: workspace)
+                    if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
+                }
             }
             results.store(top, at: partition)
         }
