@@ -79,8 +79,8 @@ struct BenchFingersCommand: ParsableCommand {
                      100 * r.rank1Agreement, r.rank1AgreementProbes, r.exhaustiveMsPerProbeP50,
                      100 * r.rank1IdentificationIndexed, 100 * r.rank1IdentificationExhaustive))
         print(String(format: "where the exhaustive search ranks the mate first, the index does too for %.2f%%", 100 * r.rank1AgreementWhereMateFound))
-        print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s; distractor templates %.0f s",
-                     r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.templateSeconds))
+        print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s hashing, %.2f s from stored keys; distractor templates %.0f s",
+                     r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.buildFromStoredKeysSeconds, r.templateSeconds))
         for point in r.curve.dropFirst() {
             print(String(format: "  at penetration %.2f%%: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms, rank-1 agreement %.2f%% (%.2f%% where the mate is found)",
                          100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,

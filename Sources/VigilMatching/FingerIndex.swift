@@ -20,12 +20,21 @@ public struct FingerIndex: Sendable {
         /// ISO/IEC 19794-2 position code (1...10); 0 = unknown.
         public let position: Int
         public let cylinders: CylinderTemplate
+        /// The keys it files, when read from the store (`CylinderHashing.keys(serialized:)`):
+        /// the segment files these instead of hashing the cylinders, and does not keep them.
+        public let filedKeys: [UInt32]?
 
-        public init(subject: Int64, template: Int64, position: Int, cylinders: CylinderTemplate) {
+        public init(subject: Int64, template: Int64, position: Int, cylinders: CylinderTemplate, filedKeys: [UInt32]? = nil) {
             self.subject = subject
             self.template = template
             self.position = position
             self.cylinders = cylinders
+            self.filedKeys = filedKeys
+        }
+
+        /// The finger as a segment keeps it: its keys are in the tables.
+        var withoutKeys: Finger {
+            filedKeys == nil ? self : Finger(subject: subject, template: template, position: position, cylinders: cylinders)
         }
     }
 
@@ -38,12 +47,12 @@ public struct FingerIndex: Sendable {
     public private(set) var segments: [FingerSegment] = []
     let capacityPerSegment: Int
 
-    public init(hashing: CylinderHashing = CylinderHashing(), policy: FingerSearchPolicy = FingerSearchPolicy()) {
+    public init(hashing: CylinderHashing = .standard, policy: FingerSearchPolicy = FingerSearchPolicy()) {
         self.init(hashing: hashing, policy: policy, capacityPerSegment: Self.segmentCapacity)
     }
 
     /// Smaller segments let tests cross segment boundaries with few fingers.
-    init(hashing: CylinderHashing = CylinderHashing(), policy: FingerSearchPolicy = FingerSearchPolicy(), capacityPerSegment: Int) {
+    init(hashing: CylinderHashing = .standard, policy: FingerSearchPolicy = FingerSearchPolicy(), capacityPerSegment: Int) {
         precondition(capacityPerSegment > 0 && capacityPerSegment <= Self.segmentCapacity, "a segment numbers its fingers in 16 bits")
         self.hashing = hashing
         self.policy = policy

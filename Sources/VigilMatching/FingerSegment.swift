@@ -38,21 +38,21 @@ public final class FingerSegment: Sendable {
     var count: Int { fingers.count }
 
     /// `reusing`: the filed keys of a segment whose fingers begin this one's.
+    /// A finger's `filedKeys`, when it has them, are filed as they are (the
+    /// caller checked them against `hashing`); the others are hashed.
     init(fingers: [FingerIndex.Finger], hashing: CylinderHashing, keepKeys: Bool, reusing previous: FiledKeys? = nil) {
         precondition(fingers.count <= Int(UInt16.max) + 1, "a segment numbers its fingers in 16 bits")
         precondition(CylinderHashing.bucketBits <= 16, "a filed key holds its bucket in 16 bits")
-        self.fingers = fingers
+        self.fingers = fingers.map(\.withoutKeys)
         tables = hashing.tables
         let buckets = CylinderHashing.buckets
         var filed = previous.flatMap { $0.starts.count - 1 <= fingers.count ? $0 : nil } ?? FiledKeys()
-        var own: [UInt32] = []
         for finger in fingers[(filed.starts.count - 1)...] {
-            own.removeAll(keepingCapacity: true)
-            for (i, bucket) in hashing.buckets(of: finger.cylinders, enrolled: true).enumerated() where bucket != CylinderHashing.noKey {
-                own.append(UInt32(i % hashing.tables) << 16 | bucket)
+            // Keys outside the tables would be filed out of bounds: such a finger is hashed instead.
+            let given = finger.filedKeys.flatMap { keys in
+                keys.allSatisfy { Int($0 >> 16) < hashing.tables && Int($0 & 0xFFFF) < buckets } ? keys : nil
             }
-            own.sort()
-            for (i, key) in own.enumerated() where i == 0 || own[i - 1] != key { filed.keys.append(key) }
+            filed.keys += given ?? hashing.filedKeys(of: finger.cylinders)
             filed.starts.append(filed.keys.count)
         }
         // A counting sort of (table, bucket) over all tables at once; fingers

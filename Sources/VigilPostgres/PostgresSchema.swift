@@ -93,5 +93,7 @@ enum PostgresSchema {
         ("v2: posts' audit chains", PostArchiveSchema.statements),
         // Need to know: the posts a category's entries go to (JSON list; NULL: every post).
         ("v3: category clearance", ["ALTER TABLE category ADD COLUMN posts TEXT"]),
+        // The keys each finger files in the fingerprint index (sealed), so start-up need not hash every cylinder.
+        ("v4: stored finger index keys", ["ALTER TABLE finger_template ADD COLUMN index_keys BYTEA"]),
     ]
 }

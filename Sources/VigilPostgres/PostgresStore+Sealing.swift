@@ -8,8 +8,8 @@ extension PostgresStore {
         let keys = self.keys, current = Int64(keys.currentDataKeyID)
         return try await transaction { db in
             var changed = 0
-            for columns in [[TemplateColumn.faceVector, .faceQuantized, .faceSource], [TemplateColumn.fingerRecord, .fingerCylinders, .fingerSource]] {
-                let table = columns[0].table, names = columns.map(\.column)
+            for (table, columns) in TemplateColumn.byTable {
+                let names = columns.map(\.column)
                 let stale = onlyUnsealed ? "key_id IS NULL" : "key_id IS NULL OR key_id <> ?"
                 // SKIP LOCKED: two nodes re-sealing at once take different rows.
                 let rows = try await db.rows("""

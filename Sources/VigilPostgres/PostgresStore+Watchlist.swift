@@ -68,15 +68,16 @@ extension PostgresStore {
         for finger in fingers {
             let digest = TemplateDigest.hex(finger.record)
             guard let id = try await db.value("""
-                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id, index_keys)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
                 """, [key, finger.position, try TemplateSealing.seal(finger.record, .fingerRecord, digest: digest, keys: keys),
                       try TemplateSealing.seal(finger.cylinders, .fingerCylinders, digest: digest, keys: keys), version, digest,
-                      try TemplateSealing.seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID], as: Int64.self) else {
+                      try TemplateSealing.seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID,
+                      try TemplateSealing.seal(finger.indexKeys, .fingerIndexKeys, digest: digest, keys: keys)], as: Int64.self) else {
                 throw StorageError.database("template insert returned no id")
             }
             change.addedFingers.append(StoredFingerTemplate(id: id, entryKey: key, position: finger.position, record: finger.record,
-                                                            cylinders: finger.cylinders, digest: digest))
+                                                            cylinders: finger.cylinders, indexKeys: finger.indexKeys, digest: digest))
         }
         return change
     }
@@ -131,14 +132,16 @@ extension PostgresStore {
     static func fingerTemplates(_ db: SQLConnection, _ condition: String, _ arguments: [any SQLValue],
                                 keys: KeyRing) async throws -> [StoredFingerTemplate] {
         try await db.rows("""
-            SELECT id, entry_key, position, record, cylinders, digest, key_id FROM finger_template WHERE \(condition) ORDER BY id
+            SELECT id, entry_key, position, record, cylinders, digest, key_id, index_keys FROM finger_template
+            WHERE \(condition) ORDER BY id
             """, arguments).map { row in
             let digest: String = try row.get(5)
             let keyID: Int64? = try row.get(6)
             let record = try TemplateSealing.unseal(try row.get(3, as: Data?.self), .fingerRecord, digest: digest, keyID: keyID, keys: keys) ?? []
             let cylinders = try TemplateSealing.unseal(try row.get(4, as: Data?.self), .fingerCylinders, digest: digest, keyID: keyID, keys: keys)
+            let indexKeys = try TemplateSealing.unseal(try row.get(7, as: Data?.self), .fingerIndexKeys, digest: digest, keyID: keyID, keys: keys)
             return StoredFingerTemplate(id: try row.get(0), entryKey: try row.get(1), position: Int(try row.get(2, as: Int64.self)),
-                                        record: record, cylinders: cylinders, digest: digest)
+                                        record: record, cylinders: cylinders, indexKeys: indexKeys, digest: digest)
         }
     }
 

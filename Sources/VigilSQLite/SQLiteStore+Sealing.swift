@@ -10,8 +10,7 @@ extension SQLiteStore {
         let keys = self.keys, current = Int64(keys.currentDataKeyID)
         return try await write { db in
             var changed = 0
-            for (table, columns) in [("face_template", [TemplateColumn.faceVector, .faceQuantized, .faceSource]),
-                                     ("finger_template", [TemplateColumn.fingerRecord, .fingerCylinders, .fingerSource])] {
+            for (table, columns) in TemplateColumn.byTable {
                 let names = columns.map(\.column)
                 // The unsealed-only form is what the partial index `<table>_unsealed` serves.
                 let stale = onlyUnsealed ? "key_id IS NULL" : "key_id IS NULL OR key_id != \(current)"

@@ -105,13 +105,15 @@ public final class SQLiteStore: VigilStore {
         for finger in fingers {
             let digest = TemplateDigest.hex(finger.record)
             try db.execute(sql: """
-                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO finger_template (entry_key, position, record, cylinders, added_version, digest, source_image, key_id, index_keys)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [key, finger.position, try TemplateSealing.seal(finger.record, .fingerRecord, digest: digest, keys: keys),
                                  try TemplateSealing.seal(finger.cylinders, .fingerCylinders, digest: digest, keys: keys), version, digest,
-                                 try TemplateSealing.seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID])
+                                 try TemplateSealing.seal(finger.sourceImage, .fingerSource, digest: digest, keys: keys), keyID,
+                                 try TemplateSealing.seal(finger.indexKeys, .fingerIndexKeys, digest: digest, keys: keys)])
             change.addedFingers.append(StoredFingerTemplate(id: db.lastInsertedRowID, entryKey: key, position: finger.position,
-                                                            record: finger.record, cylinders: finger.cylinders, digest: digest))
+                                                            record: finger.record, cylinders: finger.cylinders, indexKeys: finger.indexKeys,
+                                                            digest: digest))
         }
         return change
     }
@@ -210,13 +212,15 @@ public final class SQLiteStore: VigilStore {
                                 keys: KeyRing) throws -> [StoredFingerTemplate] {
         var fingers: [StoredFingerTemplate] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT id, entry_key, position, record, cylinders, digest, key_id FROM finger_template WHERE \(condition) ORDER BY id
+            SELECT id, entry_key, position, record, cylinders, digest, key_id, index_keys FROM finger_template
+            WHERE \(condition) ORDER BY id
             """, arguments: arguments)
         while let row = try rows.next() {
             let record = try TemplateSealing.unseal(row[3], .fingerRecord, digest: row[5], keyID: row[6], keys: keys) ?? []
             let cylinders = try TemplateSealing.unseal(row[4], .fingerCylinders, digest: row[5], keyID: row[6], keys: keys)
+            let indexKeys = try TemplateSealing.unseal(row[7], .fingerIndexKeys, digest: row[5], keyID: row[6], keys: keys)
             fingers.append(StoredFingerTemplate(id: row[0], entryKey: row[1], position: row[2], record: record,
-                                                cylinders: cylinders, digest: row[5]))
+                                                cylinders: cylinders, indexKeys: indexKeys, digest: row[5]))
         }
         return fingers
     }

@@ -210,6 +210,12 @@ enum Schema {
             // Need to know: the posts a category's entries go to (JSON list; NULL: every post).
             try db.alter(table: "category") { t in t.add(column: "posts", .text) }
         }
+        migrator.registerMigration("v16: stored finger index keys") { db in
+            // The keys each finger files in the fingerprint index, so start-up
+            // need not hash every cylinder; NULL for rows from before, which
+            // start-up hashes (as it does keys written under other hash settings).
+            try db.alter(table: "finger_template") { t in t.add(column: "index_keys", .blob) }
+        }
         return migrator
     }
 }

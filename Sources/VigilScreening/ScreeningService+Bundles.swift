@@ -106,7 +106,11 @@ extension ScreeningService {
                   FingerPosition(code: finger.position) != nil, (try? FingerTemplates.minutiae(from: [UInt8](record))) != nil else {
                 throw VigilError(.invalidTemplate, "a finger template is not a valid ISO/IEC 19794-2 record")
             }
-            return NewFingerTemplate(position: finger.position, record: [UInt8](record), cylinders: [UInt8](cylinders))
+            // Index keys are never taken from another deployment: they are this
+            // one's hashing of the cylinders (none when they do not decode, as
+            // start-up then rebuilds the cylinders from the record).
+            let keys = CylinderTemplate(serialized: [UInt8](cylinders)).map { CylinderHashing.standard.serializedKeys(of: $0) }
+            return NewFingerTemplate(position: finger.position, record: [UInt8](record), cylinders: [UInt8](cylinders), indexKeys: keys)
         }
         guard !requireOne || !faces.isEmpty || !fingers.isEmpty else {
             throw VigilError(.invalidTemplate, "no template this deployment can search (its recognizer is \(pipeline.model))")

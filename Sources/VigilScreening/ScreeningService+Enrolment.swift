@@ -46,7 +46,7 @@ extension ScreeningService {
         let keep = configuration.keepSourceImages
         let fingerTemplates = try FingerCapture.captureAll(fingers, limit: configuration.maxFingersPerSample).enumerated().map { n, f in
             NewFingerTemplate(position: f.position.code, record: f.record, cylinders: f.cylinders.serialized,
-                              sourceImage: keep ? fingers[n].bytes : nil)
+                              indexKeys: CylinderHashing.standard.serializedKeys(of: f.cylinders), sourceImage: keep ? fingers[n].bytes : nil)
         }
         let analyses = try await pipeline.analyzeAll(faces, field: "face", subjects: subjects, priority: priority)
         var templates: [NewFaceTemplate] = []

@@ -72,22 +72,26 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: currentRebuilt)
         self.previous?.add(stored: earlier)
         self.previous?.add(quantized: earlierRebuilt)
-        fingers.add(contents.fingerTemplates.compactMap(Self.finger))
+        fingers.add(contents.fingerTemplates.compactMap { Self.finger($0, hashing: fingers.hashing) })
         version = contents.version
     }
 
     /// A stored finger as cylinders: read back when stored, else rebuilt
-    /// from its record (records are validated before they are stored).
-    static func finger(_ stored: StoredFingerTemplate) -> FingerIndex.Finger? {
+    /// from its record (records are validated before they are stored); with
+    /// its index keys when they were stored with those cylinders under
+    /// `hashing`'s settings, else the index hashes the cylinders.
+    static func finger(_ stored: StoredFingerTemplate, hashing: CylinderHashing) -> FingerIndex.Finger? {
         let cylinders: CylinderTemplate
+        var keys: [UInt32]? = nil
         if let bytes = stored.cylinders, let decoded = CylinderTemplate(serialized: bytes) {
             cylinders = decoded
+            keys = stored.indexKeys.flatMap(hashing.keys(serialized:))
         } else if let minutiae = try? FingerTemplates.minutiae(from: stored.record) {
             cylinders = CylinderTemplate(minutiae: minutiae)
         } else {
             return nil
         }
-        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders)
+        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders, filedKeys: keys)
     }
 
     /// Follows one committed change (called on the database writer, in version order).
@@ -107,7 +111,7 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: rows(of: model, dimension: faces.dimension))
         if let dimension = previous?.dimension { previous?.add(quantized: rows(of: previousModel, dimension: dimension)) }
         otherModelFaces.formUnion(change.addedFaces.filter { $0.model != model && $0.model != previousModel }.map(\.id))
-        fingers.add(change.addedFingers.compactMap(Self.finger))
+        fingers.add(change.addedFingers.compactMap { Self.finger($0, hashing: fingers.hashing) })
         version = max(version, change.version)
     }
 }

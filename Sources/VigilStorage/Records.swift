@@ -87,16 +87,21 @@ public struct StoredFingerTemplate: Sendable, Equatable {
     public let record: [UInt8]
     /// The matcher's serialized cylinders, or nil for rows from before they were stored.
     public let cylinders: [UInt8]?
+    /// The keys the finger files in the fingerprint index (`CylinderHashing.serializedKeys`),
+    /// or nil for rows from before they were stored.
+    public let indexKeys: [UInt8]?
     /// SHA-256 of the record, hex.
     public var digest: String? = nil
 
     // Package-wide: the storage backends are other modules.
-    package init(id: Int64, entryKey: Int64, position: Int, record: [UInt8], cylinders: [UInt8]?, digest: String? = nil) {
+    package init(id: Int64, entryKey: Int64, position: Int, record: [UInt8], cylinders: [UInt8]?, indexKeys: [UInt8]? = nil,
+                 digest: String? = nil) {
         self.id = id
         self.entryKey = entryKey
         self.position = position
         self.record = record
         self.cylinders = cylinders
+        self.indexKeys = indexKeys
         self.digest = digest
     }
 }
@@ -105,13 +110,16 @@ public struct NewFingerTemplate: Sendable {
     public let position: Int
     public let record: [UInt8]
     public let cylinders: [UInt8]
+    /// The keys it files in the fingerprint index, so start-up reads them instead of hashing.
+    public let indexKeys: [UInt8]?
     /// The sample as submitted (image or template), when the deployment keeps source images.
     public let sourceImage: [UInt8]?
 
-    public init(position: Int, record: [UInt8], cylinders: [UInt8], sourceImage: [UInt8]? = nil) {
+    public init(position: Int, record: [UInt8], cylinders: [UInt8], indexKeys: [UInt8]? = nil, sourceImage: [UInt8]? = nil) {
         self.position = position
         self.record = record
         self.cylinders = cylinders
+        self.indexKeys = indexKeys
         self.sourceImage = sourceImage
     }
 }

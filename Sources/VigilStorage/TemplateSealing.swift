@@ -12,6 +12,13 @@ package enum TemplateColumn: String, CaseIterable, Sendable {
     case fingerRecord = "finger_template.record"
     case fingerCylinders = "finger_template.cylinders"
     case fingerSource = "finger_template.source_image"
+    case fingerIndexKeys = "finger_template.index_keys"
+
+    /// Every sealed column, table by table (what a re-seal visits).
+    package static let byTable: [(table: String, columns: [TemplateColumn])] = [
+        ("face_template", [.faceVector, .faceQuantized, .faceSource]),
+        ("finger_template", [.fingerRecord, .fingerCylinders, .fingerSource, .fingerIndexKeys]),
+    ]
 
     package var table: String { String(rawValue.split(separator: ".")[0]) }
     package var column: String { String(rawValue.split(separator: ".")[1]) }

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Testing
 @testable import VigilScreening
+import VigilMatching
 import VigilTestSupport
 
 /// Each of ten lfw10 people is enrolled with their first face photo and one
@@ -166,22 +167,53 @@ struct FingerScreeningTests {
         #expect(plain.fingerSearch?["right_index"] == .init(method: .exhaustive, compared: 10, enrolled: 10))
     }
 
-    @Test("the finger index is rebuilt from the database after a restart")
+    @Test("the finger index is rebuilt from the database after a restart, from the keys stored at enrolment (or, for rows without, by hashing)")
     func restart() async throws {
         let path = temporaryDatabasePath()
         let sample = FingerSample(position: .rightIndex, bytes: try Self.finger(104, 6))
+        let indexed = { (configuration: inout ServiceConfiguration) in
+            configuration.fingerSearch.exhaustiveBelow = 0
+            configuration.fingerSearch.penetration = 0.3
+            configuration.fingerSearch.minimumCandidates = 1
+        }
         let before: ScreeningResult
         do {
-            let (service, _) = try await Self.enrolled(at: path)
+            let (service, _) = try await Self.enrolled(at: path, indexed)
             before = try await service.screen(face: nil, fingers: [sample])
+            #expect(before.fingerSearch?["right_index"]?.method == .indexed)
+            // Every finger's keys were stored with it, as the index files them.
+            let stored = try await service.store.loadWatchlist(asOf: nil).fingerTemplates
+            #expect(stored.count == 10)
+            for row in stored {
+                let finger = try #require(WatchlistIndex.finger(row, hashing: .standard))
+                #expect(finger.filedKeys != nil && finger.filedKeys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
+            }
         }
-        let restarted = try await makeService(database: path)
+        let restarted = try await makeService(database: path, indexed)
         #expect(try await restarted.screen(face: nil, fingers: [sample]).candidates == before.candidates)
 
+        // Rows from before keys were stored are hashed at start-up, and chosen the same.
+        try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE finger_template SET index_keys = NULL") }
+        #expect(try await makeService(database: path, indexed).screen(face: nil, fingers: [sample]).candidates == before.candidates)
         // Rows from before cylinders were stored are rebuilt from their records.
         try await DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE finger_template SET cylinders = NULL") }
-        let legacy = try await makeService(database: path)
+        let legacy = try await makeService(database: path, indexed)
         #expect(try await legacy.screen(face: nil, fingers: [sample]).candidates == before.candidates)
+    }
+
+    @Test("a post computes its own index keys for the fingers headquarters sends (keys never travel), and its index files them")
+    func postKeys() async throws {
+        let (hq, _) = try await Self.enrolled()
+        let post = try await makeService { configuration in configuration.followsUpstream = true }
+        defer { Task { await hq.shutdown(); await post.shutdown() } }
+        _ = try await post.applySyncPage(try await hq.syncPage(after: 0, limit: 50, post: "P-1"), upstreamKey: hq.signingPublicKey)
+        let stored = try await post.store.loadWatchlist(asOf: nil).fingerTemplates
+        #expect(stored.count == 10)
+        for row in stored {
+            let finger = try #require(WatchlistIndex.finger(row, hashing: .standard))
+            #expect(finger.filedKeys != nil && finger.filedKeys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
+        }
+        #expect(post.watchlistStatus.fingerTemplates == 10)
     }
 
     @Test("bad finger samples are refused with their code and store nothing")

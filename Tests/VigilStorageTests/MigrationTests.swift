@@ -22,7 +22,7 @@ struct MigrationTests {
                                                   model: "test-model", sourceImage: [0xFF, 0xD8, UInt8(n)]) }
         let entries = try await source.enroll((1...5).map { n in
             NewEntry(details: EntryDetails(name: "Person \(n)", category: n == 3 ? "missing_person" : "wanted_other", externalRef: "X-\(n)"),
-                     faces: [face(n)], fingers: n == 2 ? [NewFingerTemplate(position: 2, record: [1, 2, 3], cylinders: [4, 5])] : [])
+                     faces: [face(n)], fingers: n == 2 ? [NewFingerTemplate(position: 2, record: [1, 2, 3], cylinders: [4, 5], indexKeys: [6, 7])] : [])
         })
         _ = try await source.remove(id: entries[4].entry.id)
         let post = try await source.issueToken(name: "torkham", role: "post")
@@ -49,6 +49,7 @@ struct MigrationTests {
         #expect(try await copy.categories() == original.categories())
         let (before, after) = (try await original.loadWatchlist(), try await copy.loadWatchlist())
         #expect(after.faceTemplates == before.faceTemplates && after.fingerTemplates == before.fingerTemplates && after.version == before.version)
+        #expect(after.fingerTemplates.map(\.indexKeys) == [[6, 7]])
         let ids = before.faceTemplates.map(\.id)
         #expect(try await copy.candidateDetails(templateIDs: ids).vectors == original.candidateDetails(templateIDs: ids).vectors)
         #expect(try await copy.faceReferencePhoto(entry: entries[1].entry.id) == [0xFF, 0xD8, 2])

@@ -10,11 +10,13 @@ struct SealingTests {
     let vector: [Float] = (0..<128).map { Float($0) * 0.37 - 11 }
     let record: [UInt8] = Array("FMR\0 20\0".utf8) + (0..<200).map { UInt8($0 % 251) }
     let image: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE0] + (0..<300).map { UInt8(($0 * 7) % 256) }
+    let indexKeys: [UInt8] = (0..<120).map { UInt8(($0 * 13 + 5) % 256) }
 
     func entry() -> NewEntry {
         NewEntry(name: "Sealed Person", category: "wanted_other",
                  faces: [NewFaceTemplate(vector: vector, quantized: (0..<140).map { UInt8($0) }, model: "test-model", sourceImage: image)],
-                 fingers: [NewFingerTemplate(position: 2, record: record, cylinders: (0..<96).map { UInt8(255 - $0) }, sourceImage: image)])
+                 fingers: [NewFingerTemplate(position: 2, record: record, cylinders: (0..<96).map { UInt8(255 - $0) },
+                                             indexKeys: indexKeys, sourceImage: image)])
     }
 
     /// Every byte SQLite wrote for the database (main file and write-ahead log).
@@ -37,10 +39,12 @@ struct SealingTests {
         #expect(!contains(bytes, Array(plainVector.prefix(32))), "the face vector is in the file")
         #expect(!contains(bytes, Array(record.suffix(40))), "the finger record is in the file")
         #expect(!contains(bytes, Array(image.suffix(40))), "the image is in the file")
+        #expect(!contains(bytes, Array(indexKeys.suffix(40))), "the finger's index keys are in the file")
         #expect(contains(bytes, Array("Sealed Person".utf8)), "the check itself reads the file")
         let contents = try await store.loadWatchlist()
         #expect(contents.faceTemplates.first?.quantized == (0..<140).map { UInt8($0) })
         #expect(contents.fingerTemplates.first?.record == record)
+        #expect(contents.fingerTemplates.first?.indexKeys == indexKeys)
         #expect(try await store.candidateDetails(templateIDs: [enrolled.faceTemplates[0].id]).vectors.first?.value == vector)
     }
 
@@ -75,6 +79,7 @@ struct SealingTests {
         let after = try await daemon.loadWatchlist()
         #expect(after.faceTemplates.map(\.quantized) == before.faceTemplates.map(\.quantized))
         #expect(after.fingerTemplates.map(\.record) == before.fingerTemplates.map(\.record))
+        #expect(after.fingerTemplates.map(\.indexKeys) == before.fingerTemplates.map(\.indexKeys) && after.fingerTemplates[0].indexKeys == indexKeys)
         _ = try await daemon.enroll([entry()])
         #expect(try await admin.rowsToReseal() == 0)
         #expect(daemonKeys.currentDataKeyID == 2)

@@ -51,16 +51,17 @@ struct SharedStoreTests {
         let photo = Array("JFIF reference photo of the traveller".utf8)
         let template = NewFaceTemplate(vector: (0..<128).map { Float($0) / 128 }, quantized: Array(repeating: 0x5A, count: 136),
                                        model: "test-model", sourceImage: photo)
-        let finger = NewFingerTemplate(position: 1, record: Array("FMR\0 minutiae record".utf8), cylinders: Array(repeating: 0x33, count: 64))
+        let finger = NewFingerTemplate(position: 1, record: Array("FMR\0 minutiae record".utf8), cylinders: Array(repeating: 0x33, count: 64),
+                                       indexKeys: Array(repeating: 0x4B, count: 48))
         let entry = try await store.enroll([NewEntry(name: "Sealed", category: "wanted_other", faces: [template], fingers: [finger])])[0]
         let raw = backend.raw(location)
         let hex = { (bytes: [UInt8]) in Hex.encode(bytes) }
         let stored = backend == .sqlite
-            ? try raw.texts("SELECT hex(vector) || hex(quantized) || hex(source_image) FROM face_template UNION ALL SELECT hex(record) || hex(cylinders) FROM finger_template")
-            : try raw.texts("SELECT encode(vector, 'hex') || encode(quantized, 'hex') || encode(source_image, 'hex') FROM face_template UNION ALL SELECT encode(record, 'hex') || encode(cylinders, 'hex') FROM finger_template")
+            ? try raw.texts("SELECT hex(vector) || hex(quantized) || hex(source_image) FROM face_template UNION ALL SELECT hex(record) || hex(cylinders) || hex(index_keys) FROM finger_template")
+            : try raw.texts("SELECT encode(vector, 'hex') || encode(quantized, 'hex') || encode(source_image, 'hex') FROM face_template UNION ALL SELECT encode(record, 'hex') || encode(cylinders, 'hex') || encode(index_keys, 'hex') FROM finger_template")
         let everything = stored.joined().lowercased()
         for secret in [hex(Array(VectorBlob.encode(template.vector).prefix(32))), hex(Array(template.quantized.prefix(16))), hex(photo),
-                       hex(finger.record), hex(Array(finger.cylinders.prefix(16)))] {
+                       hex(finger.record), hex(Array(finger.cylinders.prefix(16))), hex(Array(finger.indexKeys!.prefix(16)))] {
             #expect(!everything.contains(secret))
         }
         #expect(try await store.faceReferencePhoto(entry: entry.entry.id) == photo)
@@ -68,6 +69,7 @@ struct SharedStoreTests {
         #expect(details.vectors[entry.faceTemplates[0].id] == template.vector)
         let loaded = try await store.loadWatchlist()
         #expect(loaded.fingerTemplates.first?.record == finger.record && loaded.faceTemplates.first?.quantized == template.quantized)
+        #expect(loaded.fingerTemplates.first?.indexKeys == finger.indexKeys)
     }
 
     @Test("two nodes writing at once: every enrolment succeeds with its own version, none skipped; each external reference is created once; one audit chain verifies")

@@ -1,0 +1,88 @@
+import Testing
+import VigilTestSupport
+@testable import VigilMatching
+
+/// Index keys stored beside the cylinders: what start-up files instead of hashing.
+@Suite("Stored fingerprint index keys")
+struct StoredFingerKeysTests {
+    @Test("stored keys read back as the hashing files them; an index built from them chooses and ranks as one that hashed")
+    func roundTripAndSameIndex() {
+        let hashing = CylinderHashing.standard
+        let fingers = FingerIndexTests.gallery(700, seed: 41)
+        for finger in fingers.prefix(50) {
+            let stored = hashing.serializedKeys(of: finger.cylinders)
+            let keys = hashing.keys(serialized: stored)
+            #expect(keys == hashing.filedKeys(of: finger.cylinders))
+            #expect(keys.map { !$0.isEmpty } == true, "a 40-minutia print files keys")
+            // About 2 bytes a key: within the index's kilobyte per finger.
+            #expect(stored.count == 10 + 2 * hashing.tables + 2 * (keys?.count ?? 0))
+        }
+        var hashed = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 256)
+        hashed.add(fingers)
+        var read = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 256)
+        read.add(fingers.map { f in
+            FingerIndex.Finger(subject: f.subject, template: f.template, position: f.position, cylinders: f.cylinders,
+                               filedKeys: hashing.keys(serialized: hashing.serializedKeys(of: f.cylinders)))
+        })
+        #expect(read.indexBytes == hashed.indexBytes)
+        // The segments do not keep the keys they were given.
+        #expect(read.fingers.allSatisfy { $0.filedKeys == nil })
+        let pool = ScanPool(threads: 2)
+        for subject in stride(from: 0, to: 700, by: 70) {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 41 &+ UInt64(subject)),
+                                                                                   seed: UInt64(subject)))
+            #expect(read.selected(for: probe, position: 2, pool: pool) == hashed.selected(for: probe, position: 2, pool: pool))
+            #expect(read.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates
+                    == hashed.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates)
+        }
+    }
+
+    @Test("keys stored under other hash settings do not open: the finger is hashed again, and chosen all the same")
+    func otherSettings() {
+        let finger = FingerIndexTests.gallery(1, seed: 5)[0]
+        let stored = CylinderHashing.standard.serializedKeys(of: finger.cylinders)
+        for other in [CylinderHashing(seed: 9), CylinderHashing(enrolledCylinders: 30), CylinderHashing(tables: 12, hashesPerKey: 2),
+                      CylinderHashing(minimumOnes: 9), CylinderHashing(innerRadius: 0.8)] {
+            #expect(other.signature != CylinderHashing.standard.signature)
+            #expect(other.keys(serialized: stored) == nil)
+        }
+        #expect(CylinderHashing().signature == CylinderHashing.standard.signature, "the signature is the same in every process")
+        // Keys that do not fit an index's tables (another hashing's) are not
+        // filed: the finger is hashed, as if it had come without keys.
+        let fourTables = CylinderHashing(tables: 4, hashesPerKey: 3)
+        let foreign = CylinderHashing.standard.filedKeys(of: finger.cylinders)
+        #expect(foreign.contains { $0 >> 16 >= 4 })
+        var given = FingerIndex(hashing: fourTables), hashed = FingerIndex(hashing: fourTables)
+        given.add([FingerIndex.Finger(subject: 1, template: 1, position: 2, cylinders: finger.cylinders, filedKeys: foreign)])
+        hashed.add([finger])
+        #expect(given.segments[0].entries == hashed.segments[0].entries && given.segments[0].offsets == hashed.segments[0].offsets)
+    }
+
+    @Test("damaged or forged stored keys are refused, never read out of bounds (random bytes and every one-byte change, bounded)")
+    func damagedKeys() {
+        let hashing = CylinderHashing.standard
+        let valid = hashing.serializedKeys(of: FingerIndexTests.gallery(1, seed: 6)[0].cylinders)
+        var generator = SplitMix64(state: 0x4B45_5953)
+        #expect(hashing.keys(serialized: []) == nil)
+        #expect(hashing.keys(serialized: Array(valid.dropLast())) == nil)
+        #expect(hashing.keys(serialized: valid + [0, 0]) == nil)
+        for _ in 0..<2_000 {
+            let length = Int(generator.next() % 1_200)
+            var bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            if length > 10 { bytes.replaceSubrange(0..<10, with: valid[0..<10]) }   // past the header, into the counts and buckets
+            if let keys = hashing.keys(serialized: bytes) { #expect(Self.wellFormed(keys, hashing)) }
+        }
+        for at in valid.indices {
+            var bytes = valid
+            bytes[at] ^= UInt8(truncatingIfNeeded: generator.next() | 1)
+            if let keys = hashing.keys(serialized: bytes) { #expect(Self.wellFormed(keys, hashing)) }
+        }
+    }
+
+    /// Ascending, distinct, inside the tables, at most `enrolledCylinders` a table.
+    static func wellFormed(_ keys: [UInt32], _ hashing: CylinderHashing) -> Bool {
+        zip(keys, keys.dropFirst()).allSatisfy { $0 < $1 }
+            && keys.allSatisfy { Int($0 >> 16) < hashing.tables && Int($0 & 0xFFFF) < CylinderHashing.buckets }
+            && (0..<hashing.tables).allSatisfy { t in keys.count { Int($0 >> 16) == t } <= hashing.enrolledCylinders }
+    }
+}
