@@ -20,21 +20,23 @@ public struct FingerIndex: Sendable {
         /// ISO/IEC 19794-2 position code (1...10); 0 = unknown.
         public let position: Int
         public let cylinders: CylinderTemplate
-        /// The keys it files, when read from the store (`CylinderHashing.keys(serialized:)`):
-        /// the segment files these instead of hashing the cylinders, and does not keep them.
-        public let filedKeys: [UInt32]?
+        /// The keys it files as stored with it (`CylinderHashing.serializedKeys`),
+        /// when read from the store: the segment opens and files these
+        /// instead of hashing the cylinders (unless they were written under
+        /// other settings or are damaged), and does not keep them.
+        public let storedKeys: [UInt8]?
 
-        public init(subject: Int64, template: Int64, position: Int, cylinders: CylinderTemplate, filedKeys: [UInt32]? = nil) {
+        public init(subject: Int64, template: Int64, position: Int, cylinders: CylinderTemplate, storedKeys: [UInt8]? = nil) {
             self.subject = subject
             self.template = template
             self.position = position
             self.cylinders = cylinders
-            self.filedKeys = filedKeys
+            self.storedKeys = storedKeys
         }
 
         /// The finger as a segment keeps it: its keys are in the tables.
         var withoutKeys: Finger {
-            filedKeys == nil ? self : Finger(subject: subject, template: template, position: position, cylinders: cylinders)
+            storedKeys == nil ? self : Finger(subject: subject, template: template, position: position, cylinders: cylinders)
         }
     }
 

@@ -38,8 +38,8 @@ public final class FingerSegment: Sendable {
     var count: Int { fingers.count }
 
     /// `reusing`: the filed keys of a segment whose fingers begin this one's.
-    /// A finger's `filedKeys`, when it has them, are filed as they are (the
-    /// caller checked them against `hashing`); the others are hashed.
+    /// A finger's `storedKeys` are filed when they open under `hashing`
+    /// (its signature, well formed); every other finger is hashed.
     init(fingers: [FingerIndex.Finger], hashing: CylinderHashing, keepKeys: Bool, reusing previous: FiledKeys? = nil) {
         precondition(fingers.count <= Int(UInt16.max) + 1, "a segment numbers its fingers in 16 bits")
         precondition(CylinderHashing.bucketBits <= 16, "a filed key holds its bucket in 16 bits")
@@ -48,11 +48,9 @@ public final class FingerSegment: Sendable {
         let buckets = CylinderHashing.buckets
         var filed = previous.flatMap { $0.starts.count - 1 <= fingers.count ? $0 : nil } ?? FiledKeys()
         for finger in fingers[(filed.starts.count - 1)...] {
-            // Keys outside the tables would be filed out of bounds: such a finger is hashed instead.
-            let given = finger.filedKeys.flatMap { keys in
-                keys.allSatisfy { Int($0 >> 16) < hashing.tables && Int($0 & 0xFFFF) < buckets } ? keys : nil
-            }
-            filed.keys += given ?? hashing.filedKeys(of: finger.cylinders)
+            // Opened here, segment by segment on every core, rather than
+            // all at once by the caller: start-up holds only the stored bytes.
+            filed.keys += finger.storedKeys.flatMap(hashing.keys(serialized:)) ?? hashing.filedKeys(of: finger.cylinders)
             filed.starts.append(filed.keys.count)
         }
         // A counting sort of (table, bucket) over all tables at once; fingers

@@ -72,26 +72,26 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: currentRebuilt)
         self.previous?.add(stored: earlier)
         self.previous?.add(quantized: earlierRebuilt)
-        fingers.add(contents.fingerTemplates.compactMap { Self.finger($0, hashing: fingers.hashing) })
+        fingers.add(contents.fingerTemplates.compactMap(Self.finger))
         version = contents.version
     }
 
     /// A stored finger as cylinders: read back when stored, else rebuilt
     /// from its record (records are validated before they are stored); with
-    /// its index keys when they were stored with those cylinders under
-    /// `hashing`'s settings, else the index hashes the cylinders.
-    static func finger(_ stored: StoredFingerTemplate, hashing: CylinderHashing) -> FingerIndex.Finger? {
+    /// the index keys stored with those cylinders, which the index opens
+    /// (or, written under other settings, hashes the cylinders instead).
+    static func finger(_ stored: StoredFingerTemplate) -> FingerIndex.Finger? {
         let cylinders: CylinderTemplate
-        var keys: [UInt32]? = nil
+        var keys: [UInt8]? = nil
         if let bytes = stored.cylinders, let decoded = CylinderTemplate(serialized: bytes) {
             cylinders = decoded
-            keys = stored.indexKeys.flatMap(hashing.keys(serialized:))
+            keys = stored.indexKeys
         } else if let minutiae = try? FingerTemplates.minutiae(from: stored.record) {
             cylinders = CylinderTemplate(minutiae: minutiae)
         } else {
             return nil
         }
-        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders, filedKeys: keys)
+        return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders, storedKeys: keys)
     }
 
     /// Follows one committed change (called on the database writer, in version order).
@@ -111,7 +111,7 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: rows(of: model, dimension: faces.dimension))
         if let dimension = previous?.dimension { previous?.add(quantized: rows(of: previousModel, dimension: dimension)) }
         otherModelFaces.formUnion(change.addedFaces.filter { $0.model != model && $0.model != previousModel }.map(\.id))
-        fingers.add(change.addedFingers.compactMap { Self.finger($0, hashing: fingers.hashing) })
+        fingers.add(change.addedFingers.compactMap(Self.finger))
         version = max(version, change.version)
     }
 }

@@ -22,11 +22,11 @@ struct StoredFingerKeysTests {
         var read = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 256)
         read.add(fingers.map { f in
             FingerIndex.Finger(subject: f.subject, template: f.template, position: f.position, cylinders: f.cylinders,
-                               filedKeys: hashing.keys(serialized: hashing.serializedKeys(of: f.cylinders)))
+                               storedKeys: hashing.serializedKeys(of: f.cylinders))
         })
-        #expect(read.indexBytes == hashed.indexBytes)
-        // The segments do not keep the keys they were given.
-        #expect(read.fingers.allSatisfy { $0.filedKeys == nil })
+        #expect(read.indexBytes == hashed.indexBytes && zip(read.segments, hashed.segments).allSatisfy { $0.entries == $1.entries })
+        // The segments do not keep the bytes they were given.
+        #expect(read.fingers.allSatisfy { $0.storedKeys == nil })
         let pool = ScanPool(threads: 2)
         for subject in stride(from: 0, to: 700, by: 70) {
             let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 41 &+ UInt64(subject)),
@@ -34,6 +34,26 @@ struct StoredFingerKeysTests {
             #expect(read.selected(for: probe, position: 2, pool: pool) == hashed.selected(for: probe, position: 2, pool: pool))
             #expect(read.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates
                     == hashed.search(probe, position: 2, limit: 5, threshold: 0, pool: pool).candidates)
+        }
+    }
+
+    @Test("the index files the stored keys, not its own hashing of the cylinders: a finger stored with another's keys is chosen for that other's probe")
+    func storedKeysAreUsed() {
+        let hashing = CylinderHashing.standard
+        let fingers = FingerIndexTests.gallery(400, seed: 77)
+        // Finger 0 is stored with finger 1's keys; finger 1 with finger 0's.
+        var index = FingerIndex(policy: FingerIndexTests.indexedAlways)
+        index.add(fingers.enumerated().map { n, f in
+            let donor = n < 2 ? fingers[1 - n] : f
+            return FingerIndex.Finger(subject: f.subject, template: f.template, position: 2, cylinders: f.cylinders,
+                                      storedKeys: hashing.serializedKeys(of: donor.cylinders))
+        })
+        let pool = ScanPool(threads: 1)
+        for n in 0..<2 {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 77 &+ UInt64(n)), seed: 3))
+            let chosen = index.selected(for: probe, position: 2, pool: pool)
+            #expect(chosen.contains(Int64(1 - n)), "the finger filed under this print's keys was not chosen")
+            #expect(!chosen.contains(Int64(n)), "the print's own finger was chosen by keys it was not filed under")
         }
     }
 
@@ -47,13 +67,10 @@ struct StoredFingerKeysTests {
             #expect(other.keys(serialized: stored) == nil)
         }
         #expect(CylinderHashing().signature == CylinderHashing.standard.signature, "the signature is the same in every process")
-        // Keys that do not fit an index's tables (another hashing's) are not
-        // filed: the finger is hashed, as if it had come without keys.
+        // An index with other settings given those keys hashes the finger, as if it had come without them.
         let fourTables = CylinderHashing(tables: 4, hashesPerKey: 3)
-        let foreign = CylinderHashing.standard.filedKeys(of: finger.cylinders)
-        #expect(foreign.contains { $0 >> 16 >= 4 })
         var given = FingerIndex(hashing: fourTables), hashed = FingerIndex(hashing: fourTables)
-        given.add([FingerIndex.Finger(subject: 1, template: 1, position: 2, cylinders: finger.cylinders, filedKeys: foreign)])
+        given.add([FingerIndex.Finger(subject: 1, template: 1, position: 2, cylinders: finger.cylinders, storedKeys: stored)])
         hashed.add([finger])
         #expect(given.segments[0].entries == hashed.segments[0].entries && given.segments[0].offsets == hashed.segments[0].offsets)
     }

@@ -185,8 +185,9 @@ struct FingerScreeningTests {
             let stored = try await service.store.loadWatchlist(asOf: nil).fingerTemplates
             #expect(stored.count == 10)
             for row in stored {
-                let finger = try #require(WatchlistIndex.finger(row, hashing: .standard))
-                #expect(finger.filedKeys != nil && finger.filedKeys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
+                let finger = try #require(WatchlistIndex.finger(row))
+                let keys = try #require(finger.storedKeys.flatMap(CylinderHashing.standard.keys(serialized:)))
+                #expect(keys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
             }
         }
         let restarted = try await makeService(database: path, indexed)
@@ -210,8 +211,9 @@ struct FingerScreeningTests {
         let stored = try await post.store.loadWatchlist(asOf: nil).fingerTemplates
         #expect(stored.count == 10)
         for row in stored {
-            let finger = try #require(WatchlistIndex.finger(row, hashing: .standard))
-            #expect(finger.filedKeys != nil && finger.filedKeys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
+            let finger = try #require(WatchlistIndex.finger(row))
+            let keys = try #require(finger.storedKeys.flatMap(CylinderHashing.standard.keys(serialized:)))
+            #expect(keys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
         }
         #expect(post.watchlistStatus.fingerTemplates == 10)
     }
