@@ -181,14 +181,7 @@ struct FingerScreeningTests {
             let (service, _) = try await Self.enrolled(at: path, indexed)
             before = try await service.screen(face: nil, fingers: [sample])
             #expect(before.fingerSearch?["right_index"]?.method == .indexed)
-            // Every finger's keys were stored with it, as the index files them.
-            let stored = try await service.store.loadWatchlist(asOf: nil).fingerTemplates
-            #expect(stored.count == 10)
-            for row in stored {
-                let finger = try #require(WatchlistIndex.finger(row))
-                let keys = try #require(finger.storedKeys.flatMap(CylinderHashing.standard.keys(serialized:)))
-                #expect(keys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
-            }
+            try await Self.expectStoredKeys(service, fingers: 10)
         }
         let restarted = try await makeService(database: path, indexed)
         #expect(try await restarted.screen(face: nil, fingers: [sample]).candidates == before.candidates)
@@ -208,14 +201,19 @@ struct FingerScreeningTests {
         let post = try await makeService { configuration in configuration.followsUpstream = true }
         defer { Task { await hq.shutdown(); await post.shutdown() } }
         _ = try await post.applySyncPage(try await hq.syncPage(after: 0, limit: 50, post: "P-1"), upstreamKey: hq.signingPublicKey)
-        let stored = try await post.store.loadWatchlist(asOf: nil).fingerTemplates
-        #expect(stored.count == 10)
+        try await Self.expectStoredKeys(post, fingers: 10)
+        #expect(post.watchlistStatus.fingerTemplates == 10)
+    }
+
+    /// Every stored finger has its index keys beside its cylinders, as the index would file them.
+    static func expectStoredKeys(_ service: ScreeningService, fingers: Int) async throws {
+        let stored = try await service.store.loadWatchlist(asOf: nil).fingerTemplates
+        #expect(stored.count == fingers)
         for row in stored {
             let finger = try #require(WatchlistIndex.finger(row))
             let keys = try #require(finger.storedKeys.flatMap(CylinderHashing.standard.keys(serialized:)))
             #expect(keys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
         }
-        #expect(post.watchlistStatus.fingerTemplates == 10)
     }
 
     @Test("bad finger samples are refused with their code and store nothing")
