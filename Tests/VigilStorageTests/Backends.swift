@@ -27,7 +27,8 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     func open(_ location: String, keys: KeyRing, checkpointEvery: Int = 100) async throws -> any VigilStore {
         switch self {
         case .sqlite: return try await SQLiteStore.open(path: location, keys: keys, checkpointEvery: checkpointEvery)
-        case .postgres: return try await PostgresStore.open(url: location, keys: keys, checkpointEvery: checkpointEvery)
+        case .postgres: return try await PostgresStore.open(url: location, keys: keys, checkpointEvery: checkpointEvery,
+                                                            deadline: TestPostgres.deadline)
         }
     }
 

@@ -43,7 +43,7 @@ struct MigrationTests {
         #expect(report.auditVerified && report.watchlistVersion == 6 && report.rows["face_template"] == 4)
 
         let original = try await SQLiteStore.open(path: path, keys: keys)
-        let copy = try await PostgresStore.open(url: url, keys: try KeyRing.load(besideDatabase: keyPath))
+        let copy = try await PostgresStore.open(url: url, keys: try KeyRing.load(besideDatabase: keyPath), deadline: TestPostgres.deadline)
         #expect(try await copy.counts() == original.counts())
         #expect(try await copy.events(from: 1, limit: 100) == original.events(from: 1, limit: 100))
         #expect(try await copy.categories() == original.categories())
