@@ -131,15 +131,16 @@ public struct FaceIndex: Sendable {
         let maxScale = segments.reduce(Float(0)) { max($0, $1.maxScale) }
         let errors = zip(units, quantized).map { QueryBounds(probe: $0, quantized: $1, maxGalleryScale: maxScale).error }
         let plan = ScanPlan(segments: segments, partitions: pool.threads)
-        let results = PartitionResults(count: pool.threads)
+        let results = PerPartition<[CandidateCollector]>(count: pool.threads, initial: [])
         pool.run { partition in
             var collectors = errors.map { CandidateCollector(limit: limit, threshold: threshold, error: $0) }
             plan.scan(partition: partition, probes: quantized, widened: widened, dimension: dimension, into: &collectors)
-            results.store(collectors, at: partition)
+            results.update(partition) { _ in collectors }
         }
+        let partials = results.values
         return (0..<probes.count).map { p in
             var merged = CandidateCollector(limit: limit, threshold: threshold, error: errors[p])
-            for partition in 0..<pool.threads { merged.merge(results.collectors(at: partition)[p]) }
+            for partial in partials { merged.merge(partial[p]) }
             return CandidateSet(probe: units[p], limit: limit, threshold: threshold, approximate: merged.pool)
         }
     }

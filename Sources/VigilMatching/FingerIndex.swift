@@ -124,7 +124,7 @@ public struct FingerIndex: Sendable {
         case .indexed:
             chosen = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
-        let results = PartitionTops(count: pool.threads)
+        let results = PerPartition<TopCandidates?>(count: pool.threads, initial: nil)
         // Threads take small runs of candidates as they finish the last, not
         // a fixed half each: a comparison's cost grows with both prints'
         // minutiae, and the index chooses prints like the probe, so one half
@@ -142,7 +142,7 @@ public struct FingerIndex: Sendable {
                     if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
                 }
             }
-            results.store(top, at: partition)
+            results.update(partition) { _ in top }
         }
         return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible)
     }
@@ -308,15 +308,6 @@ final class VoteBuffer: @unchecked Sendable {
         pointer.initialize(repeating: 0, count: max(1, count))
     }
     deinit { pointer.deallocate() }
-}
-
-/// One result per partition (or per segment) of a pool's run, each slot
-/// written by one thread only.
-final class PerPartition<Value: Sendable>: Sendable {
-    private let slots: Mutex<[Value]>
-    init(count: Int, initial: Value) { slots = Mutex([Value](repeating: initial, count: count)) }
-    func update(_ slot: Int, _ change: (Value) -> Value) { slots.withLock { $0[slot] = change($0[slot]) } }
-    var values: [Value] { slots.withLock { $0 } }
 }
 
 extension Comparable {

@@ -55,34 +55,20 @@ struct ScanPlan: Sendable {
     }
 }
 
-/// Per-partition results; each scan thread stores its collectors once.
-final class PartitionResults: Sendable {
-    private let slots: Mutex<[[CandidateCollector]]>
-
-    init(count: Int) { slots = Mutex(Array(repeating: [], count: count)) }
-
-    func store(_ collectors: [CandidateCollector], at partition: Int) {
-        slots.withLock { $0[partition] = collectors }
-    }
-
-    func collectors(at partition: Int) -> [CandidateCollector] {
-        slots.withLock { $0[partition] }
-    }
+/// One result per partition (or per segment) of a pool's run, each slot
+/// written by one thread only, read after the run.
+final class PerPartition<Value: Sendable>: Sendable {
+    private let slots: Mutex<[Value]>
+    init(count: Int, initial: Value) { slots = Mutex([Value](repeating: initial, count: count)) }
+    func update(_ slot: Int, _ change: (Value) -> Value) { slots.withLock { $0[slot] = change($0[slot]) } }
+    var values: [Value] { slots.withLock { $0 } }
 }
 
-/// Per-partition top lists of a finger search, merged after the scan.
-final class PartitionTops: Sendable {
-    private let slots: Mutex<[TopCandidates?]>
-
-    init(count: Int) { slots = Mutex(Array(repeating: nil, count: count)) }
-
-    func store(_ top: TopCandidates, at partition: Int) {
-        slots.withLock { $0[partition] = top }
-    }
-
+extension PerPartition where Value == TopCandidates? {
+    /// The partitions' top lists of a finger search as one.
     func merged(limit: Int) -> TopCandidates {
         var all = TopCandidates(limit: limit)
-        for top in slots.withLock({ $0 }) { if let top { all.merge(top) } }
+        for top in values { if let top { all.merge(top) } }
         return all
     }
 }
