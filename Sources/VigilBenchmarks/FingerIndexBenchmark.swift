@@ -82,7 +82,9 @@ public enum FingerIndexBenchmark {
         public let buildFromStoredKeysSeconds: Double
         /// Building the distractors' cylinders from their minutiae (not part of the index).
         public let templateSeconds: Double
-        /// The same probes at every penetration asked for, the first being the figures above.
+        /// The same probes at every penetration asked for: the first is the
+        /// figures above, the second the same without the matcher budget
+        /// (`FingerSearchPolicy.cylinderPairBudget`), then the others.
         public let curve: [CurvePoint]
         public let settings: String
     }
@@ -130,14 +132,15 @@ public enum FingerIndexBenchmark {
         let outranking = checkedProbes.compactMap { exhaustiveTop[$0] ?? nil }.filter { $0 >= Int64(mated.count) }
         let outrankedByReal = outranking.filter { $0 < Int64(mated.count + real) }.count
 
-        let curve = options.penetrations.map { share -> CurvePoint in
-            index.policy.penetration = share
-            var times: [UInt64] = []
+        func measure(_ policy: FingerSearchPolicy) -> CurvePoint {
+            index.policy = policy
+            var times: [UInt64] = [], work: [Int] = []
             var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0
             for (number, probe) in probes.enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
                 times.append(DispatchTime.now().uptimeNanoseconds - t0)
+                work.append(found.cylinderPairs)
                 penetration += Double(found.compared) / Double(found.eligible)
                 if found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate) { hits += 1 }
                 let top = found.candidates.first?.subject
@@ -148,14 +151,27 @@ public enum FingerIndexBenchmark {
                 }
             }
             let latency = LatencyStats(nanoseconds: times)
-            progress(String(format: "penetration %.3f: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", share, Double(hits) / Double(probes.count),
-                            latency.p50, latency.p99))
+            progress(String(format: "penetration %.3f, budget %d: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
+                            policy.cylinderPairBudget, Double(hits) / Double(probes.count), latency.p50, latency.p99))
+            work.sort()
             return CurvePoint(penetration: penetration / Double(probes.count), hitRate: Double(hits) / Double(probes.count),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
                               rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
                               rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds.count)),
-                              rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count))
+                              rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count),
+                              cylinderPairsP99: work[min(work.count - 1, Int((0.99 * Double(work.count)).rounded(.up)) - 1)])
         }
+        let policies = options.penetrations.map { share in
+            var policy = options.policy
+            policy.penetration = share
+            return policy
+        }
+        let curve = [measure(policies[0])] + [{
+            // The headline again without the matcher budget, right after it: what the budget changes, measured in the same run.
+            var unbounded = policies[0]
+            unbounded.cylinderPairBudget = .max
+            return measure(unbounded)
+        }()] + policies.dropFirst().map(measure)
         let main = curve[0]
         let h = options.hashing, p = options.policy
         return Report(
@@ -172,7 +188,8 @@ public enum FingerIndexBenchmark {
             templateBytesPerFinger: Double(templateBytes) / Double(index.count),
             buildSeconds: buildSeconds, buildFromStoredKeysSeconds: buildFromStoredKeysSeconds, templateSeconds: templateSeconds, curve: curve,
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
-                + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates), exhaustive below \(p.exhaustiveBelow)")
+                + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
+                + "cylinder pairs, exhaustive below \(p.exhaustiveBelow)")
     }
 
     /// The index's figures at one penetration rate.
@@ -184,6 +201,8 @@ public enum FingerIndexBenchmark {
         public let rank1Agreement: Double
         public let rank1AgreementWhereMateFound: Double
         public let rank1IdentificationIndexed: Double
+        /// The matcher's work for the 99th-percentile probe: its cylinders times its candidates'.
+        public let cylinderPairsP99: Int
     }
 
     /// Distractor fingers built on `threads` threads, each chunk from its own seed (the same gallery every run).

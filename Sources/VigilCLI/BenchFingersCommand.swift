@@ -28,6 +28,8 @@ struct BenchFingersCommand: ParsableCommand {
     var penetration: [Double] = []
     @Option(help: "With --indexed: fewest candidates handed to the matcher.") var minimumCandidates: Int?
     @Option(help: "With --indexed: most candidates handed to the matcher.") var maximumCandidates: Int?
+    @Option(help: "With --indexed: most matcher work for one probe finger, in probe cylinders times candidate cylinders.")
+    var cylinderPairBudget: Int?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
     @Flag(help: "Print the report as JSON.") var json = false
 
@@ -59,6 +61,7 @@ struct BenchFingersCommand: ParsableCommand {
         if let minimumCandidates { options.policy.minimumCandidates = minimumCandidates }
         if let maximumCandidates { options.policy.maximumCandidates = maximumCandidates }
         if let exhaustiveBelow { options.policy.exhaustiveBelow = exhaustiveBelow }
+        if let cylinderPairBudget { options.policy.cylinderPairBudget = cylinderPairBudget }
         let progress = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         progress("extracting the real prints")
         var matedFingers: [FingerIndexBenchmark.MatedFinger] = []
@@ -81,10 +84,10 @@ struct BenchFingersCommand: ParsableCommand {
         print(String(format: "where the exhaustive search ranks the mate first, the index does too for %.2f%%", 100 * r.rank1AgreementWhereMateFound))
         print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s hashing, %.2f s from stored keys; distractor templates %.0f s",
                      r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.buildFromStoredKeysSeconds, r.templateSeconds))
-        for point in r.curve.dropFirst() {
-            print(String(format: "  at penetration %.2f%%: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms, rank-1 agreement %.2f%% (%.2f%% where the mate is found)",
+        for (n, point) in r.curve.enumerated().dropFirst() {
+            print((n == 1 ? "  without the matcher budget, " : "  ") + String(format: "at penetration %.2f%%: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms, rank-1 agreement %.2f%% (%.2f%% where the mate is found); matcher work p99 %.0f M cylinder pairs",
                          100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
-                         100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound))
+                         100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound, Double(point.cylinderPairsP99) / 1e6))
         }
         print("settings: \(r.settings)")
     }

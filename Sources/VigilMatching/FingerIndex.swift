@@ -125,6 +125,7 @@ public struct FingerIndex: Sendable {
             chosen = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
         let results = PerPartition<TopCandidates?>(count: pool.threads, initial: nil)
+        let comparedCylinders = PerPartition<Int>(count: pool.threads, initial: 0)
         // Threads take small runs of candidates as they finish the last, not
         // a fixed half each: a comparison's cost grows with both prints'
         // minutiae, and the index chooses prints like the probe, so one half
@@ -132,19 +133,22 @@ public struct FingerIndex: Sendable {
         let next = Atomic(0), run = 64
         pool.run { partition in
             let matcher = CylinderMatcher(), workspace = CylinderMatcher.Workspace()
-            var top = TopCandidates(limit: limit)
+            var top = TopCandidates(limit: limit), cylinders = 0
             while true {
                 let lo = next.add(run, ordering: .relaxed).oldValue
                 guard lo < chosen.count else { break }
                 for index in chosen[lo..<min(chosen.count, lo + run)] {
                     let finger = layout.finger(index)
                     let score = matcher.score(probe, finger.cylinders, using: workspace)
+                    cylinders += finger.cylinders.count
                     if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
                 }
             }
             results.update(partition) { _ in top }
+            comparedCylinders.update(partition) { _ in cylinders }
         }
-        return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible)
+        return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible,
+                            cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +))
     }
 
     /// Each probe key's vote: the information a shared key carries,
@@ -191,35 +195,39 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
-        // Counting votes: the smallest tally that still admits `wanted` fingers.
+        // Counting votes: the smallest tally that still admits `wanted` fingers
+        // and keeps the matcher's work within its budget (a comparison costs
+        // about the product of the two prints' cylinder counts).
         // A probe key adds its weight at most once to a finger (a bucket lists it once).
         let top = Int(highest.values.max() ?? 0)
-        let histograms = PerPartition<[Int]>(count: pool.threads, initial: [])
+        let histograms = PerPartition<VoteHistogram?>(count: pool.threads, initial: nil)
         pool.run { partition in
-            var histogram = [Int](repeating: 0, count: top + 1)
+            var histogram = VoteHistogram(highest: top)
             for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
                 layout.segments[s].tally(votes.pointer + layout.starts[s], at: position, into: &histogram)
             }
             histograms.update(partition) { _ in histogram }
         }
-        var histogram = [Int](repeating: 0, count: top + 1)
-        for partial in histograms.values where !partial.isEmpty {
-            for (vote, fingers) in partial.enumerated() { histogram[vote] += fingers }
-        }
-        var cutoff = top, admitted = histogram[cutoff]
-        while cutoff > 0 && admitted < wanted {
+        var histogram = VoteHistogram(highest: top)
+        for partial in histograms.values { if let partial { histogram += partial } }
+        let minimum = min(eligible, policy.minimumCandidates)
+        let cylinderBudget = policy.cylinderPairBudget / max(1, probe.count)
+        func withinBudget(fingers: Int, cylinders: Int) -> Bool { cylinders < cylinderBudget || fingers < minimum }
+        var cutoff = top, admitted = histogram.fingers[cutoff], cylinders = histogram.cylinders[cutoff]
+        while cutoff > 0 && admitted < wanted && withinBudget(fingers: admitted, cylinders: cylinders) {
             cutoff -= 1
-            admitted += histogram[cutoff]
+            admitted += histogram.fingers[cutoff]
+            cylinders += histogram.cylinders[cutoff]
         }
         let bar = UInt32(cutoff)
-        let voted = PerPartition<(above: [Int], tied: [(template: Int64, index: Int)])>(count: layout.segments.count, initial: ([], []))
+        let voted = PerPartition<(above: [Int], tied: [FingerSegment.TiedFinger])>(count: layout.segments.count, initial: ([], []))
         pool.run { partition in
             for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
                 let found = layout.segments[s].voted(votes.pointer + layout.starts[s], at: position, above: bar, start: layout.starts[s])
                 voted.update(s) { _ in found }
             }
         }
-        var chosen: [Int] = [], tied: [(template: Int64, index: Int)] = []
+        var chosen: [Int] = [], tied: [FingerSegment.TiedFinger] = []
         for found in voted.values {
             chosen += found.above
             tied += found.tied
@@ -227,7 +235,12 @@ public struct FingerIndex: Sendable {
         // Ties go by template id, not by place in memory, so a replay on a
         // rebuilt index (other segment boundaries) chooses the same fingers.
         tied.sort { $0.template < $1.template }
-        chosen += tied.prefix(wanted - chosen.count).map(\.index)
+        cylinders -= histogram.cylinders[cutoff]
+        for finger in tied {
+            guard chosen.count < wanted && withinBudget(fingers: chosen.count, cylinders: cylinders) else { break }
+            chosen.append(finger.index)
+            cylinders += finger.cylinders
+        }
         return chosen
     }
 }
@@ -247,6 +260,13 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// second at the 99th percentile on two cores. Past 1.2 million fingers
     /// the share handed over falls below `penetration`.
     public var maximumCandidates = 12_000
+    /// Never more matcher work than this for one probe finger, counted as
+    /// the probe's cylinders times the candidates' (what a comparison's cost
+    /// grows with): a probe with many minutiae, whose candidates are prints
+    /// like it, would otherwise take several times the median's time. Only
+    /// the fewest-voted candidates of such a probe are given up, and never
+    /// below `minimumCandidates`.
+    public var cylinderPairBudget = 100_000_000
     public init() {}
 }
 
@@ -265,6 +285,8 @@ public struct FingerSearch: Sendable {
     public let compared: Int
     /// Fingers at the probe's position.
     public let eligible: Int
+    /// The matcher's work: the probe's cylinders times those of the fingers compared.
+    public let cylinderPairs: Int
 }
 
 /// Segments numbered end to end: finger `index` is local finger

@@ -23,6 +23,10 @@ public final class FingerSegment: Sendable {
     /// each, which cost more than the votes at a million fingers).
     let positions: [UInt8]
     let templateIDs: [Int64]
+    /// Each finger's cylinder count (clamped to 255, the most an ISO view
+    /// holds): a comparison's cost grows with it, and the selection keeps
+    /// the matcher's work within a budget (`FingerSearchPolicy.cylinderPairBudget`).
+    let sizes: [UInt8]
 
     /// While the segment is the index's tail: each finger's filed keys, so
     /// the next enrolment rebuilds the tail without hashing its fingers again.
@@ -74,13 +78,14 @@ public final class FingerSegment: Sendable {
         self.keyCounts = keyCounts
         positions = fingers.map { FingerSegment.positionCode($0.position) }
         templateIDs = fingers.map(\.template)
+        sizes = fingers.map { UInt8(clamping: $0.cylinders.count) }
         self.filed = keepKeys ? filed : nil
     }
 
     /// Bytes of the hash tables (what the index adds to the templates).
     var tableBytes: Int {
         offsets.count * MemoryLayout<UInt32>.stride + (entries.count + keyCounts.count) * MemoryLayout<UInt16>.stride
-            + positions.count * MemoryLayout<UInt8>.stride + templateIDs.count * MemoryLayout<Int64>.stride
+            + (positions.count + sizes.count) * MemoryLayout<UInt8>.stride + templateIDs.count * MemoryLayout<Int64>.stride
             + (filed.map { $0.keys.count * MemoryLayout<UInt32>.stride + $0.starts.count * MemoryLayout<Int>.stride } ?? 0)
     }
 
@@ -144,19 +149,51 @@ public final class FingerSegment: Sendable {
         return highest
     }
 
-    /// Counts the eligible fingers by vote (`histogram` reaches the highest vote).
-    func tally(_ votes: UnsafePointer<UInt32>, at position: UInt8, into histogram: inout [Int]) {
-        for local in 0..<count where comparable(local, with: position) { histogram[Int(votes[local])] += 1 }
+    /// Counts the eligible fingers by vote, and their cylinders
+    /// (`histogram` reaches the highest vote).
+    func tally(_ votes: UnsafePointer<UInt32>, at position: UInt8, into histogram: inout VoteHistogram) {
+        for local in 0..<count where comparable(local, with: position) {
+            histogram.fingers[Int(votes[local])] += 1
+            histogram.cylinders[Int(votes[local])] += Int(sizes[local])
+        }
     }
 
-    /// The eligible fingers voted above `cutoff`, and those on it with their
-    /// template ids (ties are broken by id), numbered from `start`.
+    /// A finger on the selection's cutoff: ties are broken by template id.
+    struct TiedFinger {
+        let template: Int64
+        let index: Int
+        let cylinders: Int
+    }
+
+    /// The eligible fingers voted above `cutoff`, and those on it, numbered from `start`.
     func voted(_ votes: UnsafePointer<UInt32>, at position: UInt8, above cutoff: UInt32, start: Int)
-        -> (above: [Int], tied: [(template: Int64, index: Int)]) {
-        var above: [Int] = [], tied: [(template: Int64, index: Int)] = []
+        -> (above: [Int], tied: [TiedFinger]) {
+        var above: [Int] = [], tied: [TiedFinger] = []
         for local in 0..<count where votes[local] >= cutoff && comparable(local, with: position) {
-            if votes[local] > cutoff { above.append(start + local) } else { tied.append((templateIDs[local], start + local)) }
+            if votes[local] > cutoff {
+                above.append(start + local)
+            } else {
+                tied.append(TiedFinger(template: templateIDs[local], index: start + local, cylinders: Int(sizes[local])))
+            }
         }
         return (above, tied)
+    }
+}
+
+/// Eligible fingers by vote, and the cylinders they hold, over all segments.
+struct VoteHistogram {
+    var fingers: [Int]
+    var cylinders: [Int]
+
+    init(highest: Int) {
+        fingers = [Int](repeating: 0, count: highest + 1)
+        cylinders = fingers
+    }
+
+    static func += (total: inout VoteHistogram, part: VoteHistogram) {
+        for vote in part.fingers.indices {
+            total.fingers[vote] += part.fingers[vote]
+            total.cylinders[vote] += part.cylinders[vote]
+        }
     }
 }

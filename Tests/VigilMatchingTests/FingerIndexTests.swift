@@ -126,6 +126,42 @@ struct FingerIndexTests {
         }
     }
 
+    @Test("the matcher's work for one probe stays within the policy's budget: the best-voted of the candidates it would otherwise get, never fewer than the minimum; a probe with more minutiae gets fewer")
+    func workBudget() {
+        // Prints of 20 to 80 minutiae, so candidates' costs differ.
+        let fingers = (0..<1_200).map { n in
+            FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
+                               cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(20 + n % 61, seed: 7 &+ UInt64(n))))
+        }
+        var unbounded = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 500)
+        unbounded.policy.cylinderPairBudget = .max
+        unbounded.add(fingers)
+        let pool = ScanPool(threads: 2), layout = SegmentLayout(unbounded.segments)
+        let budget = 40 * 50 * 25   // 25 comparisons of two 50-minutia prints
+        var compared: [(probeCylinders: Int, candidates: Int)] = []
+        for subject in [40, 59, 302, 1_138] {   // 60, 79, 78 and 60 minutiae
+            let print = CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject))
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: print, seed: UInt64(subject)))
+            var bounded = unbounded
+            bounded.policy.cylinderPairBudget = budget
+            let free = unbounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            let capped = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            #expect(free.compared == 60 && free.cylinderPairs > budget, "the budget does not bind: \(free.cylinderPairs)")
+            #expect(capped.compared < 60 && capped.compared >= Self.indexedAlways.minimumCandidates)
+            // The last candidate admitted may cross the budget; none after it.
+            #expect(capped.cylinderPairs < budget + probe.count * 80, "\(capped.cylinderPairs) cylinder pairs")
+            let chosenFree = Set(unbounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool))
+            let chosenCapped = Set(bounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool))
+            #expect(chosenCapped.isSubset(of: chosenFree) && chosenCapped.count == capped.compared)
+            #expect(capped.candidates.first?.subject == Int64(subject), "subject \(subject) lost to the budget")
+            compared.append((probe.count, capped.compared))
+            bounded.policy.cylinderPairBudget = 1
+            #expect(bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool).compared == Self.indexedAlways.minimumCandidates)
+        }
+        let bySize = compared.sorted { $0.probeCylinders < $1.probeCylinders }
+        #expect(bySize.first!.candidates > bySize.last!.candidates, "\(bySize)")
+    }
+
     @Test("below the policy's size the search is exhaustive; the tables cost well under a kilobyte per finger")
     func fallbackAndMemory() {
         var index = FingerIndex(capacityPerSegment: 1_000)
