@@ -23,9 +23,10 @@ extension CylinderHashing {
     static let schemeVersion: UInt64 = 1
     static let storedFormat: UInt8 = 1
 
-    /// Identifies the keys this hashing gives: FNV-1a over the scheme's
-    /// version and every setting a key depends on.
-    public var signature: UInt64 {
+    /// FNV-1a over the scheme's version and every setting a key depends on
+    /// (`signature`, computed once by the initialiser: every stored finger's
+    /// keys are checked against it at start-up).
+    func computedSignature() -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ value: UInt64) {
             for byte in 0..<8 {

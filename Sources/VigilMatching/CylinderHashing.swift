@@ -49,6 +49,9 @@ public struct CylinderHashing: Sendable, Equatable {
     /// distinctive), which bounds the index's memory per finger; a probe
     /// uses all of its cylinders.
     public let enrolledCylinders: Int
+    /// Identifies the keys this hashing gives (`computedSignature`): stored
+    /// keys open only under the signature they were written with.
+    public private(set) var signature: UInt64 = 0
 
     public init(tables: Int = 10, hashesPerKey: Int = 3, minimumOnes: Int = 8, innerRadius: Float = 0.75, enrolledCylinders: Int = 48,
                 seed: UInt64 = 0x4D43_432D_4C53_4831, parameters: CylinderParameters = CylinderParameters()) {
@@ -86,6 +89,7 @@ public struct CylinderHashing: Sendable, Equatable {
             for (rank, position) in order.enumerated() { ranks[read[position] * Self.lanes + lane] = UInt16(rank) }
         }
         self.ranks = ranks
+        signature = computedSignature()
     }
 
     /// Marks a (cylinder, table) without a key.
