@@ -151,7 +151,7 @@ public enum FingerIndexBenchmark {
                 }
             }
             let latency = LatencyStats(nanoseconds: times)
-            progress(String(format: "penetration %.3f, budget %d: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
+            progress(String(format: "penetration %.3f, budget %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
                             policy.cylinderPairBudget, Double(hits) / Double(probes.count), latency.p50, latency.p99))
             work.sort()
             return CurvePoint(penetration: penetration / Double(probes.count), hitRate: Double(hits) / Double(probes.count),

@@ -26,17 +26,14 @@ extension CylinderHashing {
     /// FNV-1a over the scheme's version and every setting a key depends on
     /// (`signature`, computed once by the initialiser: every stored finger's
     /// keys are checked against it at start-up).
-    func computedSignature() -> UInt64 {
+    static func signature(settings: [UInt64], innerCells: [UInt64]) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325
         func mix(_ value: UInt64) {
             for byte in 0..<8 {
                 hash = (hash ^ (value >> (8 * UInt64(byte)) & 0xFF)) &* 0x0000_0100_0000_01B3
             }
         }
-        for value in [Self.schemeVersion, UInt64(tables), UInt64(hashesPerKey), UInt64(minimumOnes), UInt64(innerRadius.bitPattern),
-                      UInt64(enrolledCylinders), seed, UInt64(Self.bucketBits), UInt64(Self.lanes), UInt64(planeWords), UInt64(sections)] {
-            mix(value)
-        }
+        for value in [Self.schemeVersion] + settings { mix(value) }
         for word in innerCells { mix(word) }
         return hash
     }

@@ -51,7 +51,7 @@ public struct CylinderHashing: Sendable, Equatable {
     public let enrolledCylinders: Int
     /// Identifies the keys this hashing gives (`computedSignature`): stored
     /// keys open only under the signature they were written with.
-    public private(set) var signature: UInt64 = 0
+    public let signature: UInt64
 
     public init(tables: Int = 10, hashesPerKey: Int = 3, minimumOnes: Int = 8, innerRadius: Float = 0.75, enrolledCylinders: Int = 48,
                 seed: UInt64 = 0x4D43_432D_4C53_4831, parameters: CylinderParameters = CylinderParameters()) {
@@ -89,7 +89,10 @@ public struct CylinderHashing: Sendable, Equatable {
             for (rank, position) in order.enumerated() { ranks[read[position] * Self.lanes + lane] = UInt16(rank) }
         }
         self.ranks = ranks
-        signature = computedSignature()
+        signature = Self.signature(settings: [UInt64(tables), UInt64(hashesPerKey), UInt64(minimumOnes), UInt64(innerRadius.bitPattern),
+                                              UInt64(enrolledCylinders), seed, UInt64(Self.bucketBits), UInt64(Self.lanes),
+                                              UInt64(planeWords), UInt64(sections)],
+                                   innerCells: inner)
     }
 
     /// Marks a (cylinder, table) without a key.
