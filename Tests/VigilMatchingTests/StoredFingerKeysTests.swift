@@ -67,6 +67,9 @@ struct StoredFingerKeysTests {
             #expect(other.keys(serialized: stored) == nil)
         }
         #expect(CylinderHashing().signature == CylinderHashing.standard.signature, "the signature is the same in every process")
+        // The value stored keys carry today: if it changes without a change
+        // to the keys, every node hashes every finger again at start-up.
+        #expect(CylinderHashing.standard.signature == 0x1586_4009_01AE_3F1B, "signature \(String(CylinderHashing.standard.signature, radix: 16))")
         // An index with other settings given those keys hashes the finger, as if it had come without them.
         let fourTables = CylinderHashing(tables: 4, hashesPerKey: 3)
         var given = FingerIndex(hashing: fourTables), hashed = FingerIndex(hashing: fourTables)
