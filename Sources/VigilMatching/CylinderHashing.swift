@@ -49,8 +49,8 @@ public struct CylinderHashing: Sendable, Equatable {
     /// distinctive), which bounds the index's memory per finger; a probe
     /// uses all of its cylinders.
     public let enrolledCylinders: Int
-    /// Identifies the keys this hashing gives (`computedSignature`): stored
-    /// keys open only under the signature they were written with.
+    /// Identifies the keys this hashing gives (`signature(settings:innerCells:)`):
+    /// stored keys open only under the signature they were written with.
     public let signature: UInt64
 
     public init(tables: Int = 10, hashesPerKey: Int = 3, minimumOnes: Int = 8, innerRadius: Float = 0.75, enrolledCylinders: Int = 48,
