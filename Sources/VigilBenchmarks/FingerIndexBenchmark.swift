@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import VigilMatching
+import VigilScreening
 
 /// `vigil bench fingers --indexed`: indexed 1:N over a large gallery of one
 /// finger position. Mated probes are real impressions whose mate (another
@@ -15,7 +16,9 @@ import VigilMatching
 ///   real impressions of *other* fingers (other databases than the probes');
 ///   each base print yields many, so they form clusters of look-alikes that
 ///   compete for the candidate list, which makes selection harder, not easier;
-/// - the rest are synthetic prints with a real ridge flow (`SyntheticPrint`).
+/// - the rest are synthetic prints with a real ridge flow (`SyntheticPrint`);
+/// - every one holds at least as many minutiae as enrolment accepts from an
+///   image (`FingerCapture.minimumMinutiae`).
 public enum FingerIndexBenchmark {
     /// A real finger: the impression enrolled and the impressions searched.
     public struct MatedFinger: Sendable {
@@ -221,8 +224,17 @@ public enum FingerIndexBenchmark {
                     guard c < chunks else { return }
                     var rng = Random(seed: seed &+ UInt64(c) &* 0x1000_0000_01B3)
                     let fingers = (c * chunk..<min(count, (c + 1) * chunk)).map { n in
-                        let minutiae = n < real ? PrintTransformation.apply(bases[n % bases.count], using: &rng)
+                        // A capture with fewer minutiae than enrolment accepts
+                        // from an image is drawn again (from the next base
+                        // print, for a transformed one): a gallery cannot hold
+                        // it, and one or two minutiae outscore weak mates in
+                        // LSA-R, which is what they did here before.
+                        var minutiae: [FingerMinutia], attempt = 0
+                        repeat {
+                            minutiae = n < real ? PrintTransformation.apply(bases[(n + attempt) % bases.count], using: &rng)
                                                 : SyntheticPrint.minutiae(using: &rng)
+                            attempt += 1
+                        } while minutiae.count < FingerCapture.minimumMinutiae && attempt < 100
                         let id = firstID + Int64(n)
                         return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: CylinderTemplate(minutiae: minutiae))
                     }

@@ -8,14 +8,14 @@ import VigilVision
 /// PNG, BMP, TIFF, WebP; 300 to 600 dpi as the file states, 500 if it states none) whose minutiae Vigil's extractor finds
 /// and writes as an ISO/IEC 19794-2:2005 record, so every finger is stored
 /// and compared the same way.
-enum FingerCapture {
+public enum FingerCapture {
     /// Below these an image is refused (capture again): too few minutiae to
     /// compare, or a quality that only a capture with no print to speak of
     /// gets (a blank or pure-noise image). Poor but real prints are kept:
     /// their quality is stored in the record, and on the FVC databases
     /// refusing the few scoring under 10 raised the EER (their genuine pairs
     /// still matched more often than not).
-    static let minimumMinutiae = 8
+    public static let minimumMinutiae = 8
     static let minimumQuality: Float = 5
 
     /// Whether a print is good enough to keep (else: capture again).
