@@ -162,7 +162,7 @@ public enum FingerIndexBenchmark {
                               rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
                               rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds.count)),
                               rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count),
-                              cylinderPairsP99: work[min(work.count - 1, Int((0.99 * Double(work.count)).rounded(.up)) - 1)])
+                              cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0)
         }
         let policies = options.penetrations.map { share in
             var policy = options.policy

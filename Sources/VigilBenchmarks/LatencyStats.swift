@@ -6,13 +6,16 @@ public struct LatencyStats: Sendable, Codable {
 
     public init(nanoseconds samples: [UInt64]) {
         let sorted = samples.sorted()
-        func percentile(_ q: Double) -> Double {
-            guard !sorted.isEmpty else { return 0 }
-            let index = min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))
-            return Double(sorted[index]) / 1e6
-        }
-        p50 = percentile(0.5)
-        p99 = percentile(0.99)
+        p50 = Double(Self.percentile(0.5, ofSorted: sorted) ?? 0) / 1e6
+        p99 = Double(Self.percentile(0.99, ofSorted: sorted) ?? 0) / 1e6
         mean = sorted.isEmpty ? 0 : Double(sorted.reduce(0, +)) / Double(sorted.count) / 1e6
+    }
+
+    /// The sample at quantile `q` of ascending `sorted` samples (the one
+    /// nearest rank q·(n−1)); every percentile a bench reports is taken this
+    /// way, so a time and the work beside it name the same rank.
+    public static func percentile<Sample>(_ q: Double, ofSorted sorted: [Sample]) -> Sample? {
+        guard !sorted.isEmpty else { return nil }
+        return sorted[min(sorted.count - 1, Int((q * Double(sorted.count - 1)).rounded()))]
     }
 }

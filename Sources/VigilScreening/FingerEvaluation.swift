@@ -114,8 +114,7 @@ public enum FingerEvaluation {
             guard let found = extracted.minutiae else { return (nil, quality) }
             minutiae = found
         }
-        let template = CylinderTemplate(minutiae: minutiae)
-        return (template.isEmpty ? nil : template, quality)
+        return (FingerCapture.comparable(minutiae), quality)
     }
 
     /// An image through Vigil's extractor as enrolment takes it: its

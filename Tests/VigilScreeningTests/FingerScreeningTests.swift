@@ -3,6 +3,7 @@ import GRDB
 import Testing
 @testable import VigilScreening
 import VigilMatching
+import VigilTemplates
 import VigilTestSupport
 
 /// Each of ten lfw10 people is enrolled with their first face photo and one
@@ -223,6 +224,8 @@ struct FingerScreeningTests {
         let cases: [([FingerSample], VigilError.Code)] = [
             ([FingerSample(position: .rightIndex, bytes: try TestData.bytes("fingerprints/iso-invalid/101_1_truncate_1_byte.iso"))], .invalidTemplate),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.png(width: 64, height: 64))], .qualityInsufficient),
+            ([FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1, keepingMinutiae: FingerCapture.minimumMinutiae - 1))],
+             .qualityInsufficient),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.truncated(try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")))], .imageTruncated),
             ([FingerSample(position: .rightIndex, bytes: CraftedImages.notAnImage)], .invalidTemplate),
             ([FingerSample(position: .rightIndex, bytes: try GreyImage(tiff: try TestData.bytes("fingerprints/FVC2002/DB1_B/101_1.tif")).bmp(ppi: 700))],
@@ -246,5 +249,16 @@ struct FingerScreeningTests {
         #expect(throws: VigilError.self) { try FingerPosition(parsing: "right_toe") }
         let counts = try await service.storeCounts()
         #expect(counts.entries == 0 && counts.fingerTemplates == 0 && counts.screenings == 0)
+        // The same record cut to exactly the minimum is a print enrolment keeps.
+        let least = FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1, keepingMinutiae: FingerCapture.minimumMinutiae))
+        _ = try await service.enroll(name: "X", category: "wanted_other", faces: [face], fingers: [least])
+        #expect(try await service.storeCounts().fingerTemplates == 1)
+    }
+
+    /// A real ISO record with only its first `count` minutiae: a valid record of a print too sparse to compare.
+    static func finger(_ finger: Int, _ impression: Int, keepingMinutiae count: Int) throws -> [UInt8] {
+        var (format, template) = try TemplateCodec.parse(try Self.finger(finger, impression))
+        template.fingerprints[0].minutiae = Array(template.fingerprints[0].minutiae.prefix(count))
+        return try TemplateCodec.write(template, as: format)
     }
 }
