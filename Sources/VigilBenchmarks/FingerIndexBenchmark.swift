@@ -17,8 +17,8 @@ import VigilScreening
 ///   each base print yields many, so they form clusters of look-alikes that
 ///   compete for the candidate list, which makes selection harder, not easier;
 /// - the rest are synthetic prints with a real ridge flow (`SyntheticPrint`);
-/// - every one holds at least as many minutiae as enrolment accepts from an
-///   image (`FingerCapture.minimumMinutiae`).
+/// - every one is a print enrolment accepts (`FingerCapture.comparable`:
+///   at least `FingerCapture.minimumMinutiae` minutiae the matcher can use).
 public enum FingerIndexBenchmark {
     /// A real finger: the impression enrolled and the impressions searched.
     public struct MatedFinger: Sendable {
@@ -224,19 +224,19 @@ public enum FingerIndexBenchmark {
                     guard c < chunks else { return }
                     var rng = Random(seed: seed &+ UInt64(c) &* 0x1000_0000_01B3)
                     let fingers = (c * chunk..<min(count, (c + 1) * chunk)).map { n in
-                        // A capture with fewer minutiae than enrolment accepts
-                        // from an image is drawn again (from the next base
-                        // print, for a transformed one): a gallery cannot hold
-                        // it, and one or two minutiae outscore weak mates in
-                        // LSA-R, which is what they did here before.
-                        var minutiae: [FingerMinutia], attempt = 0
+                        // A capture enrolment would refuse is drawn again
+                        // (from the next base print, for a transformed one):
+                        // a gallery cannot hold it, and a handful of usable
+                        // minutiae outscore weak mates in LSA-R, which is
+                        // what such captures did here before.
+                        var cylinders: CylinderTemplate?, attempt = 0
                         repeat {
-                            minutiae = n < real ? PrintTransformation.apply(bases[(n + attempt) % bases.count], using: &rng)
-                                                : SyntheticPrint.minutiae(using: &rng)
+                            cylinders = FingerCapture.comparable(n < real ? PrintTransformation.apply(bases[(n + attempt) % bases.count], using: &rng)
+                                                                          : SyntheticPrint.minutiae(using: &rng))
                             attempt += 1
-                        } while minutiae.count < FingerCapture.minimumMinutiae && attempt < 100
+                        } while cylinders == nil && attempt < 100
                         let id = firstID + Int64(n)
-                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: CylinderTemplate(minutiae: minutiae))
+                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: cylinders ?? CylinderTemplate(minutiae: []))
                     }
                     built.withLock { $0[c] = fingers }
                 }

@@ -32,21 +32,26 @@ public enum FingerCapture {
             throw VigilError(.invalidTemplate, "\(field): \(error.message)")
         }
         guard let template = comparable(minutiae) else {
-            throw VigilError(.qualityInsufficient, "\(field): \(minutiae.count) minutiae, at least \(minimumMinutiae) are needed to compare; capture again")
+            throw VigilError(.qualityInsufficient, "\(field): too few minutiae to compare (at least \(minimumMinutiae) with neighbours on the print); capture again")
         }
         return (record, template)
     }
 
-    /// The cylinders of a print enrolment keeps, nil when it has too few
-    /// minutiae. A minutiae record is held to the same minimum as an image:
-    /// a print of one or two minutiae matches strangers by chance (measured:
-    /// every stranger the exhaustive 1:N search ranked first among 100,000
-    /// fingers had 1 to 8; docs/fingerprints.md), so enrolled it is a false
-    /// candidate waiting to happen, and as a probe it proves nothing.
-    static func comparable(_ minutiae: [FingerMinutia]) -> CylinderTemplate? {
+    /// The cylinders of a print enrolment keeps, nil when fewer than
+    /// `minimumMinutiae` of its minutiae have one. The matcher compares
+    /// cylinders, and a minutia gets one only with neighbours around it and
+    /// its disc mostly on the print, so a sparse or cropped print can hold
+    /// eight minutiae and far fewer cylinders. A print with a handful matches
+    /// strangers by chance: LSA-R averages its few best pairs, and a handful
+    /// of well-placed cylinders outscore a weak mate (measured: every
+    /// stranger the exhaustive 1:N search ranked first among 100,000 fingers
+    /// had at most 11; docs/fingerprints.md). Enrolled, it is a false
+    /// candidate waiting to happen; as a probe, it proves nothing. A
+    /// minutiae record is held to this as an image is.
+    public static func comparable(_ minutiae: [FingerMinutia]) -> CylinderTemplate? {
         guard minutiae.count >= minimumMinutiae else { return nil }
         let template = CylinderTemplate(minutiae: minutiae)
-        return template.isEmpty ? nil : template
+        return template.count >= minimumMinutiae ? template : nil
     }
 
     /// Every sample of a request captured, after checking there are at most

@@ -249,16 +249,29 @@ struct FingerScreeningTests {
         #expect(throws: VigilError.self) { try FingerPosition(parsing: "right_toe") }
         let counts = try await service.storeCounts()
         #expect(counts.entries == 0 && counts.fingerTemplates == 0 && counts.screenings == 0)
-        // The same record cut to exactly the minimum is a print enrolment keeps.
-        let least = FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1, keepingMinutiae: FingerCapture.minimumMinutiae))
+        // The same record cut to the fewest minutiae (from the left) that
+        // give the matcher the minimum of cylinders is kept; one minutia
+        // fewer, and it has enough minutiae but too few with their disc on
+        // the print (a strip of it).
+        let minutiae = try FingerTemplates.minutiae(from: try Self.finger(101, 1, keepingMinutiae: .max))
+        let fewest = try #require((1...minutiae.count).first { CylinderTemplate(minutiae: Array(minutiae.prefix($0))).count >= FingerCapture.minimumMinutiae })
+        try #require(fewest - 1 >= FingerCapture.minimumMinutiae)
+        let sparse = FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1, keepingMinutiae: fewest - 1))
+        do {
+            _ = try await service.enroll(name: "X", category: "wanted_other", faces: [face], fingers: [sparse])
+            Issue.record("a print with too few cylinders was enrolled")
+        } catch {
+            #expect(error.code == .qualityInsufficient)
+        }
+        let least = FingerSample(position: .rightIndex, bytes: try Self.finger(101, 1, keepingMinutiae: fewest))
         _ = try await service.enroll(name: "X", category: "wanted_other", faces: [face], fingers: [least])
         #expect(try await service.storeCounts().fingerTemplates == 1)
     }
 
-    /// A real ISO record with only its first `count` minutiae: a valid record of a print too sparse to compare.
+    /// A real ISO record with only its `count` leftmost minutiae, left to right: a valid record of part of a print.
     static func finger(_ finger: Int, _ impression: Int, keepingMinutiae count: Int) throws -> [UInt8] {
         var (format, template) = try TemplateCodec.parse(try Self.finger(finger, impression))
-        template.fingerprints[0].minutiae = Array(template.fingerprints[0].minutiae.prefix(count))
+        template.fingerprints[0].minutiae = Array(template.fingerprints[0].minutiae.sorted { ($0.positionX, $0.positionY) < ($1.positionX, $1.positionY) }.prefix(count))
         return try TemplateCodec.write(template, as: format)
     }
 }
