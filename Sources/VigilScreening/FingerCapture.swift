@@ -9,12 +9,13 @@ import VigilVision
 /// and writes as an ISO/IEC 19794-2:2005 record, so every finger is stored
 /// and compared the same way.
 public enum FingerCapture {
-    /// Below these an image is refused (capture again): too few minutiae to
-    /// compare, or a quality that only a capture with no print to speak of
-    /// gets (a blank or pure-noise image). Poor but real prints are kept:
-    /// their quality is stored in the record, and on the FVC databases
-    /// refusing the few scoring under 10 raised the EER (their genuine pairs
-    /// still matched more often than not).
+    /// Below these a print is refused (capture again): too few minutiae to
+    /// compare (from an image or a minutiae record, and counting only those
+    /// with a cylinder: `comparable`), or, for an image, a quality that only
+    /// a capture with no print to speak of gets (a blank or pure-noise
+    /// image). Poor but real prints are kept: their quality is stored in the
+    /// record, and on the FVC databases refusing the few scoring under 10
+    /// raised the EER (their genuine pairs still matched more often than not).
     public static let minimumMinutiae = 8
     static let minimumQuality: Float = 5
 
