@@ -202,6 +202,7 @@ const App = {
   },
 
   render(error) {
+    const navigation = ++UI.navigation;
     const session = Api.session;
     document.getElementById("sign-out").hidden = !session;
     document.getElementById("who").textContent = session
@@ -218,7 +219,9 @@ const App = {
       return;
     }
     const [module, method] = route;
-    Promise.resolve(module[method](...parameters)).catch((failure) => UI.main().append(UI.error(failure)));
+    Promise.resolve(module[method](...parameters)).catch((failure) => {
+      if (UI.isCurrent(navigation)) UI.main().append(UI.error(failure));
+    });
   },
 
   renderNavigation() {
@@ -1087,6 +1090,17 @@ const UI = {
     return main;
   },
 
+  // Navigations so far (App.render counts each). A page that awaits data
+  // before it draws takes a drawer first, and draws through it: if the
+  // officer has moved on by the time the data comes, the drawer draws
+  // nothing, where `page` would replace the newer page with the older one.
+  navigation: 0,
+  drawer() {
+    const navigation = this.navigation;
+    return (titleKey, ...content) => (this.isCurrent(navigation) ? this.page(titleKey, ...content) : null);
+  },
+  isCurrent(navigation) { return navigation === this.navigation; },
+
   // A refusal as the officer should read it: the plain-language line, then the server's code and message.
   error(error) {
     const known = error instanceof ApiError ? t(`error_${error.code}`) : null;
@@ -1144,6 +1158,7 @@ const Watchlist = {
   },
 
   async list() {
+    const draw = UI.drawer();
     const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
     const offset = Number(params.get("offset") ?? 0);
     const category = el("select", { id: "filter-category" }, el("option", { value: "", text: t("all_categories") }));
@@ -1168,11 +1183,11 @@ const Watchlist = {
       if (text.value.trim()) query.set("q", text.value.trim());
       location.hash = `#/watchlist?${query}`;
     });
-    UI.page("watchlist_title", form,
+    if (!draw("watchlist_title", form,
       el("table", { class: "grid" },
         el("thead", {}, el("tr", {}, ...["name", "category", "external_ref", "samples", "expires_at"].map((k) => el("th", { text: t(k) })))),
         table),
-      pager);
+      pager)) return;
     I18N.apply(form);
     const query = new URLSearchParams(params);
     query.set("limit", this.pageSize);
@@ -1196,6 +1211,7 @@ const Watchlist = {
   },
 
   async enrol() {
+    const draw = UI.drawer();
     const input = (id, attributes = {}) => el("input", { id, type: "text", ...attributes });
     const name = input("enrol-name", { required: true, maxlength: 200 });
     const category = el("select", { id: "enrol-category", required: true });
@@ -1244,7 +1260,7 @@ const Watchlist = {
       }
     });
     UI.setShortcuts({ e: () => form.requestSubmit() });
-    UI.page("enrol_title", form);
+    draw("enrol_title", form);
   },
 
   async entry(id) {

@@ -81,7 +81,21 @@ struct ConsoleBrowserTests {
         try (lines.joined(separator: "\n") + "\n").write(to: root.appendingPathComponent("batch.jsonl"), atomically: true, encoding: .utf8)
         try await withConsole(importRoot: root.path) { _, tokens, page in
             try await page.signIn(tokens.secrets[.admin]!)
+            // A page still waiting for its data when the officer moves on
+            // must not replace the page they moved to: the watchlist's
+            // categories are held back until the import page is up.
+            _ = try await page.browser.script("""
+                window.heldGet = Api.get;
+                Api.get = (path) => path.startsWith('/v1/watchlist/categories')
+                  ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => window.heldGet.call(Api, path))
+                  : window.heldGet.call(Api, path);
+                """)
+            try await page.go("#/watchlist?offset=0")
             try await page.go("#/import")
+            try await page.browser.element("#import-manifest")
+            try await Task.sleep(for: .seconds(3))
+            #expect(try await page.browser.script("return document.querySelector('#import-manifest') !== null && document.querySelector('#entries') === null") as? Bool == true)
+            _ = try await page.browser.script("Api.get = window.heldGet")
             try await page.browser.type("#import-manifest", "batch.jsonl")
             try await page.browser.click("#import-form button[type=submit]")
             try await page.browser.waitForText("#import-report", containing: "4 of 5 lines imported")

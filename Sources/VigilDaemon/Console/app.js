@@ -41,6 +41,7 @@ const App = {
   },
 
   render(error) {
+    const navigation = ++UI.navigation;
     const session = Api.session;
     document.getElementById("sign-out").hidden = !session;
     document.getElementById("who").textContent = session
@@ -57,7 +58,9 @@ const App = {
       return;
     }
     const [module, method] = route;
-    Promise.resolve(module[method](...parameters)).catch((failure) => UI.main().append(UI.error(failure)));
+    Promise.resolve(module[method](...parameters)).catch((failure) => {
+      if (UI.isCurrent(navigation)) UI.main().append(UI.error(failure));
+    });
   },
 
   renderNavigation() {

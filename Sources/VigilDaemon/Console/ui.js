@@ -58,6 +58,17 @@ const UI = {
     return main;
   },
 
+  // Navigations so far (App.render counts each). A page that awaits data
+  // before it draws takes a drawer first, and draws through it: if the
+  // officer has moved on by the time the data comes, the drawer draws
+  // nothing, where `page` would replace the newer page with the older one.
+  navigation: 0,
+  drawer() {
+    const navigation = this.navigation;
+    return (titleKey, ...content) => (this.isCurrent(navigation) ? this.page(titleKey, ...content) : null);
+  },
+  isCurrent(navigation) { return navigation === this.navigation; },
+
   // A refusal as the officer should read it: the plain-language line, then the server's code and message.
   error(error) {
     const known = error instanceof ApiError ? t(`error_${error.code}`) : null;

@@ -11,6 +11,7 @@ const Watchlist = {
   },
 
   async list() {
+    const draw = UI.drawer();
     const params = new URLSearchParams(location.hash.split("?")[1] ?? "");
     const offset = Number(params.get("offset") ?? 0);
     const category = el("select", { id: "filter-category" }, el("option", { value: "", text: t("all_categories") }));
@@ -35,11 +36,11 @@ const Watchlist = {
       if (text.value.trim()) query.set("q", text.value.trim());
       location.hash = `#/watchlist?${query}`;
     });
-    UI.page("watchlist_title", form,
+    if (!draw("watchlist_title", form,
       el("table", { class: "grid" },
         el("thead", {}, el("tr", {}, ...["name", "category", "external_ref", "samples", "expires_at"].map((k) => el("th", { text: t(k) })))),
         table),
-      pager);
+      pager)) return;
     I18N.apply(form);
     const query = new URLSearchParams(params);
     query.set("limit", this.pageSize);
@@ -63,6 +64,7 @@ const Watchlist = {
   },
 
   async enrol() {
+    const draw = UI.drawer();
     const input = (id, attributes = {}) => el("input", { id, type: "text", ...attributes });
     const name = input("enrol-name", { required: true, maxlength: 200 });
     const category = el("select", { id: "enrol-category", required: true });
@@ -111,7 +113,7 @@ const Watchlist = {
       }
     });
     UI.setShortcuts({ e: () => form.requestSubmit() });
-    UI.page("enrol_title", form);
+    draw("enrol_title", form);
   },
 
   async entry(id) {
