@@ -83,17 +83,20 @@ struct ConsoleBrowserTests {
             try await page.signIn(tokens.secrets[.admin]!)
             // A page still waiting for its data when the officer moves on
             // must not replace the page they moved to: the watchlist's
-            // categories are held back until the import page is up.
+            // categories are held back until the import page is up. Once
+            // they are answered, the watchlist's continuation has run (it
+            // is a microtask of the same task) before the check below.
             _ = try await page.browser.script("""
                 window.heldGet = Api.get;
                 Api.get = (path) => path.startsWith('/v1/watchlist/categories')
                   ? new Promise((resolve) => setTimeout(resolve, 1500)).then(() => window.heldGet.call(Api, path))
+                      .finally(() => { window.heldAnswered = true; })
                   : window.heldGet.call(Api, path);
                 """)
             try await page.go("#/watchlist?offset=0")
             try await page.go("#/import")
             try await page.browser.element("#import-manifest")
-            try await Task.sleep(for: .seconds(3))
+            try await page.waitUntil("the held categories answered", "return window.heldAnswered === true")
             #expect(try await page.browser.script("return document.querySelector('#import-manifest') !== null && document.querySelector('#entries') === null") as? Bool == true)
             _ = try await page.browser.script("Api.get = window.heldGet")
             try await page.browser.type("#import-manifest", "batch.jsonl")
