@@ -1,10 +1,11 @@
 import ArgumentParser
 import Foundation
+import VigilMatching
 import VigilScreening
 
 struct CalibrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "calibrate", abstract: "Fit score calibrations on labelled data.",
-                                                    subcommands: [CalibrateFacesCommand.self])
+                                                    subcommands: [CalibrateFacesCommand.self, CalibrateFingersCommand.self])
 }
 
 struct CalibrateFacesCommand: AsyncParsableCommand {
@@ -40,6 +41,51 @@ struct CalibrateFacesCommand: AsyncParsableCommand {
                              (point.worstFnmr ?? 0) * 100))
             }
             print("written to \(out)")
+        }
+    }
+}
+
+struct CalibrateFingersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingers",
+        abstract: "Fit the fingerprint matcher's normalisation by pair count on impostor pairs of real prints.",
+        discussion: """
+            Windows of each DATABASE's prints are compared with whole prints of other fingers; per number of pairs \\
+            the score rests on (n_P), the impostor tail above its 1% score is fitted by a generalised Pareto \\
+            distribution. Prints the anchors PairCountNormalisation.shipped holds (docs/fingerprints.md).
+            """)
+
+    @Argument(help: "FVC-style folders of fingerprint images.") var databases: [String]
+    @Option(help: "Impostor pairs per number of pairs.") var pairs = 500_000
+    @Option(help: "Write the report (JSON) here.") var out: String?
+
+    func run() async throws {
+        try await Output.run(json: false) { () async throws(VigilError) in
+            let report = try FingerPairCountCalibration.run(databases: databases, pairsPerGroup: pairs)
+            print("\(report.prints) whole prints, \(report.windows) windows enrolment keeps")
+            let rates = PairCountNormalisation.rates.map { String(format: "%.0e", $0) }.joined(separator: " ")
+            print("impostor scores exceeded at FMR \(rates) (fitted; measured in brackets)")
+            for g in report.groups {
+                let cells = zip(g.quantiles, g.measured).map { fitted, measured in
+                    String(format: "%.5f", fitted) + (measured.map { String(format: " (%.5f)", $0) } ?? "")
+                }
+                print(String(format: "n_P %2d, %d pairs, tail shape %.3f, FMR 10%% at %.5f: ", g.pairs, g.impostors, g.tail.shape, g.floor)
+                      + cells.joined(separator: ", "))
+            }
+            if let n = report.normalisation {
+                print(String(format: "PairCountNormalisation(firstPairs: %d, floor: %.5f, quantiles: [", n.firstPairs, n.floor))
+                for q in n.quantiles { print("    [" + q.map { String(format: "%.5f", $0) }.joined(separator: ", ") + "],") }
+                print("])")
+            } else {
+                print("no normalisation: a group is missing or its quantiles do not rise")
+            }
+            if let out {
+                let data: Data
+                do { data = try VigilJSON.encoder(pretty: true).encode(report) } catch {
+                    throw VigilError(.internalError, "the report could not be encoded")
+                }
+                guard FileManager.default.createFile(atPath: out, contents: data) else { throw VigilError(.invalidField, "cannot write \(out)") }
+            }
         }
     }
 }

@@ -3,13 +3,17 @@ import Foundation
 /// Compares two cylinder templates: local similarities by popcount over the
 /// common validity mask, then the global score by Local Similarity
 /// Assignment with Relaxation (LSA-R), pairs chosen greedily (measured here
-/// as accurate as the Hungarian algorithm). Scores are in 0...1 and equal
-/// `ReferenceCylinderMatcher`'s, the same algorithm written plainly.
+/// as accurate as the Hungarian algorithm), put on one scale whatever the
+/// number of pairs it rests on (`normalisation`). Scores are in 0...1 and
+/// equal `ReferenceCylinderMatcher`'s, the same algorithm written plainly.
 public struct CylinderMatcher: Sendable {
     public var minMatchableFraction: Float = 0.6   // minME: common valid cells needed
     public var maxDirectionDifference: Float = .pi / 2
     public var minPairs = 4, maxPairs = 12          // minNP, maxNP
     public var muP: Float = 20, tauP: Float = 0.4
+    /// Maps each n_P's raw score onto n_P = `maxPairs`' scale (nil: raw LSA-R,
+    /// which `vigil calibrate fingers` fits the shipped mapping on).
+    public var normalisation: PairCountNormalisation? = .shipped
     public var relaxationRounds = 5
     public var relaxationWeight: Float = 0.5        // wR
     public var mu1: Float = 5, tau1: Float = -8.0 / 5.0
@@ -63,8 +67,8 @@ public struct CylinderMatcher: Sendable {
             Self.greedyPairs(na, nb, keys: found, count: min(na, nb), workspace)
             guard !workspace.pairs.isEmpty else { return 0 }
             relax(a, b, workspace)
-            let np = minPairs + Int((sigmoid(Float(min(na, nb)), muP, tauP) * Float(maxPairs - minPairs)).rounded())
-            return workspace.relaxation.sumOfMostEfficient(np, pairs: workspace.pairs) / Float(np)
+            let np = pairCount(na, nb)
+            return finalScore(workspace.relaxation.sumOfMostEfficient(np, pairs: workspace.pairs) / Float(np), pairs: np)
         }
     }
 
@@ -192,6 +196,17 @@ public struct CylinderMatcher: Sendable {
             w.pairs.append(Pair(a: i, b: j, similarity: Float(bitPattern: ~UInt32(truncatingIfNeeded: key >> 32))))
             if w.pairs.count == count { break }
         }
+    }
+
+    /// n_P: how many of the most efficient pairs the score averages, from
+    /// `minPairs` for prints with few cylinders to `maxPairs`.
+    public func pairCount(_ na: Int, _ nb: Int) -> Int {
+        minPairs + Int((sigmoid(Float(min(na, nb)), muP, tauP) * Float(maxPairs - minPairs)).rounded())
+    }
+
+    /// The mean of the n_P pairs, normalised when `normalisation` is set.
+    func finalScore(_ mean: Float, pairs: Int) -> Float {
+        normalisation.map { $0.normalised(mean, pairs: pairs) } ?? mean
     }
 
     func sigmoid(_ v: Float, _ mu: Float, _ tau: Float) -> Float { 1 / (1 + exp(-tau * (v - mu))) }

@@ -52,12 +52,12 @@ public struct ReferenceCylinderMatcher: Sendable {
                 }
             }
         }
-        let np = p.minPairs + Int((p.sigmoid(Float(min(na, nb)), p.muP, p.tauP) * Float(p.maxPairs - p.minPairs)).rounded())
+        let np = p.pairCount(na, nb)
         let ranked = (0..<n).sorted { t, k in
             let (et, ek) = (lambda[t] / max(pairs[t].similarity, 1e-9), lambda[k] / max(pairs[k].similarity, 1e-9))
             return et != ek ? et > ek : t < k
         }
-        return ranked.prefix(np).reduce(Float(0)) { $0 + lambda[$1] } / Float(np)
+        return p.finalScore(ranked.prefix(np).reduce(Float(0)) { $0 + lambda[$1] } / Float(np), pairs: np)
     }
 
     /// 1 − ‖a⊕b‖ / (‖a‖ + ‖b‖) over the cells valid in both cylinders

@@ -2,7 +2,7 @@ import Foundation
 
 extension Array {
     /// The first index whose element satisfies `belongs`, for a predicate false then true along the array.
-    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+    public func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
         var low = 0, high = count
         while low < high {
             let mid = (low + high) / 2

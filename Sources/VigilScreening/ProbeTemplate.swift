@@ -67,11 +67,11 @@ struct ProbeFaces: Sendable, Equatable {
 
 /// The settings and software a screening ran with, recorded beside it.
 struct ReplayContext: Sendable, Codable, Equatable {
-    /// Changes whenever matching or fusion would give other results: 3 since
-    /// the fingerprint index's selection keeps within a matcher budget
-    /// (`FingerSearchPolicy.cylinderPairBudget`), which can hand a probe
-    /// with many minutiae fewer candidates than 2 did.
-    static let algorithm = "vigil-match-3 (int8 superset + Float32 rescoring; bit MCC LSA-R on MCC-hash candidates within a matcher budget; -log10 FMR evidence combined by Fisher's method)"
+    /// Changes whenever matching or fusion would give other results: 4 since
+    /// finger scores are normalised by the number of pairs they rest on
+    /// (`PairCountNormalisation`); 3 since the fingerprint index's selection
+    /// keeps within a matcher budget (`FingerSearchPolicy.cylinderPairBudget`).
+    static let algorithm = "vigil-match-4 (int8 superset + Float32 rescoring; bit MCC LSA-R normalised by pair count, on MCC-hash candidates within a matcher budget; -log10 FMR evidence combined by Fisher's method)"
     var algorithm = ReplayContext.algorithm
     var settings: MatchSettings
     /// Model file name -> SHA-256.

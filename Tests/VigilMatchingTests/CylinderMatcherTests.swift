@@ -58,12 +58,13 @@ struct CylinderMatcherTests {
         return moved + Self.print(Int.random(in: 0...8, using: &rng), seed: seed &+ 1)
     }
 
-    @Test("scores equal the plain LSA-R of the paper on mated and non-mated prints")
+    @Test("scores equal the plain LSA-R of the paper on mated and non-mated prints, small ones included")
     func matchesReference() {
         let matcher = CylinderMatcher(), reference = ReferenceCylinderMatcher(), workspace = CylinderMatcher.Workspace()
         var worst: Float = 0
         for seed in UInt64(1)...60 {
-            let minutiae = Self.print(25 + Int(seed % 30), seed: seed)
+            // 10 to 54 minutiae: every n_P, so the normalisation is checked too.
+            let minutiae = Self.print(10 + Int(seed % 45), seed: seed)
             let a = CylinderTemplate(minutiae: minutiae)
             for b in [CylinderTemplate(minutiae: Self.impression(of: minutiae, seed: seed &* 7)),
                       CylinderTemplate(minutiae: Self.print(25 + Int(seed % 23), seed: seed &+ 1000)), a] {

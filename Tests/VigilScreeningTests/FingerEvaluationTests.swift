@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VigilMatching
 import VigilScreening
 import VigilTestSupport
 
@@ -46,5 +47,25 @@ struct FingerEvaluationTests {
         let both = try FingerEvaluation.run(directory: TestData.url("fingerprints/FVC2002/DB1_B").path)
         #expect(both.source.contains("templates") && both.source.contains("--source images"), "\(both.source)")
         #expect(throws: VigilError.self) { try FingerEvaluation.run(directory: TestData.url("ansi-nist/nist-reference").path) }
+    }
+}
+
+@Suite("Fingerprint score normalisation fitted on real prints", .enabled(if: TestData.shouldRunDataTests))
+struct FingerPairCountCalibrationTests {
+    /// Out of sample: the shipped normalisation was fitted on FVC2000; these
+    /// are FVC2002 DB1_B's prints, another sensor and other people.
+    @Test("small prints' strangers score higher raw; normalised, the FMR-1% scores of every n_P sit far closer to the full prints'")
+    func heldOutTails() throws {
+        let report = try FingerPairCountCalibration.run(databases: [TestData.url("fingerprints/FVC2002/DB1_B").path], pairsPerGroup: 20_000)
+        let shipped = PairCountNormalisation.shipped
+        #expect(report.groups.map(\.pairs) == Array(4...12), "\(report.groups.map(\.pairs))")
+        let full = try #require(report.groups.last).quantiles[0]
+        // Raw, a stranger's 4-pair mean reaches what 1 in 100 full-print strangers reach far more often.
+        #expect(try #require(report.groups.first).quantiles[0] > 1.2 * full)
+        // Another sensor's scores sit lower than FVC2000's, so the match is
+        // not exact; the spread across n_P must at least halve.
+        let rawSpread = report.groups.map { abs($0.quantiles[0] - full) }.max() ?? 0
+        let normalisedSpread = report.groups.map { abs(shipped.normalised($0.quantiles[0], pairs: $0.pairs) - full) }.max() ?? 0
+        #expect(normalisedSpread < 0.5 * rawSpread, "FMR-1% scores spread \(rawSpread) from the full prints' raw, \(normalisedSpread) normalised")
     }
 }
