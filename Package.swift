@@ -109,7 +109,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .target(name: "VigilTestSupport", dependencies: ["VigilInterchange"], path: "Tests/VigilTestSupport"),
+        .target(name: "VigilTestSupport", dependencies: ["VigilInterchange", "VigilMetrics"], path: "Tests/VigilTestSupport"),
         .testTarget(name: "VigilMatchingTests", dependencies: ["VigilMatching", "VigilTestSupport"]),
         .testTarget(name: "VigilMetricsTests", dependencies: ["VigilMetrics"]),
         .testTarget(name: "VigilTemplatesTests", dependencies: ["VigilTemplates", "VigilTestSupport"]),

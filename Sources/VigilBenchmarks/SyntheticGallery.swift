@@ -1,4 +1,5 @@
 import VigilMatching
+import VigilMetrics
 
 /// Random unit vectors and mated probes for search benchmarks: probe i is a
 /// noisy copy of template `source[i]` (cosine about 0.9 with it, like a
@@ -44,17 +45,10 @@ struct SyntheticGallery {
     }
 }
 
-/// SplitMix64 with uniform and Gaussian helpers; deterministic per seed.
-struct Random {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The benchmarks' generator, deterministic per seed.
+typealias Random = SeededGenerator
+
+extension SeededGenerator {
     /// Uniform in [-1, 1).
     mutating func uniform() -> Float { Float(next() >> 40) / Float(1 << 23) - 1 }
     /// Approximately standard normal (sum of four uniforms, rescaled).

@@ -52,7 +52,7 @@ public enum FingerPairCountCalibration {
     public static func run(databases: [String], pairsPerGroup: Int = 500_000, seed: UInt64 = 1) throws(VigilError) -> Report {
         let raw = CylinderMatcher.raw
         var wholes: [Print] = [], windows: [Print] = []
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         var finger = 0
         for (number, database) in databases.enumerated() {
             for print in try FingerEvaluation.extractedPrints(directory: database) {
@@ -110,7 +110,7 @@ public enum FingerPairCountCalibration {
         let parts = 64, perPart = (count + parts - 1) / parts
         let results = Mutex([[Float]](repeating: [], count: parts))
         DispatchQueue.concurrentPerform(iterations: parts) { part in
-            var random = SplitMix(seed: seed &* 1_000_003 &+ UInt64(part))
+            var random = SeededGenerator(seed: seed &* 1_000_003 &+ UInt64(part))
             let workspace = CylinderMatcher.Workspace()
             var scores: [Float] = []
             scores.reserveCapacity(perPart)
@@ -130,29 +130,11 @@ public enum FingerPairCountCalibration {
     }
 
     /// A rectangle of the print's minutiae: 20–100% of their extent across and down, anywhere within it.
-    static func window(of minutiae: [FingerMinutia], using random: inout SplitMix) -> [FingerMinutia] {
+    static func window(of minutiae: [FingerMinutia], using random: inout SeededGenerator) -> [FingerMinutia] {
         let xs = minutiae.map(\.x), ys = minutiae.map(\.y)
         guard let minX = xs.min(), let maxX = xs.max(), let minY = ys.min(), let maxY = ys.max() else { return [] }
         let width = (maxX - minX) * (0.2 + 0.8 * random.unit()), height = (maxY - minY) * (0.2 + 0.8 * random.unit())
         let left = minX + (maxX - minX - width) * random.unit(), top = minY + (maxY - minY - height) * random.unit()
         return minutiae.filter { $0.x >= left && $0.x <= left + width && $0.y >= top && $0.y <= top + height }
     }
-}
-
-/// Steele, Lea and Flood's SplitMix64: small, fast and the same on every
-/// platform, so a calibration run is repeatable from its seed.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// Uniform in 0..<1.
-    mutating func unit() -> Float { Float(next() >> 40) / Float(1 << 24) }
 }
