@@ -59,6 +59,11 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
     @Option(help: "Impostor pairs per number of pairs.") var pairs = 500_000
     @Option(help: "Write the report (JSON) here.") var out: String?
 
+    func validate() throws {
+        // The tail is fitted on the top 1%, and needs at least 20 pairs there.
+        guard pairs >= 2_000 else { throw ValidationError("--pairs must be at least 2000") }
+    }
+
     func run() async throws {
         try await Output.run(json: false) { () async throws(VigilError) in
             let report = try FingerPairCountCalibration.run(databases: databases, pairsPerGroup: pairs)

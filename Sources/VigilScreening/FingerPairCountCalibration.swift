@@ -3,7 +3,7 @@ import Synchronization
 import VigilMatching
 import VigilMetrics
 
-/// `vigil calibrate fingers`: fits `PairCountNormalisation`'s anchors on
+/// `vigil calibrate fingers`: fits `PairCountNormalisation`'s quantiles on
 /// impostor pairs of real prints.
 ///
 /// Scores rest on few pairs when one print is partial, and the databases
@@ -49,6 +49,7 @@ public enum FingerPairCountCalibration {
     static let windowsPerPrint = 400
 
     /// `databases`: FVC-style folders of images, extracted by Vigil's extractor.
+    /// A group with too few pairs for a tail (`pairsPerGroup` under 2,000) is left out.
     public static func run(databases: [String], pairsPerGroup: Int = 500_000, seed: UInt64 = 1) throws(VigilError) -> Report {
         let raw = CylinderMatcher.raw
         var wholes: [Print] = [], windows: [Print] = []
@@ -78,10 +79,14 @@ public enum FingerPairCountCalibration {
         }
         var groups: [Group] = []
         for pairs in raw.minPairs...raw.maxPairs {
-            guard let members = byGroup[pairs], !members.isEmpty else { continue }
+            // Only windows that some whole print of another finger can meet (a database of one finger has none).
+            let members = (byGroup[pairs] ?? []).filter { w in
+                wholesBySize[windows[w].database].contains { $0.finger != windows[w].finger && $0.template.count >= windows[w].template.count }
+            }
+            guard !members.isEmpty else { continue }
             let scores = impostorScores(members: members, windows: windows, wholesBySize: wholesBySize,
                                         count: pairsPerGroup, seed: seed &+ UInt64(pairs), matcher: raw)
-            guard let tail = ImpostorTail(impostor: scores, tailRate: 0.01) else { continue }
+            guard let tail = ImpostorTail(impostor: scores, tailRate: PairCountNormalisation.rates[0]) else { continue }
             let sorted = scores.sorted(by: >)
             let measured = PairCountNormalisation.rates.map { rate -> Float? in
                 let rank = Int(rate * Double(sorted.count))
