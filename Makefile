@@ -82,6 +82,11 @@ calibrate-faces: release
 	$$($(RELEASE) --show-bin-path)/vigil calibrate faces $(FACES)/lfw10 $(FACES)/pakistan-politicians $(FACES)/lfw-a-j --out docs/face-calibration.json
 	scripts/ship-face-calibration.py docs/face-calibration.json
 
+# Refits the finger score normalisation by pair count (about 5 minutes); prints the table
+# PairCountNormalisation+Shipped.swift holds (docs/fingerprints.md).
+calibrate-fingers: release
+	$$($(RELEASE) --show-bin-path)/vigil calibrate fingers $(foreach d,1 2 3 4,$(FVC)/FVC2000/DB$(d)_B) --pairs 1000000
+
 # Fingerprint accuracy quoted in the README: Vigil's extractor on all eight FVC databases,
 # then the matcher on the minutiae templates shipped with FVC2002.
 FVC = ../shared/data/fingerprints
