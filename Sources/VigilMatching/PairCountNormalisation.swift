@@ -19,11 +19,11 @@
 /// Matching the body too made verification worse on the FVC databases:
 /// there the impostor distribution depends on how much of the two prints
 /// overlap more than on n_P (mean EER 4.15% with quantiles matched from FMR
-/// 10%, 4.20% with scores below FMR 1% scaled in proportion, 3.96% raw).
-/// Beyond the rarest rate
-/// the last segment's line continues (both tails are near-exponential
-/// there), which keeps the order of strong scores far beyond any measured
-/// rate, where mapping through fitted tail probabilities would flatten them.
+/// 10%, 4.20% with scores below FMR 1% scaled in proportion; 4.01% with the
+/// floor, 3.96% raw). Beyond the rarest rate the last segment's line
+/// continues (both tails are near-exponential there), which keeps the order
+/// of strong scores far beyond any measured rate, where mapping through
+/// fitted tail probabilities would flatten them.
 /// The largest n_P maps to itself: two full prints keep their raw score.
 ///
 /// The quantiles are fitted by `vigil calibrate fingers` on impostor pairs
