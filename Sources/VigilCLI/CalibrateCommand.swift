@@ -26,11 +26,7 @@ struct CalibrateFacesCommand: AsyncParsableCommand {
         try await Output.run(json: false) { () async throws(VigilError) in
             let pipeline = try FacePipeline(configuration: common.configuration())
             let report = try await FaceCalibration.run(populations: directories, pipeline: pipeline)
-            let data: Data
-            do { data = try VigilJSON.encoder(pretty: true).encode(report) } catch {
-                throw VigilError(.internalError, "the calibration could not be encoded")
-            }
-            guard FileManager.default.createFile(atPath: out, contents: data) else { throw VigilError(.invalidField, "cannot write \(out)") }
+            try writeReport(report, to: out)
             for (name, p) in report.populations.sorted(by: { $0.key < $1.key }) {
                 print(String(format: "%@: %d images, FTE %.2f%%, %d impostor pairs; tail from %.4f (shape %.3f, scale %.4f); FMR at the pooled 1%% / 0.1%% thresholds: %.3f%% / %.3f%%",
                              name, p.images, p.fte * 100, p.tail.impostors, p.tail.tailScore, p.tail.shape, p.tail.scale,
@@ -52,7 +48,7 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
         discussion: """
             Windows of each DATABASE's prints are compared with whole prints of other fingers; per number of pairs \\
             the score rests on (n_P), the impostor tail above its 1% score is fitted by a generalised Pareto \\
-            distribution. Prints the anchors PairCountNormalisation.shipped holds (docs/fingerprints.md).
+            distribution. Prints the quantiles PairCountNormalisation.shipped holds (docs/fingerprints.md).
             """)
 
     @Argument(help: "FVC-style folders of fingerprint images.") var databases: [String]
@@ -84,13 +80,16 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
             } else {
                 print("no normalisation: a group is missing or its quantiles do not rise")
             }
-            if let out {
-                let data: Data
-                do { data = try VigilJSON.encoder(pretty: true).encode(report) } catch {
-                    throw VigilError(.internalError, "the report could not be encoded")
-                }
-                guard FileManager.default.createFile(atPath: out, contents: data) else { throw VigilError(.invalidField, "cannot write \(out)") }
-            }
+            if let out { try writeReport(report, to: out) }
         }
     }
+}
+
+/// A calibration's report as pretty JSON at `path`.
+private func writeReport(_ report: some Encodable, to path: String) throws(VigilError) {
+    let data: Data
+    do { data = try VigilJSON.encoder(pretty: true).encode(report) } catch {
+        throw VigilError(.internalError, "the calibration could not be encoded")
+    }
+    guard FileManager.default.createFile(atPath: path, contents: data) else { throw VigilError(.invalidField, "cannot write \(path)") }
 }

@@ -70,20 +70,22 @@ public enum FingerPairCountCalibration {
             }
         }
         guard !wholes.isEmpty else { throw VigilError(.invalidField, "no print in \(databases.joined(separator: ", ")) could be enrolled") }
-        // Each window's group is its own n_P: the whole print it meets has at least as many cylinders.
-        let groupOf = { (template: CylinderTemplate) in raw.pairCount(template.count, template.count) }
-        let byGroup = Dictionary(grouping: windows.indices, by: { groupOf(windows[$0].template) })
         // Per database, its whole prints by cylinder count.
         let wholesBySize = databases.indices.map { number in
             wholes.filter { $0.database == number }.sorted { $0.template.count < $1.template.count }
         }
+        // Each window with the first whole print of its database it may meet: those from there on have at
+        // least its cylinders, so its n_P is its own. Only windows some other finger's whole print can meet
+        // are kept (a database of one finger has none).
+        let meetable = windows.indices.compactMap { w -> Member? in
+            let window = windows[w], candidates = wholesBySize[window.database]
+            let from = candidates.partitioningIndex { $0.template.count >= window.template.count }
+            return candidates[from...].contains { $0.finger != window.finger } ? Member(window: w, from: from) : nil
+        }
+        let byGroup = Dictionary(grouping: meetable, by: { raw.pairCount(windows[$0.window].template.count, windows[$0.window].template.count) })
         var groups: [Group] = []
         for pairs in raw.minPairs...raw.maxPairs {
-            // Only windows that some whole print of another finger can meet (a database of one finger has none).
-            let members = (byGroup[pairs] ?? []).filter { w in
-                wholesBySize[windows[w].database].contains { $0.finger != windows[w].finger && $0.template.count >= windows[w].template.count }
-            }
-            guard !members.isEmpty else { continue }
+            guard let members = byGroup[pairs] else { continue }
             let scores = impostorScores(members: members, windows: windows, wholesBySize: wholesBySize,
                                         count: pairsPerGroup, seed: seed &+ UInt64(pairs), matcher: raw)
             guard let tail = ImpostorTail(impostor: scores, tailRate: PairCountNormalisation.rates[0]) else { continue }
@@ -107,10 +109,16 @@ public enum FingerPairCountCalibration {
         let template: CylinderTemplate
     }
 
+    /// A window, and where in its database's whole prints by size those at least as large begin.
+    struct Member {
+        let window: Int
+        let from: Int
+    }
+
     /// `count` raw scores of windows in one group against whole prints of
     /// other fingers of their database at least as large, on every core,
     /// each part from its own seed.
-    static func impostorScores(members: [Int], windows: [Print], wholesBySize: [[Print]],
+    static func impostorScores(members: [Member], windows: [Print], wholesBySize: [[Print]],
                                count: Int, seed: UInt64, matcher: CylinderMatcher) -> [Float] {
         let parts = 64, perPart = (count + parts - 1) / parts
         let results = Mutex([[Float]](repeating: [], count: parts))
@@ -120,12 +128,9 @@ public enum FingerPairCountCalibration {
             var scores: [Float] = []
             scores.reserveCapacity(perPart)
             while scores.count < perPart {
-                let window = windows[members[Int(random.next() % UInt64(members.count))]]
-                // Whole prints with at least the window's cylinders: a suffix of the sorted order.
-                let sameDatabase = wholesBySize[window.database]
-                let from = sameDatabase.partitioningIndex { $0.template.count >= window.template.count }
-                guard from < sameDatabase.count else { continue }
-                let whole = sameDatabase[from + Int(random.next() % UInt64(sameDatabase.count - from))]
+                let member = members[Int(random.next() % UInt64(members.count))]
+                let window = windows[member.window], sameDatabase = wholesBySize[window.database]
+                let whole = sameDatabase[member.from + Int(random.next() % UInt64(sameDatabase.count - member.from))]
                 guard whole.finger != window.finger else { continue }
                 scores.append(matcher.score(window.template, whole.template, using: workspace))
             }
