@@ -89,8 +89,23 @@ public enum FingerIndexBenchmark {
         /// figures above, the second the same without the matcher budget
         /// (`FingerSearchPolicy.cylinderPairBudget`), then the others.
         public let curve: [CurvePoint]
+        /// The share of mated probes whose mate the votes alone rank within
+        /// each share of the gallery (no candidate bounds, no budget): the
+        /// index's trade-off between penetration and hit rate, from one vote
+        /// pass per probe.
+        public let voteRanks: VoteRankCurve
         public let settings: String
     }
+
+    public struct VoteRankCurve: Sendable, Codable {
+        public let penetrations: [Double]
+        public let hitRates: [Double]
+        /// The median probe's mate rank by votes, as a share of the fingers at its position.
+        public let medianRankShare: Double
+    }
+
+    /// Shares of the gallery the vote-rank curves are read at.
+    static let rankPenetrations = [0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]
 
     public static func run(mated: [MatedFinger], distractorBases: [[FingerMinutia]], options: Options,
                            progress: (String) -> Void = { _ in }) -> Report {
@@ -175,6 +190,14 @@ public enum FingerIndexBenchmark {
             unbounded.cylinderPairBudget = .max
             return measure(unbounded)
         }()] + policies.dropFirst().map(measure)
+        index.policy = options.policy
+        let rankShares = probes.map { probe in
+            // A mate the index does not hold for the probe's position counts as ranked last.
+            Double(index.voteRank(ofTemplate: probe.mate, for: probe.template, position: 1, pool: pool) ?? index.count) / Double(index.count)
+        }.sorted()
+        let voteRanks = VoteRankCurve(penetrations: rankPenetrations,
+                                      hitRates: rankPenetrations.map { p in Double(rankShares.count { $0 < p }) / Double(rankShares.count) },
+                                      medianRankShare: rankShares[rankShares.count / 2])
         let main = curve[0]
         let h = options.hashing, p = options.policy
         return Report(
@@ -190,6 +213,7 @@ public enum FingerIndexBenchmark {
             indexBytesPerFinger: Double(index.indexBytes) / Double(index.count),
             templateBytesPerFinger: Double(templateBytes) / Double(index.count),
             buildSeconds: buildSeconds, buildFromStoredKeysSeconds: buildFromStoredKeysSeconds, templateSeconds: templateSeconds, curve: curve,
+            voteRanks: voteRanks,
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow)")

@@ -33,6 +33,15 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
     @Flag(help: "Print the report as JSON.") var json = false
 
+    func validate() throws {
+        let defaults = CylinderHashing.standard
+        let tables = tables ?? defaults.tables, values = hashesPerKey ?? defaults.hashesPerKey
+        guard tables > 0, values > 0, tables * values <= CylinderHashing.maximumValues else {
+            throw ValidationError("--tables times --hashes-per-key must be from 1 to \(CylinderHashing.maximumValues)")
+        }
+        if let enrolledCylinders, enrolledCylinders < 1 { throw ValidationError("--enrolled-cylinders must be at least 1") }
+    }
+
     func run() throws {
         if indexed { return try runIndexed() }
         let r = FingerBenchmark.run(gallery: gallery, probes: probes, baselineGallery: baselineGallery)
@@ -89,6 +98,8 @@ struct BenchFingersCommand: ParsableCommand {
                          100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
                          100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound, Double(point.cylinderPairsP99) / 1e6))
         }
+        print("  by votes alone (no bounds, no budget), hit rate " + zip(r.voteRanks.penetrations, r.voteRanks.hitRates)
+            .map { String(format: "%.1f%% at %.1f%%", 100 * $1, 100 * $0) }.joined(separator: ", "))
         print("settings: \(r.settings)")
     }
 }

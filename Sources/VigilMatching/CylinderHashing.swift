@@ -32,8 +32,12 @@ public struct CylinderHashing: Sendable, Equatable {
     /// A bucket is the key's low `bucketBits` bits after mixing.
     public static let bucketBits = 15
     public static var buckets: Int { 1 << bucketBits }
-    /// MinHash lanes computed at once: `tables × hashesPerKey` must fit.
-    public static let lanes = 32
+    /// MinHash values computed at once: `tables × hashesPerKey` rounded up
+    /// to a multiple of 32, whole vectors (32 for the default 10 × 3).
+    public let lanes: Int
+    /// The most MinHash values a hashing computes (ranks take 2 bytes per
+    /// value and cell read: 256 values are 590 KB).
+    public static let maximumValues = 256
 
     /// The cells read, as one mask per plane word (`planeWords` words).
     let innerCells: [UInt64]
@@ -55,7 +59,8 @@ public struct CylinderHashing: Sendable, Equatable {
 
     public init(tables: Int = 10, hashesPerKey: Int = 3, minimumOnes: Int = 8, innerRadius: Float = 0.75, enrolledCylinders: Int = 48,
                 seed: UInt64 = 0x4D43_432D_4C53_4831, parameters: CylinderParameters = CylinderParameters()) {
-        precondition(tables > 0 && hashesPerKey > 0 && tables * hashesPerKey <= Self.lanes, "at most 32 MinHash values in all")
+        precondition(tables > 0 && hashesPerKey > 0 && tables * hashesPerKey <= Self.maximumValues, "at most 256 MinHash values in all")
+        lanes = (tables * hashesPerKey + 31) / 32 * 32
         self.tables = tables
         self.hashesPerKey = hashesPerKey
         self.minimumOnes = minimumOnes
@@ -79,18 +84,18 @@ public struct CylinderHashing: Sendable, Equatable {
         innerCells = inner
         let planeBits = parameters.planeWords * 64
         let read = (0..<parameters.sections).flatMap { s in cells.map { s * planeBits + $0 } }
-        var ranks = [UInt16](repeating: .max, count: parameters.sections * planeBits * Self.lanes)
+        var ranks = [UInt16](repeating: .max, count: parameters.sections * planeBits * lanes)
         var state = seed
-        for lane in 0..<Self.lanes {
+        for lane in 0..<lanes {
             var order = Array(0..<read.count)
             for i in stride(from: order.count - 1, to: 0, by: -1) {   // Fisher-Yates
                 order.swapAt(i, Int(SplitMix.next(&state) % UInt64(i + 1)))
             }
-            for (rank, position) in order.enumerated() { ranks[read[position] * Self.lanes + lane] = UInt16(rank) }
+            for (rank, position) in order.enumerated() { ranks[read[position] * lanes + lane] = UInt16(rank) }
         }
         self.ranks = ranks
         signature = Self.signature(settings: [UInt64(tables), UInt64(hashesPerKey), UInt64(minimumOnes), UInt64(innerRadius.bitPattern),
-                                              UInt64(enrolledCylinders), seed, UInt64(Self.bucketBits), UInt64(Self.lanes),
+                                              UInt64(enrolledCylinders), seed, UInt64(Self.bucketBits), UInt64(lanes),
                                               UInt64(planeWords), UInt64(sections)],
                                    innerCells: inner)
     }
@@ -106,7 +111,7 @@ public struct CylinderHashing: Sendable, Equatable {
         let words = template.words
         var out = [UInt32](repeating: Self.noKey, count: template.count * tables)
         var richness = [(ones: Int, cylinder: Int)]()
-        let lanes = Self.lanes
+        let lanes = self.lanes
         let minimum = UnsafeMutablePointer<UInt16>.allocate(capacity: lanes)
         defer { minimum.deallocate() }
         ranks.withUnsafeBufferPointer { ranks in
@@ -120,9 +125,11 @@ public struct CylinderHashing: Sendable, Equatable {
                         var bits = base[section * planeWords + w] & innerCells[w]
                         ones += bits.nonzeroBitCount
                         while bits != 0 {
-                            // One bit's ranks in every lane at once (the loop vectorises).
+                            // One bit's ranks in every lane, 32 at a time (a fixed count: the loop vectorises).
                             let row = ranks + ((section * planeWords + w) * 64 + bits.trailingZeroBitCount) * lanes
-                            for lane in 0..<32 { minimum[lane] = Swift.min(minimum[lane], row[lane]) }
+                            for base in Swift.stride(from: 0, to: lanes, by: 32) {
+                                for lane in base..<base + 32 { minimum[lane] = Swift.min(minimum[lane], row[lane]) }
+                            }
                             bits &= bits &- 1
                         }
                     }

@@ -175,16 +175,9 @@ public struct FingerIndex: Sendable {
         return Set(chosen.map { layout.finger($0).subject })
     }
 
-    /// The fingers the index hands to the matcher: every eligible finger's
-    /// votes (the weight of each probe key filed for it, divided by the
-    /// square root of its own key count), then the `penetration` share
-    /// (within the policy's bounds) with the most. Every pass over the
-    /// fingers runs segment by segment on the pool's threads: at a million
-    /// fingers they, not the matcher, would otherwise take most of the time.
-    func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
+    /// Every finger's votes for the probe, and the highest an eligible finger got.
+    func castVotes(_ probe: CylinderTemplate, position: UInt8, layout: SegmentLayout, pool: ScanPool) -> (VoteBuffer, UInt32) {
         let keys = hashing.buckets(of: probe)
-        let wanted = min(eligible, max(policy.minimumCandidates, min(policy.maximumCandidates,
-                                                                     Int((policy.penetration * Double(eligible)).rounded(.up)))))
         let weights = Self.weights(of: keys, in: layout)
         let votes = VoteBuffer(count: layout.total)
         let highest = PerPartition<UInt32>(count: pool.threads, initial: 0)
@@ -195,11 +188,45 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
+        return (votes, highest.values.max() ?? 0)
+    }
+
+    /// How many eligible fingers the probe's votes put strictly above the
+    /// finger filed as `template` (0: none, it is the best voted), or nil
+    /// when no eligible finger has that id: a mate's rank by votes, from
+    /// which the share of the gallery the matcher would need to see it
+    /// follows (the index's trade-off between penetration and hit rate).
+    public func voteRank(ofTemplate template: Int64, for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Int? {
+        let layout = SegmentLayout(segments)
+        let code = FingerSegment.positionCode(position)
+        guard let s = layout.segments.firstIndex(where: { $0.templateIDs.contains(template) }),
+              let local = layout.segments[s].templateIDs.firstIndex(of: template),
+              layout.segments[s].comparable(local, with: code) else { return nil }
+        let (votes, _) = castVotes(probe, position: code, layout: layout, pool: pool)
+        let own = votes.pointer[layout.starts[s] + local]
+        var above = 0
+        for (t, segment) in layout.segments.enumerated() {
+            let slots = votes.pointer + layout.starts[t]
+            for i in 0..<segment.count where slots[i] > own && segment.comparable(i, with: code) { above += 1 }
+        }
+        return above
+    }
+
+    /// The fingers the index hands to the matcher: every eligible finger's
+    /// votes (the weight of each probe key filed for it, divided by the
+    /// square root of its own key count), then the `penetration` share
+    /// (within the policy's bounds) with the most. Every pass over the
+    /// fingers runs segment by segment on the pool's threads: at a million
+    /// fingers they, not the matcher, would otherwise take most of the time.
+    func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
+        let wanted = min(eligible, max(policy.minimumCandidates, min(policy.maximumCandidates,
+                                                                     Int((policy.penetration * Double(eligible)).rounded(.up)))))
+        let (votes, highestVote) = castVotes(probe, position: position, layout: layout, pool: pool)
         // Counting votes: the smallest tally that still admits `wanted` fingers
         // and keeps the matcher's work within its budget (a comparison costs
         // about the product of the two prints' cylinder counts).
         // A probe key adds its weight at most once to a finger (a bucket lists it once).
-        let top = Int(highest.values.max() ?? 0)
+        let top = Int(highestVote)
         let histograms = PerPartition<VoteHistogram?>(count: pool.threads, initial: nil)
         pool.run { partition in
             var histogram = VoteHistogram(highest: top)

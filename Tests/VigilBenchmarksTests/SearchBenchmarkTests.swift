@@ -82,5 +82,15 @@ struct FingerIndexBenchmarkTests {
         #expect(r.curve[0].cylinderPairsP99 > 0 && r.curve[0].cylinderPairsP99 <= options.policy.cylinderPairBudget)
         // Handing the matcher more of the gallery keeps at least the mates it kept before.
         #expect(r.curve[2].hitRate >= r.curve[0].hitRate && abs(r.curve[2].penetration - 0.2) < 1e-9)
+        // Ranks by votes: the more of the gallery, the more mates within it;
+        // at 10% and 20%, the mates the selection kept, up to ties at its
+        // cut (counted here as won, there broken by template id).
+        let ranks = r.voteRanks
+        #expect(zip(ranks.hitRates, ranks.hitRates.dropFirst()).allSatisfy { $0 <= $1 } && ranks.hitRates.count == ranks.penetrations.count)
+        for (share, point) in [(0.1, r.curve[0]), (0.2, r.curve[2])] {
+            let byVotes = try #require(ranks.penetrations.firstIndex(of: share).map { ranks.hitRates[$0] })
+            #expect(byVotes >= point.hitRate - 1e-9 && byVotes - point.hitRate < 3.0 / 70, "\(byVotes) by votes, \(point.hitRate) chosen at \(share)")
+        }
+        #expect((0...1).contains(ranks.medianRankShare))
     }
 }

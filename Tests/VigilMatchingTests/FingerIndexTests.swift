@@ -42,6 +42,41 @@ struct FingerIndexTests {
         #expect(again > 3 * max(1, strangers.max()!), "another capture shares \(again) keys, strangers up to \(strangers.max()!)")
     }
 
+    @Test("a hashing with more MinHash values than one vector holds keeps the default's keys in its first tables and adds others")
+    func widerHashing() {
+        let template = CylinderTemplate(minutiae: CylinderMatcherTests.print(40, seed: 12))
+        let standard = CylinderHashing(), wider = CylinderHashing(tables: 16)
+        #expect(standard.lanes == 32 && wider.lanes == 64)
+        let narrow = standard.buckets(of: template), wide = wider.buckets(of: template)
+        #expect(wide.count == template.count * 16)
+        for cylinder in 0..<template.count {
+            #expect(Array(wide[(cylinder * 16)..<(cylinder * 16 + 10)]) == Array(narrow[(cylinder * 10)..<(cylinder * 10 + 10)]))
+        }
+        let added = (0..<template.count).flatMap { wide[($0 * 16 + 10)..<($0 * 16 + 16)] }
+        #expect(Set(added).count > template.count, "the six added tables give their own keys")
+        #expect(wider.signature != standard.signature, "stored keys of one do not open under the other")
+    }
+
+    @Test("a mate's rank by votes: a second capture ranks near the top, a stranger's print below it; no rank for an id not held or at another position")
+    func voteRank() throws {
+        var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 300)
+        index.add(Self.gallery(800))
+        let pool = ScanPool(threads: 2)
+        var ranks: [Int] = []
+        for subject in stride(from: 3, to: 800, by: 113) {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 7 &+ UInt64(subject)),
+                                                                                   seed: UInt64(subject)))
+            let rank = try #require(index.voteRank(ofTemplate: Int64(1_000 + subject), for: probe, position: 2, pool: pool))
+            ranks.append(rank)
+            // The finger the index would select first is the one no finger outvotes.
+            let stranger = index.voteRank(ofTemplate: Int64(1_000 + (subject + 400) % 800), for: probe, position: 2, pool: pool)
+            #expect((stranger ?? 0) > rank, "subject \(subject): a stranger ranked \(stranger ?? -1), the mate \(rank)")
+            #expect(index.voteRank(ofTemplate: 99, for: probe, position: 2, pool: pool) == nil)
+            #expect(index.voteRank(ofTemplate: Int64(1_000 + subject), for: probe, position: 3, pool: pool) == nil)
+        }
+        #expect(ranks.allSatisfy { $0 < 8 }, "mates ranked \(ranks) of 800 by votes")
+    }
+
     @Test("indexed search finds second captures comparing a twentieth of the fingers, with the exhaustive search's scores; across segments and after removals")
     func indexedSearch() {
         let fingers = Self.gallery(1_200)
