@@ -20,12 +20,13 @@ import VigilScreening
 /// - every one is a print enrolment accepts (`FingerCapture.comparable`:
 ///   at least `FingerCapture.minimumMinutiae` minutiae the matcher can use).
 public enum FingerIndexBenchmark {
-    /// A real finger: the impression enrolled and the impressions searched.
+    /// A real finger: the impressions enrolled (each its own template of
+    /// the one subject) and the impressions searched.
     public struct MatedFinger: Sendable {
         public let name: String
-        public let enrolled: [FingerMinutia]
+        public let enrolled: [[FingerMinutia]]
         public let probes: [[FingerMinutia]]
-        public init(name: String, enrolled: [FingerMinutia], probes: [[FingerMinutia]]) {
+        public init(name: String, enrolled: [[FingerMinutia]], probes: [[FingerMinutia]]) {
             self.name = name
             self.enrolled = enrolled
             self.probes = probes
@@ -110,15 +111,25 @@ public enum FingerIndexBenchmark {
     public static func run(mated: [MatedFinger], distractorBases: [[FingerMinutia]], options: Options,
                            progress: (String) -> Void = { _ in }) -> Report {
         precondition(!mated.isEmpty && !distractorBases.isEmpty, "mated fingers and distractor prints are needed")
-        let distractors = max(0, options.gallery - mated.count)
+        precondition(mated.allSatisfy { !$0.enrolled.isEmpty }, "every mated finger has an impression enrolled")
+        let enrolled = mated.reduce(0) { $0 + $1.enrolled.count }
+        let distractors = max(0, options.gallery - enrolled)
         let real = Int(Double(distractors) * options.realShare)
         progress("building \(distractors) distractor templates (\(real) from real prints of other fingers)")
         let started = DispatchTime.now().uptimeNanoseconds
+        // Mate i's first impression is template i, as distractor n is
+        // mated.count + n; further impressions are numbered after them.
         var fingers = mated.enumerated().map { i, finger in
-            FingerIndex.Finger(subject: Int64(i), template: Int64(i), position: 1, cylinders: CylinderTemplate(minutiae: finger.enrolled))
+            FingerIndex.Finger(subject: Int64(i), template: Int64(i), position: 1, cylinders: CylinderTemplate(minutiae: finger.enrolled[0]))
         }
         fingers += distractorTemplates(count: distractors, real: real, bases: distractorBases, firstID: Int64(mated.count),
                                        seed: options.seed, threads: options.threads)
+        for (i, finger) in mated.enumerated() {
+            for impression in finger.enrolled.dropFirst() {
+                fingers.append(FingerIndex.Finger(subject: Int64(i), template: Int64(fingers.count), position: 1,
+                                                  cylinders: CylinderTemplate(minutiae: impression)))
+            }
+        }
         let templateSeconds = seconds(since: started)
 
         progress("building the index over \(fingers.count) fingers")
@@ -193,7 +204,7 @@ public enum FingerIndexBenchmark {
         index.policy = options.policy
         let rankShares = probes.map { probe in
             // A mate the index does not hold for the probe's position counts as ranked last.
-            Double(index.voteRank(ofTemplate: probe.mate, for: probe.template, position: 1, pool: pool) ?? index.count) / Double(index.count)
+            Double(index.voteRank(ofSubject: probe.mate, for: probe.template, position: 1, pool: pool) ?? index.count) / Double(index.count)
         }.sorted()
         let voteRanks = VoteRankCurve(penetrations: rankPenetrations,
                                       hitRates: rankPenetrations.map { p in Double(rankShares.count { $0 < p }) / Double(rankShares.count) },
@@ -253,14 +264,19 @@ public enum FingerIndexBenchmark {
                         // a gallery cannot hold it, and a handful of usable
                         // minutiae outscore weak mates in LSA-R, which is
                         // what such captures did here before.
+                        // Base prints too sparse for any capture of them to
+                        // be kept (a folder of partial prints) give way to
+                        // synthetic ones, which enrolment keeps almost always.
                         var cylinders: CylinderTemplate?, attempt = 0
                         repeat {
-                            cylinders = FingerCapture.comparable(n < real ? PrintTransformation.apply(bases[(n + attempt) % bases.count], using: &rng)
-                                                                          : SyntheticPrint.minutiae(using: &rng))
+                            let transformed = n < real && attempt < 100
+                            cylinders = FingerCapture.comparable(transformed ? PrintTransformation.apply(bases[(n + attempt) % bases.count], using: &rng)
+                                                                             : SyntheticPrint.minutiae(using: &rng))
                             attempt += 1
-                        } while cylinders == nil && attempt < 100
+                        } while cylinders == nil && attempt < 200
+                        guard let cylinders else { preconditionFailure("a hundred synthetic prints in a row that enrolment refuses: SyntheticPrint is broken") }
                         let id = firstID + Int64(n)
-                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: cylinders ?? CylinderTemplate(minutiae: []))
+                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: cylinders)
                     }
                     built.withLock { $0[c] = fingers }
                 }

@@ -31,6 +31,10 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: most matcher work for one probe finger, in probe cylinders times candidate cylinders.")
     var cylinderPairBudget: Int?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
+    @Option(help: "With --indexed: impressions of each mated finger enrolled, each its own template (the first ones); the others are probes.")
+    var enrolledImpressions = 1
+    @Option(help: "With --indexed: the first impression searched (default: the one after those enrolled), so runs enrolling more can search the same probes.")
+    var firstProbeImpression: Int?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
@@ -40,6 +44,10 @@ struct BenchFingersCommand: ParsableCommand {
             throw ValidationError("--tables times --hashes-per-key must be from 1 to \(CylinderHashing.maximumValues)")
         }
         if let enrolledCylinders, enrolledCylinders < 1 { throw ValidationError("--enrolled-cylinders must be at least 1") }
+        guard enrolledImpressions >= 1 else { throw ValidationError("--enrolled-impressions must be at least 1") }
+        if let firstProbeImpression, firstProbeImpression <= enrolledImpressions {
+            throw ValidationError("--first-probe-impression must come after the \(enrolledImpressions) enrolled")
+        }
     }
 
     func run() throws {
@@ -75,9 +83,11 @@ struct BenchFingersCommand: ParsableCommand {
         progress("extracting the real prints")
         var matedFingers: [FingerIndexBenchmark.MatedFinger] = []
         for folder in mated {
-            for finger in try FingerEvaluation.extractedPrints(directory: folder) where finger.impressions.count >= 2 {
+            let firstProbe = (firstProbeImpression ?? enrolledImpressions + 1) - 1
+            for finger in try FingerEvaluation.extractedPrints(directory: folder) where finger.impressions.count > firstProbe {
                 matedFingers.append(.init(name: (folder as NSString).lastPathComponent + "/" + finger.finger,
-                                          enrolled: finger.impressions[0], probes: Array(finger.impressions.dropFirst())))
+                                          enrolled: Array(finger.impressions.prefix(enrolledImpressions)),
+                                          probes: Array(finger.impressions.dropFirst(firstProbe))))
             }
         }
         let bases = try distractorPrints.flatMap { try FingerEvaluation.extractedPrints(directory: $0).flatMap(\.impressions) }

@@ -191,23 +191,29 @@ public struct FingerIndex: Sendable {
         return (votes, highest.values.max() ?? 0)
     }
 
-    /// How many eligible fingers the probe's votes put strictly above the
-    /// finger filed as `template` (0: none, it is the best voted), or nil
-    /// when no eligible finger has that id: a mate's rank by votes, from
-    /// which the share of the gallery the matcher would need to see it
-    /// follows (the index's trade-off between penetration and hit rate).
-    public func voteRank(ofTemplate template: Int64, for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Int? {
+    /// How many eligible fingers of other subjects the probe's votes put
+    /// strictly above the subject's best-voted finger (0: none, it is the
+    /// best voted), or nil when the subject has no eligible finger: a mate's
+    /// rank by votes, from which the share of the gallery the matcher would
+    /// need to see it follows (the index's trade-off between penetration
+    /// and hit rate).
+    public func voteRank(ofSubject subject: Int64, for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Int? {
         let layout = SegmentLayout(segments)
         let code = FingerSegment.positionCode(position)
-        guard let s = layout.segments.firstIndex(where: { $0.templateIDs.contains(template) }),
-              let local = layout.segments[s].templateIDs.firstIndex(of: template),
-              layout.segments[s].comparable(local, with: code) else { return nil }
         let (votes, _) = castVotes(probe, position: code, layout: layout, pool: pool)
-        let own = votes.pointer[layout.starts[s] + local]
+        var own: UInt32?
+        for (s, segment) in layout.segments.enumerated() {
+            for local in 0..<segment.count where segment.fingers[local].subject == subject && segment.comparable(local, with: code) {
+                own = max(own ?? 0, votes.pointer[layout.starts[s] + local])
+            }
+        }
+        guard let own else { return nil }
         var above = 0
-        for (t, segment) in layout.segments.enumerated() {
-            let slots = votes.pointer + layout.starts[t]
-            for i in 0..<segment.count where slots[i] > own && segment.comparable(i, with: code) { above += 1 }
+        for (s, segment) in layout.segments.enumerated() {
+            let slots = votes.pointer + layout.starts[s]
+            for local in 0..<segment.count where slots[local] > own && segment.comparable(local, with: code) {
+                above += 1
+            }
         }
         return above
     }

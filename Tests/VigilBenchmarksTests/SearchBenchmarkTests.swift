@@ -56,7 +56,7 @@ struct FingerIndexBenchmarkTests {
     @Test("real mates among distractors: the figures are consistent with each other, and the index beats chance by far")
     func smallRun() throws {
         let mated = try Self.prints("DB1_B").enumerated().map { n, impressions in
-            FingerIndexBenchmark.MatedFinger(name: "\(101 + n)", enrolled: impressions[0], probes: Array(impressions.dropFirst()))
+            FingerIndexBenchmark.MatedFinger(name: "\(101 + n)", enrolled: [impressions[0]], probes: Array(impressions.dropFirst()))
         }
         var options = FingerIndexBenchmark.Options()
         options.gallery = 1_500

@@ -57,7 +57,7 @@ struct FingerIndexTests {
         #expect(wider.signature != standard.signature, "stored keys of one do not open under the other")
     }
 
-    @Test("a mate's rank by votes: a second capture ranks near the top, a stranger's print below it; no rank for an id not held or at another position")
+    @Test("a mate's rank by votes: a second capture ranks near the top, a stranger's print below it; no rank for a subject not held or at another position")
     func voteRank() throws {
         var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 300)
         index.add(Self.gallery(800))
@@ -66,13 +66,13 @@ struct FingerIndexTests {
         for subject in stride(from: 3, to: 800, by: 113) {
             let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 7 &+ UInt64(subject)),
                                                                                    seed: UInt64(subject)))
-            let rank = try #require(index.voteRank(ofTemplate: Int64(1_000 + subject), for: probe, position: 2, pool: pool))
+            let rank = try #require(index.voteRank(ofSubject: Int64(subject), for: probe, position: 2, pool: pool))
             ranks.append(rank)
             // The finger the index would select first is the one no finger outvotes.
-            let stranger = index.voteRank(ofTemplate: Int64(1_000 + (subject + 400) % 800), for: probe, position: 2, pool: pool)
+            let stranger = index.voteRank(ofSubject: Int64((subject + 400) % 800), for: probe, position: 2, pool: pool)
             #expect((stranger ?? 0) > rank, "subject \(subject): a stranger ranked \(stranger ?? -1), the mate \(rank)")
-            #expect(index.voteRank(ofTemplate: 99, for: probe, position: 2, pool: pool) == nil)
-            #expect(index.voteRank(ofTemplate: Int64(1_000 + subject), for: probe, position: 3, pool: pool) == nil)
+            #expect(index.voteRank(ofSubject: 9_999, for: probe, position: 2, pool: pool) == nil)
+            #expect(index.voteRank(ofSubject: Int64(subject), for: probe, position: 3, pool: pool) == nil)
         }
         #expect(ranks.allSatisfy { $0 < 8 }, "mates ranked \(ranks) of 800 by votes")
     }

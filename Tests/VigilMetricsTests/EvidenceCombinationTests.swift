@@ -19,11 +19,8 @@ struct EvidenceCombinationTests {
     func calibrated() {
         // Under the impostor hypothesis each p is uniform: the share of impostors whose
         // combined evidence reaches e must be 10^-e. Two and three modalities, 200,000 draws.
-        var state: UInt64 = 7
-        func uniform() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (Double(state >> 11) + 0.5) / Double(1 << 53)
-        }
+        var generator = SeededGenerator(seed: 7)
+        func uniform() -> Double { (Double(generator.next() >> 11) + 0.5) / Double(1 << 53) }
         for k in [2, 3] {
             let draws = 200_000
             let passed = (0..<draws).filter { _ in EvidenceCombination.fisher((0..<k).map { _ in -log10(uniform()) }) >= 2 }.count

@@ -4,13 +4,10 @@ import VigilMetrics
 
 @Suite("Impostor tails and the pooled calibration")
 struct ImpostorTailTests {
-    /// Deterministic standard normal draws (Box-Muller on a 64-bit LCG).
+    /// Deterministic standard normal draws (Box-Muller on SplitMix64).
     func normals(_ count: Int, seed: UInt64) -> [Float] {
-        var state = seed
-        func uniform() -> Double {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return (Double(state >> 11) + 0.5) / Double(1 << 53)
-        }
+        var generator = SeededGenerator(seed: seed)
+        func uniform() -> Double { (Double(generator.next() >> 11) + 0.5) / Double(1 << 53) }   // never 0: log is finite
         return (0..<count).map { _ in Float((-2 * log(uniform())).squareRoot() * cos(2 * .pi * uniform())) }
     }
 
@@ -23,9 +20,15 @@ struct ImpostorTailTests {
         let fit = try #require(ImpostorTail(impostor: normals(200_000, seed: 3)))
         #expect(abs(fit.tailScore - 2.326) < 0.03)               // the 1% quantile
         #expect(fit.shape < 0)                                     // a normal tail is lighter than exponential
-        for (z, _) in [(3.09, 1e-3), (3.72, 1e-4)] {
-            let estimated = fit.falseMatchRate(at: z), truth = tail(z)
-            #expect(estimated > truth / 2 && estimated < truth * 2, "FMR at \(z): \(estimated) vs \(truth)")
+        // One sample's fit can miss a rate two decades out by more than a
+        // factor of 2 (2,000 tail scores fix the shape only so well): the
+        // typical fit, over several samples, must not; none may by 4.
+        for z in [3.09, 3.72] {
+            let ratios = try (1...7).map { seed in
+                try #require(ImpostorTail(impostor: normals(200_000, seed: seed))).falseMatchRate(at: z) / tail(z)
+            }.sorted()
+            #expect(ratios[3] > 0.5 && ratios[3] < 2, "FMR at \(z) over the truth: \(ratios)")
+            #expect(ratios.allSatisfy { $0 > 0.25 && $0 < 4 }, "FMR at \(z) over the truth: \(ratios)")
         }
         // score(at:) inverts falseMatchRate(at:), in the tail and in the body.
         for rate in [0.05, 0.01, 1e-3, 1e-5] {
@@ -37,7 +40,10 @@ struct ImpostorTailTests {
     @Test("the pooled calibration takes each rate's strictest population and reports its genuine misses")
     func pooled() throws {
         let a = try #require(ImpostorTail(impostor: normals(50_000, seed: 5)))
-        let b = try #require(ImpostorTail(impostor: normals(50_000, seed: 6).map { $0 + 0.5 }))    // runs higher
+        // The same scores half a unit higher: stricter at every rate by
+        // construction (the fit moves with its threshold), however far out
+        // the fitted tails are read.
+        let b = try #require(ImpostorTail(impostor: normals(50_000, seed: 5).map { $0 + 0.5 }))
         let genuine: [Float] = (0..<1000).map { Float($0) / 100 }          // 0.00 ... 9.99
         let pooled = PooledCalibration(tails: ["a": a, "b": b], genuine: ["a": genuine])
         for point in pooled.points {

@@ -7,11 +7,8 @@ struct PrincipalSubspaceTests {
     /// Unit vectors in 12 dimensions that vary mostly along 3 fixed directions
     /// (strong, medium, weak) plus small isotropic noise.
     static func samples(count: Int, seed: UInt64) -> [[Float]] {
-        var state = seed
-        func uniform() -> Double {
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Double(state >> 11) / Double(1 << 53) - 0.5
-        }
+        var generator = SeededGenerator(seed: seed)
+        func uniform() -> Double { Double(generator.next() >> 11) / Double(1 << 53) - 0.5 }
         return (0..<count).map { _ in
             var v = (0..<12).map { _ in Float(uniform() * 0.05) }
             v[0] += Float(uniform() * 4)
