@@ -101,6 +101,29 @@ struct FingerScreeningTests {
         #expect(abs(pair.requiredScore - log10(78) - 3) < 0.1 && pair.fusedScore >= pair.requiredScore, "\(pair)")
     }
 
+    @Test("a further sample at an enrolled position is searched too: the entry is found through either, listed once, until the sample is removed")
+    func furtherImpression() async throws {
+        let (service, ids) = try await Self.enrolled()
+        let entry = try #require(ids[101].flatMap(UUID.init(uuidString:)))
+        // Another finger stands in for a second impression the first does not cover: only the added sample can match it.
+        let probe = [FingerSample(position: .rightIndex, bytes: try Self.finger(105, 3, database: "DB2_B"))]
+        #expect(try await service.screen(face: nil, fingers: probe).candidates.allSatisfy { $0.entryId != entry })
+
+        let added = try await service.addSamples(id: entry, faces: [], fingers: [FingerSample(position: .rightIndex,
+                                                                                               bytes: try Self.finger(105, 1, database: "DB2_B"))])
+        #expect(try await service.storeCounts().fingerTemplates == 11)
+        let found = try await service.screen(face: nil, fingers: probe)
+        #expect(found.candidates.first?.entryId == entry && found.candidates.first?.fingerScores["right_index"] != nil)
+        #expect(Set(found.candidates.map(\.entryId)).count == found.candidates.count, "an entry listed twice")
+        // The first impression still finds it, and the entry is listed once though two of its templates are compared.
+        let first = try await service.screen(face: nil, fingers: [FingerSample(position: .rightIndex, bytes: try Self.finger(101, 3))])
+        #expect(first.candidates.first?.entryId == entry && first.candidates.filter { $0.entryId == entry }.count == 1)
+
+        let sample = try #require(added.samples.last)
+        _ = try await service.removeSample(id: entry, sample: sample.id)
+        #expect(try await service.screen(face: nil, fingers: probe).candidates.allSatisfy { $0.entryId != entry })
+    }
+
     @Test("a finger position not enrolled counts neither for nor against a candidate")
     func otherPosition() async throws {
         let (service, _) = try await Self.enrolled()
