@@ -28,13 +28,13 @@ struct CentralProcessTests {
         try PhotoFolder.writeManifest(total, in: root, photos: photos)
         let store = ["--database", try TestPostgres.freshDatabase(), "--keys", root.appendingPathComponent("central").path]
 
-        let a = try DaemonProcess(store: store, log: root.appendingPathComponent("a.log"), importRoot: root.path)
+        let a = try await DaemonProcess(store: store, log: root.appendingPathComponent("a.log"), importRoot: root.path)
         defer { a.terminate() }
-        let b = try DaemonProcess(store: store, log: root.appendingPathComponent("b.log"), importRoot: root.path, adminToken: a.adminToken)
+        let b = try await DaemonProcess(store: store, log: root.appendingPathComponent("b.log"), importRoot: root.path, adminToken: a.adminToken)
         defer { b.terminate() }
         try await a.waitUntilReady()
         try await b.waitUntilReady()
-        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
+        let post = try #require(try await CLI.run(["token", "create", "--role", "post", "--name", "post-b"] + store).stdout
             .split(separator: "\n").last.map(String.init))
 
         // Enrol on A: B finds the person. Remove on B: gone from A. Notifications
@@ -59,14 +59,14 @@ struct CentralProcessTests {
         #expect(acknowledged < total)
 
         // The database holds every acknowledged entry, whole, with gap-free versions.
-        let listed = try CLI.json(try CLI.run(["watchlist", "list", "--limit", "1000", "--json"] + store))
+        let listed = try CLI.json(try await CLI.run(["watchlist", "list", "--limit", "1000", "--json"] + store))
         let entries = try #require(listed["entries"] as? [[String: Any]])
         let version = try #require(listed["version"] as? Int)
         let refs = Set(entries.compactMap { $0["external_ref"] as? String })
         #expect(entries.count >= acknowledged && entries.count < total)
         #expect((0..<acknowledged).allSatisfy { refs.contains("K-\($0)") }, "an acknowledged entry is missing")
         #expect(entries.allSatisfy { ($0["samples"] as? [Any])?.count == 1 }, "an entry without its template")
-        let history = try CLI.json(try CLI.run(["watchlist", "history", "--limit", "5000", "--json"] + store))
+        let history = try CLI.json(try await CLI.run(["watchlist", "history", "--limit", "5000", "--json"] + store))
         let versions = try #require(history["events"] as? [[String: Any]]).compactMap { $0["version"] as? Int }
         // Two versions went to the enrolment and removal above.
         #expect(versions == Array(1...version) && versions.count == entries.count + 2, "the version sequence has holes")
@@ -80,12 +80,12 @@ struct CentralProcessTests {
         #expect((screened.body["candidates"] as? [[String: Any]])?.contains { $0["entry_id"] as? String == firstID } == true)
 
         // Re-running the manifest (through the CLI, a third node) completes it without duplicates; B follows.
-        let rerun = try CLI.run(["import", root.appendingPathComponent("m.jsonl").path, "--json"] + store)
+        let rerun = try await CLI.run(["import", root.appendingPathComponent("m.jsonl").path, "--json"] + store)
         #expect(rerun.status == 0, "\(rerun.stderr)")
-        let final = try CLI.json(try CLI.run(["watchlist", "version", "--json"] + store))
+        let final = try CLI.json(try await CLI.run(["watchlist", "version", "--json"] + store))
         #expect(final["entries"] as? Int == total && final["version"] as? Int == total + 2)
         #expect(try await followed(b, to: total + 2, within: Self.propagation)?["entries"] as? Int == total)
-        let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
+        let verified = try CLI.json(try await CLI.run(["audit", "verify", "--json"] + store))
         #expect(verified["ok"] as? Bool == true, "\(verified)")
     }
 
@@ -116,10 +116,10 @@ struct CentralProcessTests {
         let url = try cluster("start")
         defer { _ = try? cluster("stop"); try? FileManager.default.removeItem(atPath: clusterRoot) }
         let store = ["--database", url, "--keys", root.appendingPathComponent("central").path]
-        let node = try DaemonProcess(store: store, log: root.appendingPathComponent("node.log"), importRoot: root.path)
+        let node = try await DaemonProcess(store: store, log: root.appendingPathComponent("node.log"), importRoot: root.path)
         defer { node.terminate() }
         try await node.waitUntilReady()
-        let post = try #require(try CLI.run(["token", "create", "--role", "post", "--name", "post-1"] + store).stdout
+        let post = try #require(try await CLI.run(["token", "create", "--role", "post", "--name", "post-1"] + store).stdout
             .split(separator: "\n").last.map(String.init))
         let face = { (n: Int) in Data(try TestData.bytes(photos[n])).base64EncodedString() }
         let before = try await node.send("POST", "/v1/watchlist/entries", token: node.adminToken,
@@ -134,7 +134,7 @@ struct CentralProcessTests {
         _ = try cluster("resume")
 
         // A change made elsewhere while the node was cut off reaches it once it reconnects.
-        let elsewhere = try CLI.run(["enroll", "--name", "Elsewhere", "--category", "wanted_other", "--face", TestData.url(photos[2]).path, "--json"] + store)
+        let elsewhere = try await CLI.run(["enroll", "--name", "Elsewhere", "--category", "wanted_other", "--face", TestData.url(photos[2]).path, "--json"] + store)
         #expect(elsewhere.status == 0, "\(elsewhere.stderr)")
         let version = try #require(try CLI.json(elsewhere)["version"] as? Int)
         var served: (status: Int, headers: [AnyHashable: Any], body: [String: Any])?
@@ -150,7 +150,7 @@ struct CentralProcessTests {
         // 10 s deadline), so the bound is generous.
         let caughtUp = try await followed(node, to: version, within: .seconds(30))
         #expect(caughtUp?["entries"] as? Int == 2, "the node did not follow to version \(version): \(String(describing: caughtUp))")
-        let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + store))
+        let verified = try CLI.json(try await CLI.run(["audit", "verify", "--json"] + store))
         #expect(verified["ok"] as? Bool == true, "\(verified)")
         let log = try String(contentsOf: node.log, encoding: .utf8)
         #expect(!log.contains("Fatal error") && !log.contains("Before"), "no crash, no name in the log")

@@ -14,17 +14,17 @@ final class DaemonProcess {
     /// An admin token created with `vigil token create` before the start.
     let adminToken: String
 
-    convenience init(database: String, importRoot: String, extra: [String] = []) throws {
-        try self.init(store: ["--db", database], log: URL(fileURLWithPath: database + ".log"), importRoot: importRoot, extra: extra)
+    convenience init(database: String, importRoot: String, extra: [String] = []) async throws {
+        try await self.init(store: ["--db", database], log: URL(fileURLWithPath: database + ".log"), importRoot: importRoot, extra: extra)
     }
 
     /// A daemon on the store `store` names (`--db PATH`, or `--database URL --keys PREFIX`).
     /// `port`: a given one (a restart that clients must find again), else a free one.
-    init(store: [String], log: URL, importRoot: String, extra: [String] = [], adminToken: String? = nil, port: Int? = nil) throws {
+    init(store: [String], log: URL, importRoot: String, extra: [String] = [], adminToken: String? = nil, port: Int? = nil) async throws {
         if let adminToken {
             self.adminToken = adminToken
         } else {
-            let created = try CLI.run(["token", "create", "--role", "admin", "--name", "crash-test"] + store)
+            let created = try await CLI.run(["token", "create", "--role", "admin", "--name", "crash-test"] + store)
             guard created.status == 0, let token = created.stdout.split(separator: "\n").last.map(String.init) else {
                 throw DaemonFailure(message: "cannot create a token: \(created.stderr)")
             }

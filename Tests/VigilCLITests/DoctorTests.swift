@@ -22,13 +22,13 @@ struct DoctorTests {
     }
 
     @Test("a fresh deployment passes; a corrupted model, a world-readable key, a certificate about to expire and a missing database are each named")
-    func findings() throws {
+    func findings() async throws {
         let root = try folder()
         defer { try? FileManager.default.removeItem(at: root) }
         let db = root.appendingPathComponent("vigil.sqlite").path
         // What `make serve` leaves: a database created by the daemon's own start-up path.
-        #expect(try CLI.run(["token", "create", "--db", db, "--role", "admin", "--name", "doctor"]).status == 0)
-        let fresh = try CLI.run(["doctor", "--db", db])
+        #expect(try await CLI.run(["token", "create", "--db", db, "--role", "admin", "--name", "doctor"]).status == 0)
+        let fresh = try await CLI.run(["doctor", "--db", db])
         #expect(fresh.status == 0 && fresh.stdout.contains("all checks passed"), "\(fresh.stdout)\(fresh.stderr)")
         #expect(!fresh.stdout.contains("FAIL"))
 
@@ -43,23 +43,23 @@ struct DoctorTests {
         let corrupted = models.appendingPathComponent("shape_predictor_5_face_landmarks.dat").path
         try FileManager.default.removeItem(atPath: corrupted)
         try Data("not the landmark model".utf8).write(to: URL(fileURLWithPath: corrupted))
-        let badModel = try CLI.run(["doctor", "--db", db], modelsDirectory: models.path)
+        let badModel = try await CLI.run(["doctor", "--db", db], modelsDirectory: models.path)
         #expect(badModel.status == 2)
         #expect(badModel.stdout.contains("FAIL model: \(corrupted): SHA-256"), "\(badModel.stdout)")
 
         // A key file others can read.
         chmod(db + ".audit-key", 0o644)
-        let exposed = try CLI.run(["doctor", "--db", db])
+        let exposed = try await CLI.run(["doctor", "--db", db])
         #expect(exposed.status == 2 && exposed.stdout.contains("FAIL key: \(db).audit-key is readable by others (mode 644)"), "\(exposed.stdout)")
         chmod(db + ".audit-key", 0o600)
 
         // A certificate that expires in 10 days.
         let cert = root.appendingPathComponent("cert.pem").path, key = root.appendingPathComponent("key.pem").path
         try openssl(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "10", "-subj", "/CN=vigil", "-keyout", key, "-out", cert])
-        let expiring = try CLI.run(["doctor", "--db", db, "--tls-cert", cert, "--tls-key", key])
+        let expiring = try await CLI.run(["doctor", "--db", db, "--tls-cert", cert, "--tls-key", key])
         #expect(expiring.status == 2 && expiring.stdout.contains("FAIL tls: \(cert) expires in"), "\(expiring.stdout)")
 
-        let missing = try CLI.run(["doctor", "--db", root.appendingPathComponent("nothing.sqlite").path, "--json"])
+        let missing = try await CLI.run(["doctor", "--db", root.appendingPathComponent("nothing.sqlite").path, "--json"])
         #expect(missing.status == 2)
         let report = try CLI.json(missing)
         #expect(report["ok"] as? Bool == false)
@@ -70,8 +70,8 @@ struct DoctorTests {
 @Suite("vigil serve --config in a real process", .enabled(if: TestData.shouldRunDataTests))
 struct ServeConfigurationProcessTests {
     @Test("the configuration file knows every serve option, and no other")
-    func keysMatchHelp() throws {
-        let help = try CLI.run(["serve", "--help"])
+    func keysMatchHelp() async throws {
+        let help = try await CLI.run(["serve", "--help"])
         let pattern = try NSRegularExpression(pattern: #"--([a-z][a-z0-9-]+)"#)
         let options = Set(pattern.matches(in: help.stdout, range: NSRange(help.stdout.startIndex..., in: help.stdout)).map {
             String(help.stdout[Range($0.range(at: 1), in: help.stdout)!]).replacingOccurrences(of: "-", with: "_")
@@ -90,7 +90,7 @@ struct ServeConfigurationProcessTests {
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let config = root.appendingPathComponent("vigil.yaml").path
         try "max_body_bytes: 2000\nrate_limit: 0\n".write(toFile: config, atomically: true, encoding: .utf8)
-        let daemon = try DaemonProcess(database: root.appendingPathComponent("vigil.sqlite").path, importRoot: root.path, extra: ["--config", config])
+        let daemon = try await DaemonProcess(database: root.appendingPathComponent("vigil.sqlite").path, importRoot: root.path, extra: ["--config", config])
         defer { daemon.terminate() }
         try await daemon.waitUntilReady()
         let large = try await daemon.send("POST", "/v1/watchlist/entries", token: daemon.adminToken,
@@ -99,7 +99,7 @@ struct ServeConfigurationProcessTests {
 
         let misspelt = root.appendingPathComponent("bad.yaml").path
         try "tls_crt: /etc/vigil/cert.pem\n".write(toFile: misspelt, atomically: true, encoding: .utf8)
-        let refused = try CLI.run(["serve", "--config", misspelt, "--db", root.appendingPathComponent("other.sqlite").path])
+        let refused = try await CLI.run(["serve", "--config", misspelt, "--db", root.appendingPathComponent("other.sqlite").path])
         #expect(refused.status == 2 && refused.stderr.contains("unknown key 'tls_crt' (did you mean 'tls_cert'?)"), "\(refused.stderr)")
     }
 }

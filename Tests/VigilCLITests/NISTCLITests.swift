@@ -6,14 +6,14 @@ import VigilVision
 @Suite("vigil nist", .enabled(if: TestData.shouldRunDataTests))
 struct NISTCLITests {
     @Test("show --json lists every record; extract writes the tenprint's 14 prints as PNG at 500 ppi, the reference pixels within 1 grey level")
-    func showAndExtract() throws {
+    func showAndExtract() async throws {
         let file = TestData.url("ansi-nist/nist-sample/sample.an2").path
-        let shown = try CLI.json(try CLI.run(["nist", "show", file, "--json"], modelsDirectory: nil))
+        let shown = try CLI.json(try await CLI.run(["nist", "show", file, "--json"], modelsDirectory: nil))
         let records = try #require(shown["records"] as? [[String: Any]])
         #expect(records.first?["type"] as? Int == 1 && records.filter { $0["type"] as? Int == 4 }.count == 14)
 
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-nist-\(UUID().uuidString)")
-        let extracted = try CLI.run(["nist", "extract", file, "--out", out.path, "--json"], modelsDirectory: nil)
+        let extracted = try await CLI.run(["nist", "extract", file, "--out", out.path, "--json"], modelsDirectory: nil)
         #expect(extracted.status == 0, "\(extracted.stderr)")
         let written = try #require(try CLI.json(extracted)["written"] as? [[String: Any]])
         #expect(written.count == 14)
@@ -27,9 +27,9 @@ struct NISTCLITests {
     }
 
     @Test("a face (Type-10 JPEG) leaves in colour; an unreadable image is reported, the rest written, exit 1; a damaged file is refused with its offset")
-    func faceAndFailures() throws {
+    func faceAndFailures() async throws {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-nist-\(UUID().uuidString)")
-        let face = try CLI.run(["nist", "extract", TestData.url("ansi-nist/nbis-testdata/face_jpb_DOM_GMT_DCS.an2").path,
+        let face = try await CLI.run(["nist", "extract", TestData.url("ansi-nist/nbis-testdata/face_jpb_DOM_GMT_DCS.an2").path,
                                 "--out", out.path, "--json"], modelsDirectory: nil)
         #expect(face.status == 0, "\(face.stderr)")
         let written = try #require(try CLI.json(face)["written"] as? [[String: Any]])
@@ -39,7 +39,7 @@ struct NISTCLITests {
         #expect(stride(from: 0, to: photo.pixels.count, by: 3).contains { photo.pixels[$0] != photo.pixels[$0 + 2] })
 
         // NIST's iris/face/finger reference: two Type-14 prints in lossless JPEG, which no decoder here reads.
-        let mixed = try CLI.run(["nist", "extract", TestData.url("ansi-nist/nist-reference/type-10-14-17-piv-index-iris.an2").path,
+        let mixed = try await CLI.run(["nist", "extract", TestData.url("ansi-nist/nist-reference/type-10-14-17-piv-index-iris.an2").path,
                                  "--out", out.path, "--json"], modelsDirectory: nil)
         #expect(mixed.status == 1)
         let report = try CLI.json(mixed)
@@ -49,7 +49,7 @@ struct NISTCLITests {
         damaged.removeLast(1000)
         let path = out.appendingPathComponent("damaged.an2").path
         try Data(damaged).write(to: URL(fileURLWithPath: path))
-        let refused = try CLI.run(["nist", "extract", path, "--out", out.path, "--json"], modelsDirectory: nil)
+        let refused = try await CLI.run(["nist", "extract", path, "--out", out.path, "--json"], modelsDirectory: nil)
         #expect(refused.status != 0)
         #expect(refused.stdout.contains("invalid_transaction") && refused.stdout.contains("at byte"), "\(refused.stdout) \(refused.stderr)")
     }
@@ -61,8 +61,8 @@ struct VerifyCLITests {
     func verify() throws {
         let people = try TestData.identities("pakistan-politicians")
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-verify-\(UUID().uuidString).sqlite").path
-        func run(_ live: String, _ document: String) throws -> [String: Any] {
-            let result = try CLI.run(["verify", "--db", database, "--face", TestData.url(live).path, "--document", TestData.url(document).path, "--json"])
+        func run(_ live: String, _ document: String) async throws -> [String: Any] {
+            let result = try await CLI.run(["verify", "--db", database, "--face", TestData.url(live).path, "--document", TestData.url(document).path, "--json"])
             #expect(result.status == 0, "\(result.stderr)")
             return try CLI.json(result)
         }

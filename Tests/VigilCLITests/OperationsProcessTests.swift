@@ -4,8 +4,8 @@ import VigilTestSupport
 
 @Suite("Operating a real daemon process", .enabled(if: TestData.shouldRunDataTests), .serialized)
 struct OperationsProcessTests {
-    func token(_ database: String, role: String, name: String) throws -> String {
-        let created = try CLI.run(["token", "create", "--db", database, "--role", role, "--name", name])
+    func token(_ database: String, role: String, name: String) async throws -> String {
+        let created = try await CLI.run(["token", "create", "--db", database, "--role", role, "--name", name])
         return try #require(created.stdout.split(separator: "\n").last.map(String.init))
     }
 
@@ -14,9 +14,9 @@ struct OperationsProcessTests {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-ops-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let database = root.appendingPathComponent("vigil.sqlite").path
-        let post = try token(database, role: "post", name: "torkham-3")
-        let auditor = try token(database, role: "auditor", name: "auditor-1")
-        let daemon = try DaemonProcess(database: database, importRoot: root.path)
+        let post = try await token(database, role: "post", name: "torkham-3")
+        let auditor = try await token(database, role: "auditor", name: "auditor-1")
+        let daemon = try await DaemonProcess(database: database, importRoot: root.path)
         defer { daemon.terminate() }
         try await daemon.waitUntilReady()
 
@@ -51,7 +51,7 @@ struct OperationsProcessTests {
         for secret in [name, alias, document, daemon.adminToken, post, auditor] + photos.map({ String($0.prefix(40)) }) {
             #expect(!log.contains(secret), "the log holds something it must not")
         }
-        let verified = try CLI.json(try CLI.run(["audit", "verify", "--db", database, "--json"]))
+        let verified = try CLI.json(try await CLI.run(["audit", "verify", "--db", database, "--json"]))
         #expect(verified["ok"] as? Bool == true)
         let signed = try #require(verified["signed_through"] as? Int)
         #expect(signed >= (record["seq"] as? Int ?? .max), "the screening's record is under a signed checkpoint")

@@ -16,12 +16,12 @@ struct PostNetworkTests {
 
     /// Registers a post at headquarters the way an operator does: the post's
     /// signing key first, then its node token with that key.
-    func register(_ name: String, in root: URL, headquarters: [String]) throws -> Post {
+    func register(_ name: String, in root: URL, headquarters: [String]) async throws -> Post {
         let database = root.appendingPathComponent("\(name).sqlite").path
         let keyFile = root.appendingPathComponent("\(name).key").path
-        #expect(try CLI.run(["audit", "public-key", "--db", database, "--output", keyFile]).status == 0)
-        let node = try CLI.run(["token", "create", "--role", "node", "--name", name, "--node-key", keyFile] + headquarters)
-        let post = try CLI.run(["token", "create", "--role", "post", "--name", name, "--db", database])
+        #expect(try await CLI.run(["audit", "public-key", "--db", database, "--output", keyFile]).status == 0)
+        let node = try await CLI.run(["token", "create", "--role", "node", "--name", name, "--node-key", keyFile] + headquarters)
+        let post = try await CLI.run(["token", "create", "--role", "post", "--name", name, "--db", database])
         return Post(name: name, database: database, nodeToken: try lastLine(node), postToken: try lastLine(post))
     }
 
@@ -29,8 +29,8 @@ struct PostNetworkTests {
         try #require(run.status == 0 ? run.stdout.split(separator: "\n").last.map(String.init) : nil, "\(run.stderr)")
     }
 
-    func start(_ post: Post, upstream port: Int, key: String, root: URL, extra: [String] = []) throws -> DaemonProcess {
-        try DaemonProcess(database: post.database, importRoot: root.path,
+    func start(_ post: Post, upstream port: Int, key: String, root: URL, extra: [String] = []) async throws -> DaemonProcess {
+        try await DaemonProcess(database: post.database, importRoot: root.path,
                           extra: ["--upstream", "http://127.0.0.1:\(port)", "--upstream-token", post.nodeToken, "--upstream-key", key] + extra)
     }
 
@@ -53,14 +53,16 @@ struct PostNetworkTests {
         let root = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("vigil-posts-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         let hqStore = ["--db", root.appendingPathComponent("hq.sqlite").path]
-        let posts = try ["POST-A", "POST-B"].map { try register($0, in: root, headquarters: hqStore) }
+        var posts: [Post] = []
+        for name in ["POST-A", "POST-B"] { posts.append(try await register(name, in: root, headquarters: hqStore)) }
         let key = root.appendingPathComponent("hq.key").path
-        #expect(try CLI.run(["sync", "public-key", "--output", key] + hqStore).status == 0)
+        #expect(try await CLI.run(["sync", "public-key", "--output", key] + hqStore).status == 0)
 
-        var hq = try DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq.log"), importRoot: root.path)
+        var hq = try await DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq.log"), importRoot: root.path)
         defer { hq.terminate() }
         try await hq.waitUntilReady()
-        let nodes = try posts.map { try start($0, upstream: hq.port, key: key, root: root) }
+        var nodes: [DaemonProcess] = []
+        for post in posts { nodes.append(try await start(post, upstream: hq.port, key: key, root: root)) }
         defer { nodes.forEach { $0.terminate() } }
         for node in nodes { try await node.waitUntilReady() }
 
@@ -117,7 +119,7 @@ struct PostNetworkTests {
         }
 
         // Back on the same address: each post's records reach it, the screenings made meanwhile among them.
-        hq = try DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq2.log"), importRoot: root.path,
+        hq = try await DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq2.log"), importRoot: root.path,
                                adminToken: hq.adminToken, port: hq.port)
         try await hq.waitUntilReady()
         for node in nodes {
@@ -142,7 +144,7 @@ struct PostNetworkTests {
         nodes.forEach { $0.terminate() }
         hq.terminate()
 
-        let verified = try CLI.run(["audit", "verify", "--json"] + hqStore)
+        let verified = try await CLI.run(["audit", "verify", "--json"] + hqStore)
         #expect(verified.status == 0, "\(verified.stdout) \(verified.stderr)")
         let report = try CLI.json(verified)
         let chains = try #require(report["posts"] as? [[String: Any]])
@@ -153,7 +155,7 @@ struct PostNetworkTests {
             #expect(verification["ok"] as? Bool == true, "\(chain)")
             // Every record the post logged (its screenings with headquarters down among them) is in
             // headquarters' copy, once: the copy is the post's chain, link for link.
-            let own = try CLI.json(try CLI.run(["audit", "verify", "--json", "--db", post.database]))
+            let own = try CLI.json(try await CLI.run(["audit", "verify", "--json", "--db", post.database]))
             print("\(post.name): \(own["records"] ?? "?") records at the post, \(verification["records"] ?? "?") at headquarters")
             #expect(verification["records"] as? Int == own["records"] as? Int, "headquarters' copy of \(post.name)'s chain is incomplete")
         }
@@ -184,18 +186,18 @@ struct PostNetworkTests {
         let hqDatabase = root.appendingPathComponent("hq.sqlite").path
         let total = 20_000
         // Headquarters holds 20,000 synthetic face entries of the shipped recognizer (one version each).
-        let filled = try CLI.run(["bench", "search", "--gallery", "\(total)", "--queries", "5", "--from-db", hqDatabase], modelsDirectory: nil)
+        let filled = try await CLI.run(["bench", "search", "--gallery", "\(total)", "--queries", "5", "--from-db", hqDatabase], modelsDirectory: nil)
         try #require(filled.status == 0, "\(filled.stderr)")
         let hqStore = ["--db", hqDatabase]
-        let post = try register("POST-C", in: root, headquarters: hqStore)
+        let post = try await register("POST-C", in: root, headquarters: hqStore)
         let key = root.appendingPathComponent("hq.key").path
-        #expect(try CLI.run(["sync", "public-key", "--output", key] + hqStore).status == 0)
-        let hq = try DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq.log"), importRoot: root.path)
+        #expect(try await CLI.run(["sync", "public-key", "--output", key] + hqStore).status == 0)
+        let hq = try await DaemonProcess(store: hqStore, log: root.appendingPathComponent("hq.log"), importRoot: root.path)
         defer { hq.terminate() }
         try await hq.waitUntilReady()
 
         // Killed while catching up: its copy is exactly at a page boundary headquarters had.
-        var node = try start(post, upstream: hq.port, key: key, root: root)
+        var node = try await start(post, upstream: hq.port, key: key, root: root)
         try await node.waitUntilReady()
         let started = ContinuousClock.now
         #expect(try await time(within: .seconds(120)) { (try await upstream(node)["version"] as? Int ?? 0) > 0 } != nil)
@@ -208,7 +210,7 @@ struct PostNetworkTests {
 
         // The rest of the catch-up with the record upload paused (its loop runs once at start, then
         // waits an hour), so the post ends with thousands of records headquarters does not hold yet.
-        node = try start(post, upstream: hq.port, key: key, root: root, extra: ["--sync-interval-seconds", "3600"])
+        node = try await start(post, upstream: hq.port, key: key, root: root, extra: ["--sync-interval-seconds", "3600"])
         defer { node.terminate() }
         try await node.waitUntilReady()
         let caughtUp = try await time(within: .seconds(300)) { try await upstream(node)["version"] as? Int == total }
@@ -221,7 +223,7 @@ struct PostNetworkTests {
         node.terminate()
 
         // Killed while uploading that backlog (500 records a batch): the upload resumes without gaps or repeats.
-        node = try start(post, upstream: hq.port, key: key, root: root)
+        node = try await start(post, upstream: hq.port, key: key, root: root)
         try await node.waitUntilReady()
         var acknowledged = 0
         #expect(try await time(within: .seconds(120)) {
@@ -232,16 +234,16 @@ struct PostNetworkTests {
         let postRecords = try #require(Int(try sqlite(post.database, "SELECT MAX(seq) FROM audit_record")))
         print("POST-C killed while uploading: \(acknowledged) of \(postRecords) records acknowledged (\(uploadedBefore) before this run)")
         #expect(acknowledged < postRecords, "the post was not killed in the middle of its upload")
-        node = try start(post, upstream: hq.port, key: key, root: root)
+        node = try await start(post, upstream: hq.port, key: key, root: root)
         try await node.waitUntilReady()
         #expect(try await time(within: .seconds(300)) { (try await upstream(node)["records_acknowledged"] as? Int ?? 0) >= postRecords } != nil)
         node.terminate()
 
         // One record changed at the post after it was written: headquarters refuses the upload and says which.
-        #expect(try CLI.run(["token", "create", "--role", "auditor", "--name", "late", "--db", post.database]).status == 0)
+        #expect(try await CLI.run(["token", "create", "--role", "auditor", "--name", "late", "--db", post.database]).status == 0)
         let forged = try #require(Int(try sqlite(post.database, "SELECT MAX(seq) FROM audit_record")))
         _ = try sqlite(post.database, "UPDATE audit_record SET result = '{\"token_id\":\"000000000000\",\"role\":\"admin\"}' WHERE seq = \(forged)")
-        node = try start(post, upstream: hq.port, key: key, root: root)
+        node = try await start(post, upstream: hq.port, key: key, root: root)
         try await node.waitUntilReady()
         #expect(try await time(within: .seconds(60)) { try await upstream(node)["records_error"] as? String == "chain_broken" } != nil)
         let refused = try await upstream(node)
@@ -250,7 +252,7 @@ struct PostNetworkTests {
         node.terminate()
         hq.terminate()
 
-        let verified = try CLI.json(try CLI.run(["audit", "verify", "--json"] + hqStore))
+        let verified = try CLI.json(try await CLI.run(["audit", "verify", "--json"] + hqStore))
         let chain = try #require((verified["posts"] as? [[String: Any]])?.first?["verification"] as? [String: Any])
         #expect(chain["ok"] as? Bool == true && chain["records"] as? Int == forged - 1, "\(chain)")
     }

@@ -26,7 +26,7 @@ struct TLSTests {
                                                 "-keyout", key, "-out", cert])
         try #require(made.status == 0, "openssl: \(made.output)")
         let db = folder.appendingPathComponent("vigil.sqlite").path
-        let daemon = try DaemonProcess(database: db, importRoot: folder.path, extra: ["--tls-cert", cert, "--tls-key", key])
+        let daemon = try await DaemonProcess(database: db, importRoot: folder.path, extra: ["--tls-cert", cert, "--tls-key", key])
         defer { daemon.terminate() }
         try await daemon.waitUntilReady()
         let https = try run("/usr/bin/curl", ["-sk", "https://127.0.0.1:\(daemon.port)/v1/health"])
@@ -34,9 +34,9 @@ struct TLSTests {
         let plain = try run("/usr/bin/curl", ["-s", "-m", "5", "http://127.0.0.1:\(daemon.port)/v1/health"])
         #expect(!plain.output.contains("\"status\""), "plain HTTP answered on the TLS port")
 
-        let exposed = try CLI.run(["serve", "--db", db, "--host", "0.0.0.0", "--port", "\(try DaemonProcess.freePort())"])
+        let exposed = try await CLI.run(["serve", "--db", db, "--host", "0.0.0.0", "--port", "\(try DaemonProcess.freePort())"])
         #expect(exposed.status == 2 && exposed.stderr.contains("plain HTTP is served on loopback only"))
-        let half = try CLI.run(["serve", "--db", db, "--tls-cert", cert])
+        let half = try await CLI.run(["serve", "--db", db, "--tls-cert", cert])
         #expect(half.status == 2 && half.stderr.contains("go together"))
     }
 }
