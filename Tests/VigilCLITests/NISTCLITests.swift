@@ -58,7 +58,7 @@ struct NISTCLITests {
 @Suite("vigil verify", .enabled(if: TestData.shouldRunDataTests))
 struct VerifyCLITests {
     @Test("a live photo against a document photo: match for the same person, no_match for another, as JSON")
-    func verify() throws {
+    func verify() async throws {
         let people = try TestData.identities("pakistan-politicians")
         let database = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-verify-\(UUID().uuidString).sqlite").path
         func run(_ live: String, _ document: String) async throws -> [String: Any] {
@@ -66,7 +66,7 @@ struct VerifyCLITests {
             #expect(result.status == 0, "\(result.stderr)")
             return try CLI.json(result)
         }
-        #expect(try run(people[0].files[1], people[0].files[0])["decision"] as? String == "match")
-        #expect(try run(people[1].files[1], people[0].files[0])["decision"] as? String == "no_match")
+        #expect(try await run(people[0].files[1], people[0].files[0])["decision"] as? String == "match")
+        #expect(try await run(people[1].files[1], people[0].files[0])["decision"] as? String == "no_match")
     }
 }
