@@ -36,7 +36,7 @@ public struct CylinderHashing: Sendable, Equatable {
     /// to a multiple of 32, whole vectors (32 for the default 10 × 3).
     public let lanes: Int
     /// The most MinHash values a hashing computes (ranks take 2 bytes per
-    /// value and cell read: 256 values are 590 KB).
+    /// value and bit read: 256 values take about 770 KB).
     public static let maximumValues = 256
 
     /// The cells read, as one mask per plane word (`planeWords` words).
@@ -127,8 +127,8 @@ public struct CylinderHashing: Sendable, Equatable {
                         while bits != 0 {
                             // One bit's ranks in every lane, 32 at a time (a fixed count: the loop vectorises).
                             let row = ranks + ((section * planeWords + w) * 64 + bits.trailingZeroBitCount) * lanes
-                            for base in Swift.stride(from: 0, to: lanes, by: 32) {
-                                for lane in base..<base + 32 { minimum[lane] = Swift.min(minimum[lane], row[lane]) }
+                            for chunk in Swift.stride(from: 0, to: lanes, by: 32) {
+                                for lane in chunk..<chunk + 32 { minimum[lane] = Swift.min(minimum[lane], row[lane]) }
                             }
                             bits &= bits &- 1
                         }
