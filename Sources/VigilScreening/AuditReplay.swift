@@ -177,10 +177,14 @@ extension ScreeningService {
     /// One face's (or the subject's) candidates re-ranked as the screening ranked them.
     private func rank(face: [Float]?, previousFace: [Float]?, fingers: [(FingerPosition, CylinderTemplate)], snapshot: WatchlistIndex,
                       context: ReplayContext, states: [UUID: Fusion.EntryState], now: Date) async throws(VigilError) -> [(UUID?, RankedSubject)] {
+        // The recorded settings count the subject's fingers; every other
+        // face was searched without them.
+        var settings = context.settings
+        if fingers.isEmpty { settings.fingerTemplates = nil }
         let (evidence, _, _) = try await collectEvidence(face: face, previousFace: previousFace, fingers: fingers, in: snapshot,
-                                                      settings: context.settings)
+                                                      settings: settings)
         let ids = try await entryIDs(Array(evidence.keys))
-        let ranked = Fusion.rank(evidence, settings: context.settings, now: now) { key in ids[key].flatMap { states[$0] } }
+        let ranked = Fusion.rank(evidence, settings: settings, now: now) { key in ids[key].flatMap { states[$0] } }
         return ranked.map { (ids[$0.key], $0) }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import VigilMatching
 import VigilMetrics
 
 /// Everything that decides a screening's candidates besides the probe and
@@ -18,6 +19,15 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     /// templates in the index): what turns a category's target FPIR into a
     /// per-comparison threshold. Nil in records from before targets existed.
     public var faceTemplates: Int?
+    /// The most finger templates enrolled at any one position the subject's
+    /// fingers were searched at; nil when no finger was searched (and in
+    /// records from before finger searches counted). A traveller's fingers
+    /// are compared with every listed finger at their positions, each a
+    /// chance of a false match, so a category's target FPIR must hold over
+    /// these comparisons as over the face templates: with a million fingers
+    /// enrolled and a few thousand faces, the face count alone set a finger
+    /// search's threshold a thousand times too weak.
+    public var fingerTemplates: Int? = nil
     /// The previous recognizer's calibration while its templates are still
     /// searched (a re-embedding under way); nil otherwise.
     public var previousFaceCalibration: ScoreCalibration?
@@ -28,7 +38,27 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     func threshold(of category: WatchlistCategory) -> Float {
         if let thresholdOverride { return thresholdOverride }
         guard let fpir = category.targetFpir else { return category.matchThreshold }
-        return faceCalibration.score(atFalseMatchRate: Self.perComparisonRate(fpir: fpir, comparisons: faceTemplates ?? 1))
+        return faceCalibration.score(atFalseMatchRate: Self.perComparisonRate(fpir: fpir, comparisons: comparisons))
+    }
+
+    /// The comparisons a target FPIR is spread over: the larger of the face
+    /// templates and the busiest searched finger position's templates. Each
+    /// listed person is one chance for a traveller not on the list to be
+    /// shown (face and fingers become one evidence, by Fisher's method), and
+    /// each further template of one kind another (the best is kept); the
+    /// larger count is that number when people hold a template of each kind,
+    /// and within a factor of two of it otherwise. A finger-only search is
+    /// held to the face count when faces outnumber the fingers: stricter
+    /// than its own comparisons need, never weaker. Before finger searches
+    /// counted, every search was held to the face count alone.
+    var comparisons: Int { max(1, faceTemplates ?? 1, fingerTemplates ?? 0) }
+
+    /// These settings for a search of the given fingers' results: the
+    /// target FPIR spread over the templates they were compared with too.
+    func searching(fingers searches: some Sequence<FingerSearch>) -> MatchSettings {
+        var settings = self
+        settings.fingerTemplates = searches.map(\.eligible).max()
+        return settings
     }
 
     /// The per-comparison FMR f with 1 − (1 − f)^N = FPIR: a traveller not
@@ -43,7 +73,7 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     /// The FPIR a per-comparison threshold gives at the watchlist's size.
     func expectedFpir(at threshold: Float) -> Double {
         let f = faceCalibration.falseMatchRate(at: threshold)
-        return -expm1(Double(max(1, faceTemplates ?? 1)) * log1p(-min(f, 1 - 1e-12)))
+        return -expm1(Double(comparisons) * log1p(-min(f, 1 - 1e-12)))
     }
 
     /// The lowest threshold of any category: nothing weaker can be a candidate.

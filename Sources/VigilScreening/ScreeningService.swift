@@ -150,19 +150,22 @@ public final class ScreeningService: Sendable {
         let analysed = clock.now
 
         let snapshot = index.withLock { $0 }
-        let settings = settings(snapshot)
+        // Every other face is searched under `faces`; the subject under
+        // `settings`, which counts the fingers it was searched with too.
+        let faces = self.settings(snapshot)
+        var settings = faces
         var candidates: [ScreeningResult.Candidate] = []
         var fingerSearches: [FingerPosition: FingerSearch] = [:]
         let usable = descriptor != nil || !probes.isEmpty
         if usable {
-            (candidates, fingerSearches) = try await search(face: descriptor, previousFace: previousFaces?.subject, fingers: probes,
-                                                            in: snapshot, settings: settings)
+            (candidates, fingerSearches, settings) = try await search(face: descriptor, previousFace: previousFaces?.subject, fingers: probes,
+                                                                      in: snapshot, settings: faces)
         }
         var otherFaces: [ScreeningResult.OtherFace] = []
         for (number, other) in others.enumerated() {
             var found: [ScreeningResult.Candidate] = []
             if let template = other.template {
-                found = try await search(face: template, previousFace: previousFaces?.others[number], fingers: [], in: snapshot, settings: settings).candidates
+                found = try await search(face: template, previousFace: previousFaces?.others[number], fingers: [], in: snapshot, settings: faces).candidates
             }
             otherFaces.append(.init(face: other.report, candidates: found))
         }
@@ -269,12 +272,15 @@ public final class ScreeningService: Sendable {
         return set.rescored(exactVectors: { details.vectors[$0] })
     }
 
-    /// Ranks the evidence by the entries' current categories and expiry.
+    /// Ranks the evidence by the entries' current categories and expiry,
+    /// under `base` with the target FPIR spread over the fingers searched
+    /// too: the settings returned, which the screening records.
     private func search(face descriptor: [Float]?, previousFace: [Float]?, fingers probes: [(FingerPosition, CylinderTemplate)],
-                        in snapshot: WatchlistIndex, settings: MatchSettings) async throws(VigilError)
-        -> (candidates: [ScreeningResult.Candidate], fingerSearches: [FingerPosition: FingerSearch]) {
+                        in snapshot: WatchlistIndex, settings base: MatchSettings) async throws(VigilError)
+        -> (candidates: [ScreeningResult.Candidate], fingerSearches: [FingerPosition: FingerSearch], settings: MatchSettings) {
         var (evidence, entries, fingerSearches) = try await collectEvidence(face: descriptor, previousFace: previousFace, fingers: probes,
-                                                            in: snapshot, settings: settings)
+                                                            in: snapshot, settings: base)
+        let settings = probes.isEmpty ? base : base.searching(fingers: fingerSearches.values)
         let missing = evidence.keys.filter { entries[$0] == nil }
         if !missing.isEmpty {
             do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }
@@ -289,7 +295,7 @@ public final class ScreeningService: Sendable {
                 fingerScores: Dictionary(uniqueKeysWithValues: subject.evidence.fingers.map { ($0.key.rawValue, $0.value) }),
                 fusedScore: subject.fused, rank: offset + 1)
         }
-        return (candidates, fingerSearches)
+        return (candidates, fingerSearches, settings)
     }
 
     /// The screening row and its audit record (result, sealed probe,
