@@ -99,7 +99,7 @@ let package = Package(
             // The console's pages, embedded by scripts/embed-assets.py (ConsoleAssets.swift).
             exclude: ["Console"]
         ),
-        .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilScreening", "VigilStores"],
+        .target(name: "VigilBenchmarks", dependencies: ["VigilMatching", "VigilMetrics", "VigilScreening", "VigilStores"],
                 swiftSettings: [.unsafeFlags(["-O"])]),
         .executableTarget(
             name: "VigilCLI",

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import VigilMatching
+import VigilMetrics
 import VigilScreening
 
 /// `vigil bench fingers --indexed`: indexed 1:N over a large gallery of one
@@ -43,6 +44,10 @@ public enum FingerIndexBenchmark {
         /// Penetration rates measured on the same gallery and probes; the first is reported as the headline.
         public var penetrations = [FingerSearchPolicy().penetration]
         public var hashing = CylinderHashing()
+        /// The target FPIR whose threshold decides what an officer is shown
+        /// (the default categories' 1%), through the service's finger calibration.
+        public var targetFpir = 0.01
+        public var calibration = ServiceConfiguration().fingerCalibration
         public init() {}
     }
 
@@ -74,6 +79,22 @@ public enum FingerIndexBenchmark {
         /// Share of mated probes whose mate is rank 1, through the index and exhaustively.
         public let rank1IdentificationIndexed: Double
         public let rank1IdentificationExhaustive: Double
+        /// The finger score a category's `targetFpir` sets at this gallery's
+        /// size, the one finger alone (`MatchSettings.comparisons`).
+        public let targetFpir: Double
+        public let operatingThreshold: Float
+        /// Of the checked probes, the share whose best stranger (exhaustively)
+        /// reaches the threshold: the FPIR of a search for a finger not
+        /// enrolled, measured against the target.
+        public let fpirAtThreshold: Double
+        /// Of the checked probes, the share shown the same candidate (or
+        /// nobody) through the index as exhaustively, at the threshold.
+        public let rank1AgreementAtThreshold: Double
+        /// The share of mated probes whose mate is rank 1 and reaches the
+        /// threshold (1 − FNIR at the target FPIR), through the index and, of
+        /// the checked probes, exhaustively.
+        public let identificationAtThresholdIndexed: Double
+        public let identificationAtThresholdExhaustive: Double
         public let exhaustiveMsPerProbeP50: Double
         /// Hash table memory per enrolled finger, on top of its template.
         public let indexBytesPerFinger: Double
@@ -149,11 +170,17 @@ public enum FingerIndexBenchmark {
         // The exhaustive search once per checked probe, spread over the probes.
         let checkEvery = max(1, probes.count / max(1, options.exhaustiveProbes))
         let checkedProbes = Array(stride(from: 0, to: probes.count, by: checkEvery).prefix(options.exhaustiveProbes))
-        var exhaustiveTop: [Int: Int64?] = [:], exhaustiveTimes: [UInt64] = []
+        let operating = OperatingThreshold(targetFpir: options.targetFpir, fingers: index.count, calibration: options.calibration)
+        var exhaustiveTop: [Int: Int64?] = [:], exhaustiveShown: [Int: Int64?] = [:], exhaustiveTimes: [UInt64] = []
+        var strangersShown = 0
         for (n, p) in checkedProbes.enumerated() {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            exhaustiveTop[p] = exhaustive.search(probes[p].template, position: 1, limit: 1, threshold: -.infinity, pool: pool).candidates.first?.subject
+            // Two subjects: the best stranger is the first that is not the mate.
+            let best = exhaustive.search(probes[p].template, position: 1, limit: 2, threshold: -.infinity, pool: pool).candidates
             exhaustiveTimes.append(DispatchTime.now().uptimeNanoseconds - t0)
+            exhaustiveTop[p] = best.first?.subject
+            exhaustiveShown[p] = operating.shown(best.first)
+            if let stranger = best.first(where: { $0.subject != probes[p].mate }), stranger.score >= operating.score { strangersShown += 1 }
             if (n + 1) % 10 == 0 { progress("\(n + 1) of \(checkedProbes.count) probes searched exhaustively") }
         }
         let exhaustiveFinds = checkedProbes.filter { exhaustiveTop[$0] == probes[$0].mate }
@@ -164,7 +191,7 @@ public enum FingerIndexBenchmark {
         func measure(_ policy: FingerSearchPolicy) -> CurvePoint {
             index.policy = policy
             var times: [UInt64] = [], work: [Int] = []
-            var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0
+            var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
             for (number, probe) in probes.enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
@@ -174,10 +201,13 @@ public enum FingerIndexBenchmark {
                 if found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate) { hits += 1 }
                 let top = found.candidates.first?.subject
                 if top == probe.mate { indexedRank1 += 1 }
+                let shown = operating.shown(found.candidates.first)
+                if shown == probe.mate { identified += 1 }
                 if let full = exhaustiveTop[number] {
                     if full == top { agreements += 1 }
                     if full == probe.mate && top == probe.mate { kept += 1 }
                 }
+                if let full = exhaustiveShown[number], full == shown { agreementsShown += 1 }
             }
             let latency = LatencyStats(nanoseconds: times)
             progress(String(format: "penetration %.3f, budget %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
@@ -188,6 +218,8 @@ public enum FingerIndexBenchmark {
                               rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
                               rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds.count)),
                               rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count),
+                              rank1AgreementAtThreshold: Double(agreementsShown) / Double(max(1, checkedProbes.count)),
+                              identificationAtThreshold: Double(identified) / Double(probes.count),
                               cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0)
         }
         let policies = options.penetrations.map { share in
@@ -220,6 +252,11 @@ public enum FingerIndexBenchmark {
             outrankedByRealDistractor: outrankedByReal, outrankedBySyntheticDistractor: outranking.count - outrankedByReal,
             rank1IdentificationIndexed: main.rank1IdentificationIndexed,
             rank1IdentificationExhaustive: Double(exhaustiveFinds.count) / Double(max(1, checkedProbes.count)),
+            targetFpir: options.targetFpir, operatingThreshold: operating.score,
+            fpirAtThreshold: Double(strangersShown) / Double(max(1, checkedProbes.count)),
+            rank1AgreementAtThreshold: main.rank1AgreementAtThreshold,
+            identificationAtThresholdIndexed: main.identificationAtThreshold,
+            identificationAtThresholdExhaustive: Double(checkedProbes.count { exhaustiveShown[$0] == probes[$0].mate }) / Double(max(1, checkedProbes.count)),
             exhaustiveMsPerProbeP50: LatencyStats(nanoseconds: exhaustiveTimes).p50,
             indexBytesPerFinger: Double(index.indexBytes) / Double(index.count),
             templateBytesPerFinger: Double(templateBytes) / Double(index.count),
@@ -239,6 +276,8 @@ public enum FingerIndexBenchmark {
         public let rank1Agreement: Double
         public let rank1AgreementWhereMateFound: Double
         public let rank1IdentificationIndexed: Double
+        public let rank1AgreementAtThreshold: Double
+        public let identificationAtThreshold: Double
         /// The matcher's work for the 99th-percentile probe: its cylinders times its candidates'.
         public let cylinderPairsP99: Int
     }

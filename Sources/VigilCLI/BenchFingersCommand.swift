@@ -101,6 +101,10 @@ struct BenchFingersCommand: ParsableCommand {
                      100 * r.rank1Agreement, r.rank1AgreementProbes, r.exhaustiveMsPerProbeP50,
                      100 * r.rank1IdentificationIndexed, 100 * r.rank1IdentificationExhaustive))
         print(String(format: "where the exhaustive search ranks the mate first, the index does too for %.2f%%", 100 * r.rank1AgreementWhereMateFound))
+        print(String(format: "at the threshold of FPIR %.2f%% over %d fingers (score %.4f): strangers above it %.2f%% of checked probes; "
+                            + "the same candidate shown (or nobody) %.2f%%; mates identified %.2f%% indexed, %.2f%% exhaustive",
+                     100 * r.targetFpir, r.gallery, r.operatingThreshold, 100 * r.fpirAtThreshold, 100 * r.rank1AgreementAtThreshold,
+                     100 * r.identificationAtThresholdIndexed, 100 * r.identificationAtThresholdExhaustive))
         print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s hashing, %.2f s from stored keys; distractor templates %.0f s",
                      r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.buildFromStoredKeysSeconds, r.templateSeconds))
         for (n, point) in r.curve.enumerated().dropFirst() {

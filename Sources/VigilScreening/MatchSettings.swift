@@ -65,7 +65,7 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     /// on the list is compared with N templates, each a chance of a false
     /// match. Taking N as the whole face watchlist (not just the category's
     /// templates) can only make a category's FPIR lower than its target.
-    static func perComparisonRate(fpir: Double, comparisons: Int) -> Double {
+    public static func perComparisonRate(fpir: Double, comparisons: Int) -> Double {
         let n = Double(max(1, comparisons))
         return -expm1(log1p(-min(max(fpir, 1e-12), 1 - 1e-12)) / n)
     }

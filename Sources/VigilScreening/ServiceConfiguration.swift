@@ -95,9 +95,8 @@ public struct ServiceConfiguration: Sendable {
 
     /// Score → evidence (−log10 FMR) per modality, from measured operating
     /// points. Face: the shipped calibration, fitted per population by
-    /// `vigil calibrate faces` (`--face-calibration FILE` loads another). Fingers: `vigil eval fingers` on all four FVC2002 databases'
-    /// shipped templates pooled (320 prints, 49,920 impostor pairs; FMR 1% at 0.01924, 0.1% at 0.02291, scores normalised
-    /// by pair count; 0.01996 and 0.02726 raw).
+    /// `vigil calibrate faces` (`--face-calibration FILE` loads another). Fingers: the rates of the normalised
+    /// finger scale, from the quantiles `vigil calibrate fingers` fitted for it (`ShippedFingerCalibration`).
     public var faceCalibration = ScoreCalibration(measured: ShippedFaceCalibration.pooled)
     /// The recognizer identity `faceCalibration` was fitted for; the service
     /// refuses to screen with a calibration of another recognizer.
@@ -106,7 +105,7 @@ public struct ServiceConfiguration: Sendable {
     /// searching its own templates while `vigil watchlist reembed` rebuilds
     /// them (`--previous-recognizer`), with the calibration fitted for it.
     public var previousRecognizer: (recognizer: FaceRecognizer, calibration: ScoreCalibration)?
-    public var fingerCalibration = ScoreCalibration(score1: 0.01924, falseMatchRate1: 0.01, score2: 0.02291, falseMatchRate2: 0.001)
+    public var fingerCalibration = ScoreCalibration(measured: ShippedFingerCalibration.pooled)
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
     public var maxFingersPerSample = 10

@@ -73,6 +73,12 @@ struct FingerIndexBenchmarkTests {
         // Choosing a tenth at random would keep a tenth of the mates.
         #expect(r.hitRate > 0.3, "hit rate \(r.hitRate) at penetration 10%")
         #expect(r.rank1AgreementProbes == 14 && (0...1).contains(r.rank1Agreement) && (0...1).contains(r.rank1AgreementWhereMateFound))
+        // At the threshold of FPIR 1% over 1,500 fingers: an identification there is a rank-1 one that also
+        // reaches it; a rank-1 both searches agree on (one template each: the same score) is shown alike.
+        #expect(r.operatingThreshold == options.calibration.score(atFalseMatchRate: MatchSettings.perComparisonRate(fpir: 0.01, comparisons: 1_500)))
+        #expect(r.identificationAtThresholdIndexed <= r.rank1IdentificationIndexed && r.identificationAtThresholdIndexed > 0)
+        #expect(r.identificationAtThresholdExhaustive <= r.rank1IdentificationExhaustive && (0...1).contains(r.fpirAtThreshold))
+        #expect(r.rank1AgreementAtThreshold >= r.rank1Agreement && r.rank1AgreementAtThreshold <= 1)
         // (Memory per finger at scale is FingerIndexTests' concern: here one small segment's bucket directory dominates.)
         #expect(r.indexBytesPerFinger > 0 && r.templateBytesPerFinger > r.indexBytesPerFinger)
         #expect(r.msPerProbeP99 >= r.msPerProbeP50 && r.buildSeconds > 0 && r.buildFromStoredKeysSeconds > 0)
