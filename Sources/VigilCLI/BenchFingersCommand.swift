@@ -82,8 +82,8 @@ struct BenchFingersCommand: ParsableCommand {
         let progress = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         progress("extracting the real prints")
         var matedFingers: [FingerIndexBenchmark.MatedFinger] = []
+        let firstProbe = (firstProbeImpression ?? enrolledImpressions + 1) - 1
         for folder in mated {
-            let firstProbe = (firstProbeImpression ?? enrolledImpressions + 1) - 1
             for finger in try FingerEvaluation.extractedPrints(directory: folder) where finger.impressions.count > firstProbe {
                 matedFingers.append(.init(name: (folder as NSString).lastPathComponent + "/" + finger.finger,
                                           enrolled: Array(finger.impressions.prefix(enrolledImpressions)),

@@ -146,7 +146,8 @@ struct FingerScreeningTests {
                 if try await service.screen(face: nil, fingers: [sample]).decision == .noHit { noHit += 1 }
             }
         }
-        // At FMR 1% per comparison and ten enrolled fingers about one probe in ten may draw a candidate.
+        // The target is FPIR 1% over ten fingers (FMR 0.1% each); these are another sensor's strangers,
+        // and the calibration is fitted on FVC2000: allow a quarter.
         #expect(noHit >= 12, "\(noHit) of 16")
     }
 
