@@ -39,7 +39,12 @@ public struct PooledCalibration: Sendable, Codable, Equatable {
     public let points: [Point]
 
     /// 1e-1 down to 1e-8 in 1-2-5 steps.
-    public static let rates: [Double] = (1...8).flatMap { e in [5.0, 2.0, 1.0].map { $0 * pow(10, -Double(e)) } }.filter { $0 <= 0.1 }
+    public static let rates = rates(downTo: 8)
+
+    /// 1e-1 down to 10^−`decades` in 1-2-5 steps.
+    public static func rates(downTo decades: Int) -> [Double] {
+        (1...decades).flatMap { e in [5.0, 2.0, 1.0].map { $0 * pow(10, -Double(e)) } }.filter { $0 <= 0.1 }
+    }
 
     public init(points: [Point]) { self.points = points }
 

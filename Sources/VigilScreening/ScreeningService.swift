@@ -280,7 +280,7 @@ public final class ScreeningService: Sendable {
         -> (candidates: [ScreeningResult.Candidate], fingerSearches: [FingerPosition: FingerSearch], settings: MatchSettings) {
         var (evidence, entries, fingerSearches) = try await collectEvidence(face: descriptor, previousFace: previousFace, fingers: probes,
                                                             in: snapshot, settings: base)
-        let settings = probes.isEmpty ? base : base.searching(fingers: fingerSearches.values)
+        let settings = base.searching(fingers: fingerSearches.values)   // no finger searched: no finger count
         let missing = evidence.keys.filter { entries[$0] == nil }
         if !missing.isEmpty {
             do { entries.merge(try await store.entries(keys: missing)) { a, _ in a } } catch { throw VigilError(error) }

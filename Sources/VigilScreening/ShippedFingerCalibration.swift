@@ -26,8 +26,7 @@ enum ShippedFingerCalibration {
         let known = [(PairCountNormalisation.floorRate, Double(normalisation.floor))]
             + zip(PairCountNormalisation.rates, normalisation.quantiles[normalisation.quantiles.count - 1].map(Double.init))
         let decades = known.map { -log10($0.0) }
-        let rates = (1...12).flatMap { e in [5.0, 2.0, 1.0].map { $0 * pow(10, -Double(e)) } }.filter { $0 <= PairCountNormalisation.floorRate }
-        return PooledCalibration(points: rates.map { rate in
+        return PooledCalibration(points: PooledCalibration.rates(downTo: 12).map { rate in
             let decade = -log10(rate)
             // The segment holding this rate; past the last, the last segment runs on.
             let k = min(known.count - 2, max(0, decades.lastIndex { $0 <= decade } ?? 0))
