@@ -124,49 +124,14 @@ public final class PostgresStore: VigilStore {
 
     // MARK: Transactions
 
-    private enum Outcome<T: Sendable>: Sendable {
-        case value(T)
-        case timedOut
-    }
-
-    /// Runs `body`, which must reach the server within the deadline: past
-    /// it without a connection (the pool queues requests while the server
-    /// is down), the work is cancelled and the caller gets `unavailable`.
-    /// Once connected, long work (a million templates at start-up, verifying
-    /// a long chain) takes the time it needs.
-    private func withinDeadline<T: Sendable>(_ limit: Duration? = nil,
-                                             _ body: @escaping @Sendable (_ connected: @escaping @Sendable () -> Void) async throws -> T) async throws(StorageError) -> T {
-        let deadline = limit ?? self.deadline
-        let connected = ConnectedFlag()
-        do {
-            let outcome = try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
-                group.addTask { .value(try await body { connected.set() }) }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    // Connected: the work goes on; this child waits to be cancelled when it ends.
-                    while connected.isSet { try await Task.sleep(for: .seconds(3600)) }
-                    return .timedOut
-                }
-                defer { group.cancelAll() }
-                return try await group.next() ?? .timedOut
-            }
-            switch outcome {
-            case .value(let value): return value
-            case .timedOut: throw StorageError.unavailable("the database could not be reached within \(deadline)")
-            }
-        } catch {
-            throw StorageError.from(error)
-        }
-    }
-
     /// One READ COMMITTED transaction (the statements lock what they order).
     /// `limit`: how long to wait for a connection, when not the store's deadline.
     func transaction<T: Sendable>(within limit: Duration? = nil,
                                   _ body: @escaping @Sendable (SQLConnection) async throws -> T) async throws(StorageError) -> T {
         let client = self.client, logger = self.logger
-        return try await withinDeadline(limit) { connected in
+        return try await GuardedOperation(deadline: limit ?? deadline).run { connected in
             try await client.withConnection { connection in
-                connected()
+                connected(connection)
                 return try await connection.withTransaction(logger: logger) { connection in
                     try await body(SQLConnection(connection: connection, logger: logger))
                 }
@@ -239,11 +204,4 @@ public final class PostgresStore: VigilStore {
                                screenings: try await count("screening"))
         }
     }
-}
-
-/// Whether an operation has reached the server (shared by its two racing tasks).
-private final class ConnectedFlag: Sendable {
-    private let state = Mutex(false)
-    var isSet: Bool { state.withLock { $0 } }
-    func set() { state.withLock { $0 = true } }
 }

@@ -69,12 +69,26 @@ extension ScreeningService {
     /// (at most `followPollInterval`), catch up, again, until cancelled.
     static func followLoop(_ service: ScreeningService) -> Task<Void, Never> {
         Task { [weak service] in
+            // A streak of failures is logged once at its start and once at its
+            // end: an operator sees the index fall behind, and catch up, without
+            // a line a second while the database is away.
+            var failing = false
             while !Task.isCancelled {
                 guard let store = service?.store, let poll = service?.configuration.followPollInterval else { return }
                 await store.waitForChange(timeout: poll)
                 guard let service, !Task.isCancelled else { return }
-                do { try await service.catchUp() } catch {
-                    service.logger.debug("catch-up failed; retrying", metadata: ["reason": "\(error)"])
+                do {
+                    try await service.catchUp()
+                    if failing {
+                        failing = false
+                        service.logger.info("the index caught up with the database again",
+                                            metadata: ["version": "\(service.index.withLock { $0.version })"])
+                    }
+                } catch {
+                    if !failing {
+                        failing = true
+                        service.logger.warning("the index cannot catch up with the database; retrying", metadata: ["reason": "\(error)"])
+                    }
                 }
             }
         }
