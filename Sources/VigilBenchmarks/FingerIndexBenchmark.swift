@@ -171,21 +171,21 @@ public enum FingerIndexBenchmark {
         let checkEvery = max(1, probes.count / max(1, options.exhaustiveProbes))
         let checkedProbes = Array(stride(from: 0, to: probes.count, by: checkEvery).prefix(options.exhaustiveProbes))
         let operating = OperatingThreshold(targetFpir: options.targetFpir, fingers: index.count, calibration: options.calibration)
-        var exhaustiveTop: [Int: Int64?] = [:], exhaustiveShown: [Int: Int64?] = [:], exhaustiveTimes: [UInt64] = []
+        // Each checked probe's exhaustive rank 1 (nil inside: an empty gallery); what it ranks and shows follow from it.
+        var exhaustiveBest: [Int: GalleryCandidate?] = [:], exhaustiveTimes: [UInt64] = []
         var strangersShown = 0
         for (n, p) in checkedProbes.enumerated() {
             let t0 = DispatchTime.now().uptimeNanoseconds
             // Two subjects: the best stranger is the first that is not the mate.
             let best = exhaustive.search(probes[p].template, position: 1, limit: 2, threshold: -.infinity, pool: pool).candidates
             exhaustiveTimes.append(DispatchTime.now().uptimeNanoseconds - t0)
-            exhaustiveTop[p] = best.first?.subject
-            exhaustiveShown[p] = operating.shown(best.first)
+            exhaustiveBest[p] = best.first
             if let stranger = best.first(where: { $0.subject != probes[p].mate }), stranger.score >= operating.score { strangersShown += 1 }
             if (n + 1) % 10 == 0 { progress("\(n + 1) of \(checkedProbes.count) probes searched exhaustively") }
         }
-        let exhaustiveFinds = checkedProbes.filter { exhaustiveTop[$0] == probes[$0].mate }
+        let exhaustiveFinds = checkedProbes.filter { exhaustiveBest[$0]??.subject == probes[$0].mate }
         // Which kind of distractor outranks a mate in the exhaustive search.
-        let outranking = checkedProbes.compactMap { exhaustiveTop[$0] ?? nil }.filter { $0 >= Int64(mated.count) }
+        let outranking = checkedProbes.compactMap { exhaustiveBest[$0]??.subject }.filter { $0 >= Int64(mated.count) }
         let outrankedByReal = outranking.filter { $0 < Int64(mated.count + real) }.count
 
         func measure(_ policy: FingerSearchPolicy) -> CurvePoint {
@@ -203,11 +203,11 @@ public enum FingerIndexBenchmark {
                 if top == probe.mate { indexedRank1 += 1 }
                 let shown = operating.shown(found.candidates.first)
                 if shown == probe.mate { identified += 1 }
-                if let full = exhaustiveTop[number] {
-                    if full == top { agreements += 1 }
-                    if full == probe.mate && top == probe.mate { kept += 1 }
+                if let full = exhaustiveBest[number] {
+                    if full?.subject == top { agreements += 1 }
+                    if full?.subject == probe.mate && top == probe.mate { kept += 1 }
+                    if operating.shown(full) == shown { agreementsShown += 1 }
                 }
-                if let full = exhaustiveShown[number], full == shown { agreementsShown += 1 }
             }
             let latency = LatencyStats(nanoseconds: times)
             progress(String(format: "penetration %.3f, budget %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
@@ -256,7 +256,7 @@ public enum FingerIndexBenchmark {
             fpirAtThreshold: Double(strangersShown) / Double(max(1, checkedProbes.count)),
             rank1AgreementAtThreshold: main.rank1AgreementAtThreshold,
             identificationAtThresholdIndexed: main.identificationAtThreshold,
-            identificationAtThresholdExhaustive: Double(checkedProbes.count { exhaustiveShown[$0] == probes[$0].mate }) / Double(max(1, checkedProbes.count)),
+            identificationAtThresholdExhaustive: Double(checkedProbes.count { exhaustiveBest[$0].flatMap(operating.shown) == probes[$0].mate }) / Double(max(1, checkedProbes.count)),
             exhaustiveMsPerProbeP50: LatencyStats(nanoseconds: exhaustiveTimes).p50,
             indexBytesPerFinger: Double(index.indexBytes) / Double(index.count),
             templateBytesPerFinger: Double(templateBytes) / Double(index.count),
