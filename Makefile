@@ -85,7 +85,7 @@ calibrate-faces: release
 # Refits the finger score normalisation by pair count (about 5 minutes); prints the table
 # PairCountNormalisation+Shipped.swift holds (docs/fingerprints.md).
 calibrate-fingers: release
-	$$($(RELEASE) --show-bin-path)/vigil calibrate fingers $(foreach d,1 2 3 4,$(FVC)/FVC2000/DB$(d)_B) --pairs 1000000
+	$$($(RELEASE) --show-bin-path)/vigil calibrate fingers $(foreach d,1 2 3 4,$(FVC)/FVC2000/DB$(d)_B) --pairs 4000000
 
 # Fingerprint accuracy quoted in the README: Vigil's extractor on all eight FVC databases,
 # then the matcher on the minutiae templates shipped with FVC2002.

@@ -1,5 +1,5 @@
 // Ridge enhancement: contrast normalised locally, then each pixel filtered by
-// the Gabor filter tuned to its ridge orientation and the print's period
+// the Gabor filter tuned to its ridge orientation and its local period
 // (Hong, Wan & Jain 1998); and the clarity of the result, the local quality
 // that decides which minutiae are trusted.
 #pragma once
@@ -16,7 +16,10 @@ namespace vigil {
 cv::Mat locallyNormalised(const cv::Mat &norm);
 
 // The oriented Gabor response at every pixel of a locally normalised image:
-// ridges negative, valleys positive.
+// ridges negative, valleys positive. Each pixel's filter is tuned to its
+// ridge orientation and to whichever of three periods (the print's, a
+// quarter octave either side) responds most strongly around it, so ridges
+// closer at the fingertip or wider on a pressed-flat print are followed too.
 cv::Mat gaborEnhanced(const cv::Mat &local, const OrientationField &field, double period);
 
 // The enhanced signal's local amplitude (RMS over about one ridge period)

@@ -2,7 +2,8 @@
 // block-variance segmentation of the print (one region, holes filled),
 // gradient orientation field with coherence at two scales (fingerprint_field.hpp),
 // local contrast normalisation, oriented Gabor enhancement (Hong, Wan & Jain
-// 1998, at the print's ridge period; fingerprint_enhance.hpp), binarisation,
+// 1998, each pixel at the best of three periods around the print's;
+// fingerprint_enhance.hpp), binarisation,
 // Zhang-Suen thinning, minutiae by crossing number, and removal of false
 // minutiae near the background, by the skeleton's structure
 // (fingerprint_minutiae.hpp) and where the enhanced ridges are unclear.

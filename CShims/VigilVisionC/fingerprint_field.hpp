@@ -31,11 +31,10 @@ struct RidgePeriods {
 // Hong, Wan & Jain's x-signature in each clean block (coherent flow): the
 // spacing of the peaks of the intensities averaged along the ridges and
 // sampled across them; the print's period is the median over the blocks.
-// A per-block map (filled by normalised convolution, then each pixel
-// filtered at its own period) was measured and not kept: it raised the mean
-// EER on the development databases and took two to three times the
-// enhancement's time
-// (docs/fingerprints.md).
+// Where the ridges are closer or wider apart than that, the enhancement's
+// filter bank finds it (fingerprint_enhance.hpp): a per-block map of
+// x-signature periods was measured and not kept, as its peak counts were
+// too noisy block by block (docs/fingerprints.md).
 RidgePeriods ridgePeriods(const cv::Mat &norm, const cv::Mat &mask, const OrientationField &field);
 
 }  // namespace vigil

@@ -5,7 +5,7 @@ import VigilMetrics
 /// The finger calibration Vigil ships: the false-match rates of the scale
 /// every finger score is put on (`PairCountNormalisation`), read from the
 /// impostor quantiles fitted for it (`vigil calibrate fingers`, FVC2000
-/// DB1_B–DB4_B, 1,000,000 impostor pairs per n_P, generalised Pareto tails):
+/// DB1_B–DB4_B, 4,000,000 impostor pairs per n_P, generalised Pareto tails):
 /// its floor at FMR 10% and its reference row at 1% … 0.001%.
 ///
 /// Beyond the rarest fitted rate the tail is taken as exponential (the last
