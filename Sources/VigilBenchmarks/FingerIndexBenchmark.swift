@@ -87,6 +87,12 @@ public enum FingerIndexBenchmark {
         /// reaches the threshold: the FPIR of a search for a finger not
         /// enrolled, measured against the target.
         public let fpirAtThreshold: Double
+        /// The score the checked probes' best strangers reach in `targetFpir`
+        /// of searches (the empirical threshold the calibration's should be near:
+        /// far above it, identifications are given up for nothing; below it,
+        /// the target is not held), and the highest.
+        public let strangerScoreAtTargetFpir: Float
+        public let highestStrangerScore: Float
         /// Of the checked probes, the share shown the same candidate (or
         /// nobody) through the index as exhaustively, at the threshold.
         public let rank1AgreementAtThreshold: Double
@@ -173,14 +179,17 @@ public enum FingerIndexBenchmark {
         let operating = OperatingThreshold(targetFpir: options.targetFpir, fingers: index.count, calibration: options.calibration)
         // Each checked probe's exhaustive rank 1 (nil inside: an empty gallery); what it ranks and shows follow from it.
         var exhaustiveBest: [Int: GalleryCandidate?] = [:], exhaustiveTimes: [UInt64] = []
-        var strangersShown = 0
+        var strangersShown = 0, strangerScores: [Float] = []
         for (n, p) in checkedProbes.enumerated() {
             let t0 = DispatchTime.now().uptimeNanoseconds
             // Two subjects: the best stranger is the first that is not the mate.
             let best = exhaustive.search(probes[p].template, position: 1, limit: 2, threshold: -.infinity, pool: pool).candidates
             exhaustiveTimes.append(DispatchTime.now().uptimeNanoseconds - t0)
             exhaustiveBest[p] = best.first
-            if let stranger = best.first(where: { $0.subject != probes[p].mate }), stranger.score >= operating.score { strangersShown += 1 }
+            if let stranger = best.first(where: { $0.subject != probes[p].mate }) {
+                strangerScores.append(stranger.score)
+                if stranger.score >= operating.score { strangersShown += 1 }
+            }
             if (n + 1) % 10 == 0 { progress("\(n + 1) of \(checkedProbes.count) probes searched exhaustively") }
         }
         let exhaustiveFinds = checkedProbes.filter { exhaustiveBest[$0]??.subject == probes[$0].mate }
@@ -254,6 +263,8 @@ public enum FingerIndexBenchmark {
             rank1IdentificationExhaustive: Double(exhaustiveFinds.count) / Double(max(1, checkedProbes.count)),
             targetFpir: options.targetFpir, operatingThreshold: operating.score,
             fpirAtThreshold: Double(strangersShown) / Double(max(1, checkedProbes.count)),
+            strangerScoreAtTargetFpir: Self.exceeded(by: options.targetFpir, of: strangerScores),
+            highestStrangerScore: strangerScores.max() ?? 0,
             rank1AgreementAtThreshold: main.rank1AgreementAtThreshold,
             identificationAtThresholdIndexed: main.identificationAtThreshold,
             identificationAtThresholdExhaustive: Double(checkedProbes.count { exhaustiveBest[$0].flatMap(operating.shown) == probes[$0].mate }) / Double(max(1, checkedProbes.count)),
@@ -265,6 +276,13 @@ public enum FingerIndexBenchmark {
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow)")
+    }
+
+    /// The score that `share` of `scores` reach (the k-th highest, k = ⌈share · count⌉), 0 for none.
+    static func exceeded(by share: Double, of scores: [Float]) -> Float {
+        guard !scores.isEmpty else { return 0 }
+        let k = max(1, Int((share * Double(scores.count)).rounded(.up)))
+        return scores.sorted(by: >)[min(scores.count, k) - 1]
     }
 
     /// The index's figures at one penetration rate.

@@ -26,8 +26,9 @@ public struct ImpostorTail: Sendable, Codable, Equatable {
 
     public static let bodyRates = [0.2, 0.1, 0.05, 0.02]
 
-    /// Nil when there are too few impostor scores to fit (fewer than 20 in the tail).
-    public init?(impostor scores: [Float], tailRate: Double = 0.01) {
+    /// Nil when there are too few impostor scores to fit (fewer than 20 in
+    /// the tail). `bodyRates` above `tailRate` are kept as measured.
+    public init?(impostor scores: [Float], tailRate: Double = 0.01, bodyRates: [Double] = ImpostorTail.bodyRates) {
         let sorted = scores.filter(\.isFinite).map(Double.init).sorted(by: >)
         let k = Int((tailRate * Double(sorted.count)).rounded(.down))
         guard k >= 20, k < sorted.count else { return nil }
@@ -43,7 +44,7 @@ public struct ImpostorTail: Sendable, Codable, Equatable {
         let hoskingK = a0 / (a0 - 2 * a1) - 2
         shape = -hoskingK
         scale = 2 * a0 * a1 / (a0 - 2 * a1)
-        body = Self.bodyRates.filter { $0 > tailRate }.map { rate in
+        body = bodyRates.filter { $0 > tailRate }.map { rate in
             RatePoint(rate: rate, score: sorted[min(sorted.count - 1, Int(rate * Double(sorted.count)))])
         }
     }

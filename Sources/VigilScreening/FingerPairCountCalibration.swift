@@ -15,8 +15,8 @@ import VigilMetrics
 /// databases: FVC2000's four hold the same volunteers' fingers under
 /// different numbers (their cross-database "impostors" reach 0.4). Pairs are grouped by n_P and drawn
 /// until every group holds `pairsPerGroup`. Each group's quantiles are
-/// measured down to FMR 1%; beyond, its tail above its 1% score is fitted by
-/// a generalised Pareto distribution (`ImpostorTail`), which is steadier
+/// measured down to FMR 1% (0.1% with a million pairs or more); beyond, its
+/// tail is fitted by a generalised Pareto distribution (`ImpostorTail`), which is steadier
 /// than a few pairs' order statistics; the measured ones are reported beside.
 public enum FingerPairCountCalibration {
     public struct Group: Sendable, Codable {
@@ -42,6 +42,16 @@ public enum FingerPairCountCalibration {
                   groups.map(\.pairs) == Array(first.pairs..<first.pairs + groups.count) else { return nil }
             return PairCountNormalisation(firstPairs: first.pairs, floor: last.floor, quantiles: groups.map(\.quantiles))
         }
+    }
+
+    /// Where the tail is fitted: above the score 0.1% of a group's pairs
+    /// exceed when 1,000 or more lie there, else above its 1% score. A
+    /// generalised Pareto distribution describes exceedances of a high
+    /// threshold; fitted from 1% on, it was bent by the body of the
+    /// distribution and ran far above what the pairs themselves reached
+    /// (docs/fingerprints.md).
+    static func tailRate(pairs: Int) -> Double {
+        Double(pairs) * 0.001 >= 1_000 ? 0.001 : PairCountNormalisation.rates[0]
     }
 
     /// Windows drawn per print: enough that each group's pairs are mostly
@@ -88,7 +98,8 @@ public enum FingerPairCountCalibration {
             guard let members = byGroup[pairs] else { continue }
             let scores = impostorScores(members: members, windows: windows, wholesBySize: wholesBySize,
                                         count: pairsPerGroup, seed: seed &+ UInt64(pairs), matcher: raw)
-            guard let tail = ImpostorTail(impostor: scores, tailRate: PairCountNormalisation.rates[0]) else { continue }
+            guard let tail = ImpostorTail(impostor: scores, tailRate: tailRate(pairs: scores.count),
+                                          bodyRates: ImpostorTail.bodyRates + [PairCountNormalisation.rates[0]]) else { continue }
             let sorted = scores.sorted(by: >)
             let measured = PairCountNormalisation.rates.map { rate -> Float? in
                 let rank = Int(rate * Double(sorted.count))

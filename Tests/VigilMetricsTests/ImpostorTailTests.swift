@@ -37,6 +37,19 @@ struct ImpostorTailTests {
         #expect(ImpostorTail(impostor: normals(1_000, seed: 1)) == nil)   // 10 tail scores: too few to fit
     }
 
+    @Test("fitted above 0.1% with 1% kept as measured: the 1% score is the sample's own, and the tail still extrapolates")
+    func higherThreshold() throws {
+        let scores = normals(200_000, seed: 5)
+        let fit = try #require(ImpostorTail(impostor: scores, tailRate: 0.001, bodyRates: ImpostorTail.bodyRates + [0.01]))
+        let sorted = scores.sorted(by: >)
+        #expect(abs(fit.tailScore - 3.09) < 0.05)                                        // the 0.1% quantile
+        #expect(fit.score(atFalseMatchRate: 0.01) == Double(sorted[2_000]))             // measured, not interpolated
+        #expect(abs(fit.falseMatchRate(at: 3.72) / tail(3.72) - 1) < 1)                 // a decade past the threshold
+        // Without 1% among the body's rates, 1% falls between 2% and the threshold.
+        let plain = try #require(ImpostorTail(impostor: scores, tailRate: 0.001))
+        #expect(plain.score(atFalseMatchRate: 0.01) != Double(sorted[2_000]))
+    }
+
     @Test("the pooled calibration takes each rate's strictest population and reports its genuine misses")
     func pooled() throws {
         let a = try #require(ImpostorTail(impostor: normals(50_000, seed: 5)))
