@@ -13,8 +13,8 @@ struct CalibrateFacesCommand: AsyncParsableCommand {
         commandName: "faces",
         abstract: "Fit each population's impostor tail and write the conservative pooled face calibration.",
         discussion: """
-            Each DIR is one population (DIR/<identity>/<image>). Above its FMR-1% score each population's \\
-            impostor tail is fitted by a generalised Pareto distribution; at every rate the calibration keeps \\
+            Each DIR is one population (DIR/<identity>/<image>). Above its FMR-1% score each population's \
+            impostor tail is fitted by a generalised Pareto distribution; at every rate the calibration keeps \
             the highest threshold any population needs. Load the result with 'vigil serve --face-calibration FILE'.
             """)
 
@@ -46,9 +46,9 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
         commandName: "fingers",
         abstract: "Fit the fingerprint matcher's normalisation by pair count on impostor pairs of real prints.",
         discussion: """
-            Windows of each DATABASE's prints are compared with whole prints of other fingers; per number of pairs \\
-            the score rests on (n_P), the impostor tail above its 1% score is fitted by a generalised Pareto \\
-            distribution. Prints the quantiles PairCountNormalisation.shipped holds (docs/fingerprints.md).
+            Windows of each DATABASE's prints are compared with whole prints of other fingers; per number of pairs \
+            the score rests on (n_P), the impostor tail above its 0.1% score (its 1% score under a million \
+            pairs) is fitted by a generalised Pareto distribution. Prints the quantiles PairCountNormalisation.shipped holds (docs/fingerprints.md).
             """)
 
     @Argument(help: "FVC-style folders of fingerprint images.") var databases: [String]
@@ -56,7 +56,7 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
     @Option(help: "Write the report (JSON) here.") var out: String?
 
     func validate() throws {
-        // The tail is fitted on the top 1%, and needs at least 20 pairs there.
+        // Under a million pairs the tail is fitted on the top 1%, and needs at least 20 pairs there.
         guard pairs >= 2_000 else { throw ValidationError("--pairs must be at least 2000") }
     }
 
