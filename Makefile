@@ -82,7 +82,7 @@ calibrate-faces: release
 	$$($(RELEASE) --show-bin-path)/vigil calibrate faces $(FACES)/lfw10 $(FACES)/pakistan-politicians $(FACES)/lfw-a-j --out docs/face-calibration.json
 	scripts/ship-face-calibration.py docs/face-calibration.json
 
-# Refits the finger score normalisation by pair count (about 5 minutes); prints the table
+# Refits the finger score normalisation by pair count (about 9 minutes); prints the table
 # PairCountNormalisation+Shipped.swift holds (docs/fingerprints.md).
 calibrate-fingers: release
 	$$($(RELEASE) --show-bin-path)/vigil calibrate fingers $(foreach d,1 2 3 4,$(FVC)/FVC2000/DB$(d)_B) --pairs 4000000
