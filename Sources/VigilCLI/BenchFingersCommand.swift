@@ -30,6 +30,9 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: most candidates handed to the matcher.") var maximumCandidates: Int?
     @Option(help: "With --indexed: most matcher work for one probe finger, in probe cylinders times candidate cylinders.")
     var cylinderPairBudget: Int?
+    @Flag(help: "With --indexed: every collision votes, not only those in one consistent pose.") var plainVotes = false
+    @Option(help: "With --indexed: pixels two collisions' distances may differ by and be one pose.") var poseDistance: Float?
+    @Option(help: "With --indexed: degrees two collisions' turns and directions may differ by and be one pose.") var poseAngle: Float?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
     @Option(help: "With --indexed: impressions of each mated finger enrolled, each its own template (the first ones); the others are probes.")
     var enrolledImpressions = 1
@@ -79,6 +82,13 @@ struct BenchFingersCommand: ParsableCommand {
         if let maximumCandidates { options.policy.maximumCandidates = maximumCandidates }
         if let exhaustiveBelow { options.policy.exhaustiveBelow = exhaustiveBelow }
         if let cylinderPairBudget { options.policy.cylinderPairBudget = cylinderPairBudget }
+        if plainVotes {
+            options.policy.poseTolerance = nil
+        } else if poseDistance != nil || poseAngle != nil {
+            let defaults = PoseTolerance()
+            options.policy.poseTolerance = PoseTolerance(distance: poseDistance ?? defaults.distance,
+                                                         angle: (poseAngle.map { $0 * .pi / 180 }) ?? defaults.angle)
+        }
         let progress = { (line: String) in FileHandle.standardError.write(Data("\(line)\n".utf8)) }
         progress("extracting the real prints")
         var matedFingers: [FingerIndexBenchmark.MatedFinger] = []

@@ -10,9 +10,9 @@
 /// the hashing changes.
 ///
 /// Layout (little-endian): version (1 byte), signature (8), tables (1),
-/// each table's key count (2 bytes each), then every key's bucket (2 bytes
-/// each), table by table, ascending and distinct within a table. About
-/// 800 bytes for a finger filing 48 cylinders in 10 tables.
+/// each table's key count (2 bytes each), then every key's bucket (2 bytes)
+/// and the number of the cylinder that gave it (1 byte), table by table,
+/// buckets ascending and distinct within a table.
 extension CylinderHashing {
     /// The default settings, built once: what the service's index uses and
     /// what enrolment stores keys for.
@@ -20,8 +20,9 @@ extension CylinderHashing {
 
     /// Bumped whenever the keys a cylinder gets change for the same settings
     /// (the MinHash orders, the mixing of values into a bucket).
-    static let schemeVersion: UInt64 = 1
-    static let storedFormat: UInt8 = 1
+    static let schemeVersion: UInt64 = 2
+    /// 2: each key also names the cylinder that gave it (3 bytes a key).
+    static let storedFormat: UInt8 = 2
 
     /// FNV-1a over the scheme's version and every setting a key depends on
     /// (`signature`, computed once by the initialiser: every stored finger's
@@ -38,16 +39,18 @@ extension CylinderHashing {
         return hash
     }
 
-    /// The keys an enrolled finger files: `table << 16 | bucket`, ascending and distinct.
+    /// The keys an enrolled finger files (`FiledKey`), ascending and
+    /// distinct by table and bucket: where two of its cylinders share a
+    /// bucket, the first cylinder is filed.
     public func filedKeys(of template: CylinderTemplate) -> [UInt32] {
         var keys: [UInt32] = []
-        for (i, bucket) in buckets(of: template, enrolled: true).enumerated() where bucket != Self.noKey {
-            keys.append(UInt32(i % tables) << 16 | bucket)
+        for (i, bucket) in buckets(of: template, enrolled: true).enumerated() where bucket != Self.noKey && i / tables <= FiledKey.maximumCylinder {
+            keys.append(FiledKey.make(table: i % tables, bucket: bucket, cylinder: i / tables))
         }
         keys.sort()
         var distinct: [UInt32] = []
         distinct.reserveCapacity(keys.count)
-        for (i, key) in keys.enumerated() where i == 0 || keys[i - 1] != key { distinct.append(key) }
+        for (i, key) in keys.enumerated() where i == 0 || FiledKey.slot(keys[i - 1]) != FiledKey.slot(key) { distinct.append(key) }
         return distinct
     }
 
@@ -56,13 +59,16 @@ extension CylinderHashing {
 
     func serialize(_ keys: [UInt32]) -> [UInt8] {
         var counts = [Int](repeating: 0, count: tables)
-        for key in keys { counts[Int(key >> 16)] += 1 }
+        for key in keys { counts[FiledKey.table(key)] += 1 }
         var out: [UInt8] = [Self.storedFormat]
-        out.reserveCapacity(10 + 2 * tables + 2 * keys.count)
+        out.reserveCapacity(10 + 2 * tables + 3 * keys.count)
         for byte in 0..<8 { out.append(UInt8(truncatingIfNeeded: signature >> (8 * UInt64(byte)))) }
         out.append(UInt8(tables))
         for count in counts { out += [UInt8(truncatingIfNeeded: count), UInt8(truncatingIfNeeded: count >> 8)] }
-        for key in keys { out += [UInt8(truncatingIfNeeded: key), UInt8(truncatingIfNeeded: key >> 8)] }
+        for key in keys {
+            let bucket = FiledKey.bucket(key)
+            out += [UInt8(truncatingIfNeeded: bucket), UInt8(truncatingIfNeeded: bucket >> 8), UInt8(FiledKey.cylinder(key))]
+        }
         return out
     }
 
@@ -78,20 +84,39 @@ extension CylinderHashing {
         let counts = (0..<tables).map { u16(10 + 2 * $0) }
         let total = counts.reduce(0, +)
         // A finger files at most one key per table for each of its enrolled cylinders.
-        guard counts.allSatisfy({ $0 <= enrolledCylinders }), bytes.count == header + 2 * total else { return nil }
+        guard counts.allSatisfy({ $0 <= enrolledCylinders }), bytes.count == header + 3 * total else { return nil }
         var keys: [UInt32] = []
         keys.reserveCapacity(total)
         var at = header
         for (table, count) in counts.enumerated() {
             var previous = -1
             for _ in 0..<count {
-                let bucket = u16(at)
-                at += 2
+                let bucket = u16(at), cylinder = Int(bytes[at + 2])
+                at += 3
                 guard bucket < Self.buckets, bucket > previous else { return nil }
                 previous = bucket
-                keys.append(UInt32(table) << 16 | UInt32(bucket))
+                keys.append(FiledKey.make(table: table, bucket: UInt32(bucket), cylinder: cylinder))
             }
         }
         return keys
     }
+}
+
+/// A key an enrolled finger files, as one `UInt32`: its table (8 bits),
+/// bucket (16) and the cylinder that gave it (8), most significant first,
+/// so that keys sort by table, then bucket. The cylinder lets a probe's
+/// collisions with the finger be checked for a consistent pose
+/// (`FingerSegment.poseConsistentVote`).
+public enum FiledKey {
+    /// Cylinders past this one (of prints with more than 256 minutiae) file no key.
+    static let maximumCylinder = 255
+
+    static func make(table: Int, bucket: UInt32, cylinder: Int) -> UInt32 {
+        UInt32(table) << 24 | bucket << 8 | UInt32(cylinder)
+    }
+    static func table(_ key: UInt32) -> Int { Int(key >> 24) }
+    static func bucket(_ key: UInt32) -> UInt32 { (key >> 8) & 0xFFFF }
+    static func cylinder(_ key: UInt32) -> Int { Int(key & 0xFF) }
+    /// Table and bucket together: what a finger files at most once.
+    static func slot(_ key: UInt32) -> UInt32 { key >> 8 }
 }

@@ -188,7 +188,9 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
-        return (votes, highest.values.max() ?? 0)
+        guard let tolerance = policy.poseTolerance else { return (votes, highest.values.max() ?? 0) }
+        return (votes, poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
+                                 highest: highest.values.max() ?? 0, layout: layout, pool: pool))
     }
 
     /// How many eligible fingers of other subjects the probe's votes put
@@ -218,6 +220,21 @@ public struct FingerIndex: Sendable {
         return above
     }
 
+    /// The eligible fingers counted by vote, and their cylinders, over every segment.
+    static func histogram(of votes: VoteBuffer, highest: UInt32, position: UInt8, layout: SegmentLayout, pool: ScanPool) -> VoteHistogram {
+        let histograms = PerPartition<VoteHistogram?>(count: pool.threads, initial: nil)
+        pool.run { partition in
+            var histogram = VoteHistogram(highest: Int(highest))
+            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+                layout.segments[s].tally(votes.pointer + layout.starts[s], at: position, into: &histogram)
+            }
+            histograms.update(partition) { _ in histogram }
+        }
+        var histogram = VoteHistogram(highest: Int(highest))
+        for partial in histograms.values { if let partial { histogram += partial } }
+        return histogram
+    }
+
     /// The fingers the index hands to the matcher: every eligible finger's
     /// votes (the weight of each probe key filed for it, divided by the
     /// square root of its own key count), then the `penetration` share
@@ -225,24 +242,14 @@ public struct FingerIndex: Sendable {
     /// fingers runs segment by segment on the pool's threads: at a million
     /// fingers they, not the matcher, would otherwise take most of the time.
     func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
-        let wanted = min(eligible, max(policy.minimumCandidates, min(policy.maximumCandidates,
-                                                                     Int((policy.penetration * Double(eligible)).rounded(.up)))))
+        let wanted = policy.candidates(amongEligible: eligible)
         let (votes, highestVote) = castVotes(probe, position: position, layout: layout, pool: pool)
         // Counting votes: the smallest tally that still admits `wanted` fingers
         // and keeps the matcher's work within its budget (a comparison costs
         // about the product of the two prints' cylinder counts).
         // A probe key adds its weight at most once to a finger (a bucket lists it once).
         let top = Int(highestVote)
-        let histograms = PerPartition<VoteHistogram?>(count: pool.threads, initial: nil)
-        pool.run { partition in
-            var histogram = VoteHistogram(highest: top)
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
-                layout.segments[s].tally(votes.pointer + layout.starts[s], at: position, into: &histogram)
-            }
-            histograms.update(partition) { _ in histogram }
-        }
-        var histogram = VoteHistogram(highest: top)
-        for partial in histograms.values { if let partial { histogram += partial } }
+        let histogram = Self.histogram(of: votes, highest: highestVote, position: position, layout: layout, pool: pool)
         let minimum = min(eligible, policy.minimumCandidates)
         let cylinderBudget = policy.cylinderPairBudget / max(1, probe.count)
         func withinBudget(fingers: Int, cylinders: Int) -> Bool { cylinders < cylinderBudget || fingers < minimum }
@@ -302,7 +309,20 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// (measured at 5.9 ms per million, docs/fingerprints.md), which leaves
     /// the selection and the run-to-run spread within a second.
     public var cylinderPairBudget = 100_000_000
+    /// A finger's vote counts only its collisions in one consistent pose
+    /// (`FingerSegment.poseConsistentVote`); nil: every collision counts.
+    public var poseTolerance: PoseTolerance? = PoseTolerance()
+    /// Pose is checked for the fingers with the most plain votes, this many
+    /// times the candidates handed to the matcher (every finger's collisions
+    /// would cost more than the matcher at a million); the plain votes keep
+    /// about 97% of mates within ten times the matcher's share (docs/fingerprints.md).
+    public var posePoolFactor = 10
     public init() {}
+
+    /// How many candidates the matcher is handed among `eligible` fingers.
+    func candidates(amongEligible eligible: Int) -> Int {
+        min(eligible, max(minimumCandidates, min(maximumCandidates, Int((penetration * Double(eligible)).rounded(.up)))))
+    }
 }
 
 public enum FingerSearchMethod: String, Sendable, Codable {

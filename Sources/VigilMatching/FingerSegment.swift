@@ -5,8 +5,9 @@
 /// Each table is a bucket directory (`CylinderHashing.buckets + 1` offsets,
 /// the tables' directories end to end, each starting where the previous
 /// ended) over the fingers' local numbers, each finger at most once per
-/// bucket: 2 bytes per (finger, table, distinct bucket) and 4 bytes per
-/// (bucket, table) shared by the segment's fingers.
+/// bucket: 3 bytes per (finger, table, distinct bucket), its local number
+/// and the cylinder that filed it, and 4 bytes per (bucket, table) shared
+/// by the segment's fingers.
 public final class FingerSegment: Sendable {
     public let fingers: [FingerIndex.Finger]
     let tables: Int
@@ -14,6 +15,8 @@ public final class FingerSegment: Sendable {
     let offsets: [UInt32]
     /// Local finger numbers, bucket by bucket, table by table.
     let entries: [UInt16]
+    /// Beside each entry: which of the finger's cylinders filed it.
+    let entryCylinders: [UInt8]
     /// Each finger's distinct keys over all tables: the length of its key
     /// vector, which its votes are divided by the square root of.
     let keyCounts: [UInt16]
@@ -33,7 +36,7 @@ public final class FingerSegment: Sendable {
     /// Dropped once the segment is full (the memory stays with the tables).
     let filed: FiledKeys?
 
-    /// Keys as `table << 16 | bucket`, finger by finger, sorted within a finger.
+    /// Keys as `FiledKey`s, finger by finger, sorted within a finger.
     struct FiledKeys: Sendable {
         var keys: [UInt32] = []
         var starts: [Int] = [0]
@@ -54,27 +57,34 @@ public final class FingerSegment: Sendable {
         for finger in fingers[(filed.starts.count - 1)...] {
             // Opened here, segment by segment on every core, rather than
             // all at once by the caller: start-up holds only the stored bytes.
-            filed.keys += finger.storedKeys.flatMap(hashing.keys(serialized:)) ?? hashing.filedKeys(of: finger.cylinders)
+            // Keys naming a cylinder the finger does not have are another print's: hashed instead.
+            let stored = finger.storedKeys.flatMap(hashing.keys(serialized:)).flatMap { keys in
+                keys.allSatisfy { FiledKey.cylinder($0) < finger.cylinders.count } ? keys : nil
+            }
+            filed.keys += stored ?? hashing.filedKeys(of: finger.cylinders)
             filed.starts.append(filed.keys.count)
         }
         // A counting sort of (table, bucket) over all tables at once; fingers
         // are visited in order, so each bucket lists them ascending.
-        func slot(_ key: UInt32) -> Int { Self.slot(table: Int(key >> 16), bucket: key & 0xFFFF) }
+        func slot(_ key: UInt32) -> Int { Self.slot(table: FiledKey.table(key), bucket: FiledKey.bucket(key)) }
         var offsets = [UInt32](repeating: 0, count: hashing.tables * (buckets + 1))
         for key in filed.keys { offsets[slot(key) + 1] += 1 }
         for i in 1..<offsets.count { offsets[i] += offsets[i - 1] }
         var next = offsets
         var entries = [UInt16](repeating: 0, count: filed.keys.count)
+        var entryCylinders = [UInt8](repeating: 0, count: filed.keys.count)
         var keyCounts = [UInt16](repeating: 0, count: fingers.count)
         for local in 0..<fingers.count {
             keyCounts[local] = UInt16(clamping: filed.starts[local + 1] - filed.starts[local])
             for key in filed.keys[filed.starts[local]..<filed.starts[local + 1]] {
                 entries[Int(next[slot(key)])] = UInt16(local)
+                entryCylinders[Int(next[slot(key)])] = UInt8(FiledKey.cylinder(key))
                 next[slot(key)] += 1
             }
         }
         self.offsets = offsets
         self.entries = entries
+        self.entryCylinders = entryCylinders
         self.keyCounts = keyCounts
         positions = fingers.map { FingerSegment.positionCode($0.position) }
         templateIDs = fingers.map(\.template)
@@ -85,7 +95,7 @@ public final class FingerSegment: Sendable {
     /// Bytes of the hash tables (what the index adds to the templates).
     var tableBytes: Int {
         offsets.count * MemoryLayout<UInt32>.stride + (entries.count + keyCounts.count) * MemoryLayout<UInt16>.stride
-            + (positions.count + sizes.count) * MemoryLayout<UInt8>.stride + templateIDs.count * MemoryLayout<Int64>.stride
+            + (entryCylinders.count + positions.count + sizes.count) * MemoryLayout<UInt8>.stride + templateIDs.count * MemoryLayout<Int64>.stride
             + (filed.map { $0.keys.count * MemoryLayout<UInt32>.stride + $0.starts.count * MemoryLayout<Int>.stride } ?? 0)
     }
 
@@ -112,8 +122,12 @@ public final class FingerSegment: Sendable {
                 }
             }
         }
-        // Cosine normalisation (the probe's own length is the same for every
-        // finger): a finger with many keys collects more chance votes.
+        normaliseVotes(votes)
+    }
+
+    /// Cosine normalisation (the probe's own length is the same for every
+    /// finger): a finger with many keys collects more chance votes.
+    func normaliseVotes(_ votes: UnsafeMutablePointer<UInt32>) {
         for local in 0..<count {
             votes[local] = UInt32(Float(votes[local]) * 16 / Float(max(1, keyCounts[local])).squareRoot())
         }
@@ -197,3 +211,4 @@ struct VoteHistogram {
         }
     }
 }
+

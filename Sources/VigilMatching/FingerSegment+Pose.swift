@@ -1,0 +1,169 @@
+import Foundation
+
+/// Votes that count only collisions in a consistent pose.
+///
+/// A plain vote adds the weight of every probe key a finger shares, wherever
+/// the two cylinders lie: a stranger's chance collisions count as much as a
+/// mate's. But a mate's collisions come from minutiae in corresponding
+/// places: any two of them are as far apart in the probe as in the finger,
+/// turned by the same angle, in the same direction. That is what the full
+/// matcher's relaxation checks of its pairs (Cappelli, Ferrara & Maltoni's
+/// ρ: distance, direction difference and radial angle), and what
+/// transformation clustering in fingerprint indexing uses (Germain, Califano
+/// & Colville, "Fingerprint matching using transformation parameter
+/// clustering", IEEE CSE 4(4), 1997). A finger's vote is therefore the
+/// heaviest set of its collisions consistent with one of them, not their
+/// sum: chance collisions rarely agree with each other, a mate's do, so a
+/// mate that shares only a few cylinders (a partial or distorted capture)
+/// is no longer lost among strangers that share many at random.
+extension FingerSegment {
+    /// Replaces the plain votes (`vote`) of the eligible fingers voted at
+    /// least `pooled` with their pose-consistent votes, and every other
+    /// finger's with 0. `probe` is the print whose keys `probeBuckets` are.
+    func poseConsistentVote(_ probeBuckets: [UInt32], weights: [UInt16], probe: CylinderTemplate, tolerance: PoseTolerance,
+                            pooled cutoff: UInt32, at position: UInt8, votes: UnsafeMutablePointer<UInt32>) {
+        let inPool = (0..<count).map { votes[$0] >= cutoff && comparable($0, with: position) }
+        // Each pooled finger's collisions, end to end (a counting sort by finger).
+        var starts = [Int](repeating: 0, count: count + 1)
+        forEachCollision(probeBuckets, weights: weights) { local, _ in
+            if inPool[local] { starts[local + 1] += 1 }
+        }
+        for local in 0..<count { starts[local + 1] += starts[local] }
+        var next = starts
+        var collisions = [UInt32](repeating: 0, count: starts[count])
+        forEachCollision(probeBuckets, weights: weights) { local, collision in
+            guard inPool[local] else { return }
+            collisions[next[local]] = collision
+            next[local] += 1
+        }
+        var consistency = PoseConsistency(tolerance: tolerance)
+        fingers.withUnsafeBufferPointer { fingers in
+            for local in 0..<count {
+                guard inPool[local], starts[local + 1] > starts[local] else {
+                    votes[local] = 0
+                    continue
+                }
+                collisions[starts[local]..<starts[local + 1]].sort()
+                votes[local] = consistency.heaviestConsistent(collisions[starts[local]..<starts[local + 1]], probe: probe.points,
+                                                              finger: fingers[local].cylinders.points)
+            }
+        }
+        normaliseVotes(votes)
+    }
+
+    /// Every posting the probe's keys reach: its local finger, and the
+    /// collision as `PoseConsistency.collision` packs it.
+    private func forEachCollision(_ probeBuckets: [UInt32], weights: [UInt16], _ body: (Int, UInt32) -> Void) {
+        offsets.withUnsafeBufferPointer { offsets in
+            entries.withUnsafeBufferPointer { entries in
+                entryCylinders.withUnsafeBufferPointer { cylinders in
+                    for (index, bucket) in probeBuckets.enumerated() where bucket != CylinderHashing.noKey && weights[index] > 0 {
+                        let at = Self.slot(table: index % tables, bucket: bucket)
+                        let probeCylinder = index / tables, weight = weights[index]
+                        for e in Int(offsets[at])..<Int(offsets[at + 1]) {
+                            body(Int(entries[e]), PoseConsistency.collision(probeCylinder: probeCylinder, fingerCylinder: Int(cylinders[e]),
+                                                                            weight: weight))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How far two collisions may disagree and still be one pose. The full
+/// matcher's relaxation halves a pair's compatibility at 5 px of distance
+/// difference and π/12 of angle (`CylinderMatcher.mu1`, `mu2`, `mu3`); a
+/// collision's cylinders are less alike than the pairs the matcher keeps,
+/// so the check allows twice that.
+public struct PoseTolerance: Sendable, Equatable {
+    public var distance: Float
+    public var angle: Float
+    public init(distance: Float = 2 * CylinderMatcher().mu1, angle: Float = 2 * CylinderMatcher().mu2) {
+        self.distance = distance
+        self.angle = angle
+    }
+}
+
+/// The heaviest set of a finger's collisions consistent with one of them,
+/// with scratch reused from finger to finger.
+struct PoseConsistency {
+    let tolerance: PoseTolerance
+    let cosAngle: Float
+    private var probeCylinder: [Int] = [], fingerCylinder: [Int] = [], weight: [UInt32] = [], anchorOrder: [Int] = []
+    /// Correspondences tried as the anchor of a pose, the heaviest first.
+    static let anchors = 8
+
+    init(tolerance: PoseTolerance) {
+        self.tolerance = tolerance
+        cosAngle = Float(cos(Double(tolerance.angle)))
+    }
+
+    /// A probe cylinder (16 bits), the finger's cylinder that collided with
+    /// it (8) and the key's weight (8), most significant first: sorted, one
+    /// finger's collisions group by pair of cylinders.
+    static func collision(probeCylinder: Int, fingerCylinder: Int, weight: UInt16) -> UInt32 {
+        UInt32(truncatingIfNeeded: probeCylinder) << 16 | UInt32(fingerCylinder) << 8 | UInt32(min(weight, 255))
+    }
+
+    /// `collisions` (one finger's, sorted): the same pair of cylinders
+    /// colliding in several tables is one correspondence with their weights
+    /// summed; then, over the heaviest correspondences as the anchor, the
+    /// weight of those consistent with it.
+    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>]) -> UInt32 {
+        probeCylinder.removeAll(keepingCapacity: true)
+        fingerCylinder.removeAll(keepingCapacity: true)
+        weight.removeAll(keepingCapacity: true)
+        var previous = UInt32.max
+        for c in collisions {
+            if c >> 8 == previous {
+                weight[weight.count - 1] += c & 0xFF
+            } else {
+                probeCylinder.append(Int(c >> 16))
+                fingerCylinder.append(Int((c >> 8) & 0xFF))
+                weight.append(c & 0xFF)
+                previous = c >> 8
+            }
+        }
+        // The heaviest correspondences are the anchors: a pair of cylinders
+        // that collides in several tables is likelier a true one than a pair
+        // that collides in one (hypotheses tried in order of evidence, as in
+        // PROSAC: Chum & Matas, CVPR 2005). This bounds a finger's work at
+        // `anchors` passes over its correspondences, however many it has.
+        anchorOrder.removeAll(keepingCapacity: true)
+        anchorOrder.append(contentsOf: weight.indices)
+        if anchorOrder.count > Self.anchors {
+            anchorOrder.sort { weight[$0] != weight[$1] ? weight[$0] > weight[$1] : $0 < $1 }
+            anchorOrder.removeLast(anchorOrder.count - Self.anchors)
+        }
+        var best: UInt32 = 0
+        for a in anchorOrder {
+            let pa = probe[probeCylinder[a]], fa = finger[fingerCylinder[a]]
+            // The turn from the finger to the probe at the anchor: Δ = θp − θf.
+            let cosTurn = pa.z * fa.z + pa.w * fa.w, sinTurn = pa.w * fa.z - pa.z * fa.w
+            var total = weight[a]
+            for c in weight.indices where c != a && probeCylinder[c] != probeCylinder[a] && fingerCylinder[c] != fingerCylinder[a] {
+                let pc = probe[probeCylinder[c]], fc = finger[fingerCylinder[c]]
+                if consistent(pa, fa, pc, fc, cosTurn: cosTurn, sinTurn: sinTurn) { total += weight[c] }
+            }
+            best = max(best, total)
+        }
+        return best
+    }
+
+    /// Whether correspondence (pc, fc) agrees with anchor (pa, fa): their
+    /// minutiae as far apart in both prints, turned by about the same angle,
+    /// and the one seen from the other in the same direction once turned.
+    private func consistent(_ pa: SIMD4<Float>, _ fa: SIMD4<Float>, _ pc: SIMD4<Float>, _ fc: SIMD4<Float>,
+                            cosTurn: Float, sinTurn: Float) -> Bool {
+        let vp = SIMD2(pc.x - pa.x, pc.y - pa.y), vf = SIMD2(fc.x - fa.x, fc.y - fa.y)
+        let dp = (vp * vp).sum().squareRoot(), df = (vf * vf).sum().squareRoot()
+        guard abs(dp - df) <= tolerance.distance else { return false }
+        let cosTurnC = pc.z * fc.z + pc.w * fc.w, sinTurnC = pc.w * fc.z - pc.z * fc.w
+        guard cosTurnC * cosTurn + sinTurnC * sinTurn >= cosAngle else { return false }
+        // Too close together for the direction between them to be measured.
+        guard dp > tolerance.distance && df > tolerance.distance else { return true }
+        let turned = SIMD2(cosTurn * vf.x - sinTurn * vf.y, sinTurn * vf.x + cosTurn * vf.y)
+        return (vp * turned).sum() >= cosAngle * dp * df
+    }
+}

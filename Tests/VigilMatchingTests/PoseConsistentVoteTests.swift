@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+import VigilTestSupport
+@testable import VigilMatching
+
+/// Votes that count only a finger's collisions in one consistent pose.
+@Suite("Pose-consistent votes")
+struct PoseConsistentVoteTests {
+    /// Each minutia as the segment reads it: x, y, and its direction's cosine and sine.
+    static func points(_ minutiae: [FingerMinutia]) -> [SIMD4<Float>] {
+        minutiae.map { SIMD4($0.x, $0.y, cos($0.direction), sin($0.direction)) }
+    }
+
+    /// Collisions packed as `poseConsistentVote` packs them, sorted.
+    static func collisions(_ pairs: [(probe: Int, finger: Int, weight: Int)]) -> [UInt32] {
+        pairs.map { PoseConsistency.collision(probeCylinder: $0.probe, fingerCylinder: $0.finger, weight: UInt16($0.weight)) }.sorted()
+    }
+
+    @Test("collisions between corresponding minutiae of a turned, moved print all count; chance ones among them hardly any")
+    func correspondingCount() {
+        let probe = CylinderMatcherTests.print(40, seed: 21)
+        let finger = Self.points(CylinderMatcherTests.moved(probe, angle: 0.5, dx: 35, dy: -25))
+        var consistency = PoseConsistency(tolerance: PoseTolerance())
+        let mated = (0..<6).map { (probe: $0 * 5, finger: $0 * 5, weight: 10) }
+        var rng = SplitMix64(state: 4)
+        let chance = (0..<12).map { _ in (probe: Int(rng.next() % 40), finger: Int(rng.next() % 40), weight: 10) }
+            .filter { $0.probe != $0.finger }
+        let withChance = consistency.heaviestConsistent(Self.collisions(mated + chance)[...], probe: Self.points(probe), finger: finger)
+        #expect(withChance >= 60, "a corresponding collision was not counted: \(withChance)")
+        #expect(withChance <= 80, "chance collisions counted as one pose with the mated ones: \(withChance)")
+        let chanceOnly = consistency.heaviestConsistent(Self.collisions(chance)[...], probe: Self.points(probe), finger: finger)
+        #expect(chanceOnly <= 30, "\(chance.count) chance collisions gave \(chanceOnly)")
+        #expect(chanceOnly < withChance / 2)
+    }
+
+    @Test("one pair of cylinders colliding in several tables is one correspondence with the tables' weights; a cylinder is not matched twice")
+    func samePairAcrossTables() {
+        let probe = CylinderMatcherTests.print(20, seed: 5)
+        let finger = Self.points(CylinderMatcherTests.moved(probe, angle: -0.3, dx: 10, dy: 12))
+        var consistency = PoseConsistency(tolerance: PoseTolerance())
+        // Pair (3, 3) in three tables, pair (8, 8) in one; (3, 9) contradicts (3, 3).
+        let weights = consistency.heaviestConsistent(Self.collisions([(3, 3, 7), (3, 3, 9), (3, 3, 11), (8, 8, 5), (3, 9, 40)])[...],
+                                                     probe: Self.points(probe), finger: finger)
+        #expect(weights == 40, "the contradicting collision alone (40) outweighs the consistent pair (32); got \(weights)")
+        let without = consistency.heaviestConsistent(Self.collisions([(3, 3, 7), (3, 3, 9), (3, 3, 11), (8, 8, 5)])[...],
+                                                     probe: Self.points(probe), finger: finger)
+        #expect(without == 32)
+    }
+
+    @Test("a stranger filed under the probe's own keys, its cylinders elsewhere, outvotes the mate when every collision counts, not when the pose must agree")
+    func scrambledPoseLoses() throws {
+        let hashing = CylinderHashing.standard
+        let print = CylinderMatcherTests.print(40, seed: 61)
+        let probe = CylinderTemplate(minutiae: print)
+        let mate = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: print, seed: 62))
+        // The stranger's own minutiae lie elsewhere, and it has at least as many cylinders as the probe, so the keys open.
+        let stranger = CylinderTemplate(minutiae: CylinderMatcherTests.print(70, seed: 63))
+        try #require(stranger.count >= probe.count)
+        var fingers = FingerIndexTests.gallery(300, seed: 64)
+        fingers.append(FingerIndex.Finger(subject: 900, template: 900, position: 2, cylinders: mate))
+        fingers.append(FingerIndex.Finger(subject: 901, template: 901, position: 2, cylinders: stranger,
+                                          storedKeys: hashing.serializedKeys(of: probe)))
+        let pool = ScanPool(threads: 2)
+        var plain = FingerIndexTests.indexedAlways
+        plain.poseTolerance = nil
+        var everyCollision = FingerIndex(policy: plain), consistentPose = FingerIndex(policy: FingerIndexTests.indexedAlways)
+        everyCollision.add(fingers)
+        consistentPose.add(fingers)
+        #expect(everyCollision.voteRank(ofSubject: 900, for: probe, position: 2, pool: pool).map { $0 >= 1 } == true,
+                "the stranger holding every probe key did not outvote the mate")
+        #expect(consistentPose.voteRank(ofSubject: 900, for: probe, position: 2, pool: pool) == 0)
+        #expect(consistentPose.voteRank(ofSubject: 901, for: probe, position: 2, pool: pool).map { $0 >= 1 } == true)
+    }
+}
