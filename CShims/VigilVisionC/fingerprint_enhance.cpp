@@ -59,11 +59,12 @@ struct GaborBank {
         }
     }
 
-    float *kernelAt(int orientation, size_t period) {
-        return &weights[((size_t(orientation) * kPeriodRatios.size() + period) * width) * stride];
-    }
-    const float *kernelAt(int orientation, size_t period) const {
-        return &weights[((size_t(orientation) * kPeriodRatios.size() + period) * width) * stride];
+    float *kernelAt(int orientation, size_t period) { return &weights[offset(orientation, period)]; }
+    const float *kernelAt(int orientation, size_t period) const { return &weights[offset(orientation, period)]; }
+
+private:
+    size_t offset(int orientation, size_t period) const {
+        return ((size_t(orientation) * kPeriodRatios.size() + period) * width) * stride;
     }
 };
 

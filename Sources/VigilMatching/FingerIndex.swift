@@ -313,10 +313,13 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// (`FingerSegment.poseConsistentVote`); nil: every collision counts.
     public var poseTolerance: PoseTolerance? = PoseTolerance()
     /// Pose is checked for the fingers with the most plain votes, this many
-    /// times the candidates handed to the matcher (every finger's collisions
-    /// would cost more than the matcher at a million); the plain votes keep
-    /// about 97% of mates within ten times the matcher's share (docs/fingerprints.md).
-    public var posePoolFactor = 10
+    /// times the candidates handed to the matcher: every finger's collisions
+    /// would cost more than the matcher, and a finger's collisions grow with
+    /// the gallery, so the check's work grows with the square of its size.
+    /// The plain votes keep about 96% of mates within five times the
+    /// matcher's 1%; at a million fingers ten times took p99 to 1.4 s
+    /// (docs/fingerprints.md).
+    public var posePoolFactor = 5
     public init() {}
 
     /// How many candidates the matcher is handed among `eligible` fingers.

@@ -91,6 +91,7 @@ struct PoseConsistency {
     let tolerance: PoseTolerance
     let cosAngle: Float
     private var probeCylinder: [Int] = [], fingerCylinder: [Int] = [], weight: [UInt32] = [], anchorOrder: [Int] = []
+    private var turn: [SIMD2<Float>] = []
     /// Correspondences tried as the anchor of a pose, the heaviest first.
     static let anchors = 8
 
@@ -130,21 +131,29 @@ struct PoseConsistency {
         // that collides in one (hypotheses tried in order of evidence, as in
         // PROSAC: Chum & Matas, CVPR 2005). This bounds a finger's work at
         // `anchors` passes over its correspondences, however many it has.
+        // Kept by insertion (at most `anchors` long, heaviest first, ties
+        // in collision order): a full sort of a finger's correspondences
+        // would cost more than checking them.
         anchorOrder.removeAll(keepingCapacity: true)
-        anchorOrder.append(contentsOf: weight.indices)
-        if anchorOrder.count > Self.anchors {
-            anchorOrder.sort { weight[$0] != weight[$1] ? weight[$0] > weight[$1] : $0 < $1 }
-            anchorOrder.removeLast(anchorOrder.count - Self.anchors)
+        for c in weight.indices {
+            guard anchorOrder.count < Self.anchors || weight[c] > weight[anchorOrder[anchorOrder.count - 1]] else { continue }
+            if anchorOrder.count == Self.anchors { anchorOrder.removeLast() }
+            var at = anchorOrder.count
+            while at > 0 && weight[anchorOrder[at - 1]] < weight[c] { at -= 1 }
+            anchorOrder.insert(c, at: at)
+        }
+        // Each correspondence's turn from the finger to the probe, Δ = θp − θf, as (cos, sin).
+        turn.removeAll(keepingCapacity: true)
+        for c in weight.indices {
+            let p = probe[probeCylinder[c]], f = finger[fingerCylinder[c]]
+            turn.append(SIMD2(p.z * f.z + p.w * f.w, p.w * f.z - p.z * f.w))
         }
         var best: UInt32 = 0
         for a in anchorOrder {
             let pa = probe[probeCylinder[a]], fa = finger[fingerCylinder[a]]
-            // The turn from the finger to the probe at the anchor: Δ = θp − θf.
-            let cosTurn = pa.z * fa.z + pa.w * fa.w, sinTurn = pa.w * fa.z - pa.z * fa.w
             var total = weight[a]
             for c in weight.indices where c != a && probeCylinder[c] != probeCylinder[a] && fingerCylinder[c] != fingerCylinder[a] {
-                let pc = probe[probeCylinder[c]], fc = finger[fingerCylinder[c]]
-                if consistent(pa, fa, pc, fc, cosTurn: cosTurn, sinTurn: sinTurn) { total += weight[c] }
+                if consistent(pa, fa, probe[probeCylinder[c]], finger[fingerCylinder[c]], turn: turn[a], turnC: turn[c]) { total += weight[c] }
             }
             best = max(best, total)
         }
@@ -154,16 +163,16 @@ struct PoseConsistency {
     /// Whether correspondence (pc, fc) agrees with anchor (pa, fa): their
     /// minutiae as far apart in both prints, turned by about the same angle,
     /// and the one seen from the other in the same direction once turned.
+    @inline(__always)
     private func consistent(_ pa: SIMD4<Float>, _ fa: SIMD4<Float>, _ pc: SIMD4<Float>, _ fc: SIMD4<Float>,
-                            cosTurn: Float, sinTurn: Float) -> Bool {
+                            turn: SIMD2<Float>, turnC: SIMD2<Float>) -> Bool {
+        guard (turn * turnC).sum() >= cosAngle else { return false }
         let vp = SIMD2(pc.x - pa.x, pc.y - pa.y), vf = SIMD2(fc.x - fa.x, fc.y - fa.y)
         let dp = (vp * vp).sum().squareRoot(), df = (vf * vf).sum().squareRoot()
         guard abs(dp - df) <= tolerance.distance else { return false }
-        let cosTurnC = pc.z * fc.z + pc.w * fc.w, sinTurnC = pc.w * fc.z - pc.z * fc.w
-        guard cosTurnC * cosTurn + sinTurnC * sinTurn >= cosAngle else { return false }
         // Too close together for the direction between them to be measured.
         guard dp > tolerance.distance && df > tolerance.distance else { return true }
-        let turned = SIMD2(cosTurn * vf.x - sinTurn * vf.y, sinTurn * vf.x + cosTurn * vf.y)
+        let turned = SIMD2(turn.x * vf.x - turn.y * vf.y, turn.y * vf.x + turn.x * vf.y)
         return (vp * turned).sum() >= cosAngle * dp * df
     }
 }
