@@ -11,8 +11,8 @@ import Synchronization
 /// Search is exhaustive (every finger at the probe's position through the
 /// full matcher) while that is fast, and indexed above `policy.exhaustiveBelow`:
 /// the hash tables vote for the fingers whose cylinders collide with the
-/// probe's, and the best-voted share (`policy.penetration`) goes through the
-/// full matcher. Either way every score returned is the full matcher's.
+/// probe's, the best-voted are voted again by their collisions in one pose,
+/// and the best of those (`policy.penetration`) go through the full matcher. Either way every score returned is the full matcher's.
 public struct FingerIndex: Sendable {
     public struct Finger: Sendable {
         public let subject: Int64
@@ -237,7 +237,8 @@ public struct FingerIndex: Sendable {
 
     /// The fingers the index hands to the matcher: every eligible finger's
     /// votes (the weight of each probe key filed for it, divided by the
-    /// square root of its own key count), then the `penetration` share
+    /// square root of its own key count; for the best-voted, only the keys
+    /// whose cylinders agree on one pose, `poseVotes`), then the `penetration` share
     /// (within the policy's bounds) with the most. Every pass over the
     /// fingers runs segment by segment on the pool's threads: at a million
     /// fingers they, not the matcher, would otherwise take most of the time.
