@@ -107,7 +107,7 @@ extension CylinderHashing {
 /// so that keys sort by table, then bucket. The cylinder lets a probe's
 /// collisions with the finger be checked for a consistent pose
 /// (`FingerSegment.poseConsistentVote`).
-public enum FiledKey {
+enum FiledKey {
     /// Cylinders past this one (of prints with more than 256 minutiae) file no key.
     static let maximumCylinder = 255
 
