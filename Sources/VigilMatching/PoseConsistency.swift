@@ -1,0 +1,169 @@
+import Foundation
+
+/// How far two collisions may disagree and still be one pose. The full
+/// matcher's relaxation halves a pair's compatibility at 5 px of distance
+/// difference and π/12 of angle (`CylinderMatcher.mu1`, `mu2`, `mu3`); a
+/// collision's cylinders are less alike than the pairs the matcher keeps,
+/// so the check allows twice that.
+public struct PoseTolerance: Sendable, Equatable {
+    public var distance: Float
+    public var angle: Float
+    public init(distance: Float = 2 * CylinderMatcher().mu1, angle: Float = 2 * CylinderMatcher().mu2) {
+        self.distance = distance
+        self.angle = angle
+    }
+}
+
+/// The heaviest set of a finger's collisions consistent with one of them,
+/// with scratch reused from finger to finger.
+///
+/// A finger's correspondences are checked against an anchor sixteen at a
+/// time, from planes of floats, as the matcher's relaxation finds partners
+/// (`RelaxationBuffers.findPartners`): the check runs for every pooled
+/// finger of every probe, and one correspondence at a time it took a
+/// quarter of a million-finger search.
+struct PoseConsistency {
+    typealias V = SIMD16<Float>
+    let tolerance: PoseTolerance
+    let cosAngle: Float
+    /// Correspondences in `Planes.count` planes of `stride` floats
+    /// (whole 16-lane steps); lanes past the last correspondence weigh 0.
+    private var planes: [Float] = []
+    private var anchorOrder: [Int] = []
+    /// Correspondences tried as the anchor of a pose, the heaviest first.
+    static let anchors = 8
+
+    /// Pointers to the planes, one per measure of a correspondence.
+    private struct Planes {
+        static let count = 9
+        /// The probe's minutia and the finger's.
+        let probeX, probeY, fingerX, fingerY: UnsafeMutablePointer<Float>
+        /// The turn from the finger to the probe, Δ = θp − θf, as cos and sin.
+        let turnCos, turnSin: UnsafeMutablePointer<Float>
+        /// Summed over the tables the pair collided in.
+        let weight: UnsafeMutablePointer<Float>
+        /// Cylinder numbers, as floats: lane comparisons against a scalar
+        /// compile to a loop over lanes for integers.
+        let probeCylinder, fingerCylinder: UnsafeMutablePointer<Float>
+
+        init(_ base: UnsafeMutablePointer<Float>, stride: Int) {
+            (probeX, probeY, fingerX, fingerY) = (base, base + stride, base + 2 * stride, base + 3 * stride)
+            (turnCos, turnSin, weight) = (base + 4 * stride, base + 5 * stride, base + 6 * stride)
+            (probeCylinder, fingerCylinder) = (base + 7 * stride, base + 8 * stride)
+        }
+    }
+
+    init(tolerance: PoseTolerance) {
+        self.tolerance = tolerance
+        cosAngle = Float(cos(Double(tolerance.angle)))
+    }
+
+    /// A probe cylinder (16 bits), the finger's cylinder that collided with
+    /// it (8) and the key's weight (8), most significant first: sorted, one
+    /// finger's collisions group by pair of cylinders.
+    static func collision(probeCylinder: Int, fingerCylinder: Int, weight: UInt16) -> UInt32 {
+        UInt32(truncatingIfNeeded: probeCylinder) << 16 | UInt32(fingerCylinder) << 8 | UInt32(min(weight, 255))
+    }
+
+    /// `collisions` (one finger's, grouped by probe cylinder, as the
+    /// postings list them): the same pair of cylinders colliding in several
+    /// tables is one correspondence with their weights summed; then, over
+    /// the heaviest correspondences as the anchor, the weight of those
+    /// consistent with it.
+    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>]) -> UInt32 {
+        let stride = (collisions.count + 15) / 16 * 16
+        // Moved out of `self` while its pointers are in use, so choosing
+        // the anchors (which mutates `self`) does not overlap the access.
+        var storage = planes
+        planes = []
+        defer { planes = storage }
+        storage.removeAll(keepingCapacity: true)
+        storage.append(contentsOf: repeatElement(0, count: Planes.count * stride))
+        return storage.withUnsafeMutableBufferPointer { buffer in
+            let planes = Planes(buffer.baseAddress!, stride: stride)
+            let count = Self.correspondences(collisions, probe: probe, finger: finger, into: planes)
+            selectAnchors(weights: planes.weight, count: count)
+            var best: UInt32 = 0
+            for a in anchorOrder {
+                best = max(best, weightConsistent(withAnchor: a, count: count, planes))
+            }
+            return best
+        }
+    }
+
+    /// Writes the collisions' distinct pairs of cylinders into the planes; returns how many.
+    private static func correspondences(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>],
+                                        into planes: Planes) -> Int {
+        let (px, py, fx, fy) = (planes.probeX, planes.probeY, planes.fingerX, planes.fingerY)
+        let (tc, ts, w, pc, fc) = (planes.turnCos, planes.turnSin, planes.weight, planes.probeCylinder, planes.fingerCylinder)
+        var count = 0, runStart = 0, runCylinder = -1
+        for c in collisions {
+            let probeCylinder = Int(c >> 16), fingerCylinder = Int((c >> 8) & 0xFF), weight = Float(c & 0xFF)
+            if probeCylinder != runCylinder { (runStart, runCylinder) = (count, probeCylinder) }
+            // A probe cylinder collides at most once a table: its run is short.
+            var same = runStart
+            while same < count && fc[same] != Float(fingerCylinder) { same += 1 }
+            if same < count {
+                w[same] += weight
+                continue
+            }
+            let p = probe[probeCylinder], f = finger[fingerCylinder]
+            (px[count], py[count], fx[count], fy[count]) = (p.x, p.y, f.x, f.y)
+            tc[count] = p.z * f.z + p.w * f.w
+            ts[count] = p.w * f.z - p.z * f.w
+            (w[count], pc[count], fc[count]) = (weight, Float(probeCylinder), Float(fingerCylinder))
+            count += 1
+        }
+        return count
+    }
+
+    /// The heaviest correspondences are the anchors: a pair of cylinders
+    /// that collides in several tables is likelier a true one than a pair
+    /// that collides in one (hypotheses tried in order of evidence, as in
+    /// PROSAC: Chum & Matas, CVPR 2005). This bounds a finger's work at
+    /// `anchors` passes over its correspondences, however many it has.
+    /// Kept by insertion (at most `anchors` long, heaviest first, ties in
+    /// collision order): a full sort would cost more than the checks.
+    private mutating func selectAnchors(weights: UnsafePointer<Float>, count: Int) {
+        anchorOrder.removeAll(keepingCapacity: true)
+        for c in 0..<count {
+            guard anchorOrder.count < Self.anchors || weights[c] > weights[anchorOrder[anchorOrder.count - 1]] else { continue }
+            if anchorOrder.count == Self.anchors { anchorOrder.removeLast() }
+            var at = anchorOrder.count
+            while at > 0 && weights[anchorOrder[at - 1]] < weights[c] { at -= 1 }
+            anchorOrder.insert(c, at: at)
+        }
+    }
+
+    /// The anchor's weight and that of every correspondence agreeing with
+    /// it: their minutiae as far apart in both prints, turned by about the
+    /// same angle, and the one seen from the other in the same direction
+    /// once turned; never a second partner for either of the anchor's cylinders.
+    private func weightConsistent(withAnchor a: Int, count: Int, _ planes: Planes) -> UInt32 {
+        let (px, py, fx, fy) = (planes.probeX, planes.probeY, planes.fingerX, planes.fingerY)
+        let (tc, ts, w, pc, fc) = (planes.turnCos, planes.turnSin, planes.weight, planes.probeCylinder, planes.fingerCylinder)
+        let (pax, pay, fax, fay) = (V(repeating: px[a]), V(repeating: py[a]), V(repeating: fx[a]), V(repeating: fy[a]))
+        let (c, s) = (V(repeating: tc[a]), V(repeating: ts[a]))
+        let (pca, fca) = (V(repeating: pc[a]), V(repeating: fc[a]))
+        let tolerance = V(repeating: tolerance.distance), cosAngle = V(repeating: cosAngle)
+        var total = V(repeating: 0)
+        var base = 0
+        while base < count {
+            let vpx = Self.load(px, base) - pax, vpy = Self.load(py, base) - pay
+            let vfx = Self.load(fx, base) - fax, vfy = Self.load(fy, base) - fay
+            let dp = (vpx * vpx + vpy * vpy).squareRoot(), df = (vfx * vfx + vfy * vfy).squareRoot()
+            let gap = dp - df
+            let turnAgrees = c * Self.load(tc, base) + s * Self.load(ts, base) .>= cosAngle
+            let turnedX = c * vfx - s * vfy, turnedY = s * vfx + c * vfy
+            // Too close together for the direction between them to be measured: distance and turn decide.
+            let direction = (dp .<= tolerance) .| (df .<= tolerance) .| (vpx * turnedX + vpy * turnedY .>= cosAngle * dp * df)
+            let agrees = turnAgrees .& (gap .<= tolerance) .& (gap .>= -tolerance) .& direction
+                .& (Self.load(pc, base) .!= pca) .& (Self.load(fc, base) .!= fca)
+            total += V(repeating: 0).replacing(with: Self.load(w, base), where: agrees)
+            base &+= 16
+        }
+        return UInt32(w[a] + total.sum())
+    }
+
+    private static func load(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> V { UnsafeRawPointer(p + k).loadUnaligned(as: V.self) }
+}
