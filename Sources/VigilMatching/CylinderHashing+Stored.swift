@@ -72,14 +72,28 @@ extension CylinderHashing {
         return out
     }
 
+    /// The keys stored with `template`, as `filedKeys` gives them, or nil
+    /// when there are none, they do not open (`keys(serialized:)`), or
+    /// they name a cylinder the template lacks (another print's keys).
+    func storedKeys(_ serialized: [UInt8]?, of template: CylinderTemplate) -> [UInt32]? {
+        serialized.flatMap(keys(serialized:)).flatMap { keys in
+            keys.allSatisfy { FiledKey.cylinder($0) < template.count } ? keys : nil
+        }
+    }
+
+    /// Whether stored keys were written in this format under these
+    /// settings (their header alone: cheap enough for every finger at start-up).
+    public func wroteKeys(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 10 + 2 * tables, bytes[0] == Self.storedFormat, Int(bytes[9]) == tables else { return false }
+        return (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[1 + $1]) << (8 * UInt64($1)) } == signature
+    }
+
     /// Stored keys back as `filedKeys` gives them, or nil when they were
     /// written under other settings or are not well formed (the caller then
     /// hashes the cylinders).
     public func keys(serialized bytes: [UInt8]) -> [UInt32]? {
+        guard wroteKeys(bytes) else { return nil }
         let header = 10 + 2 * tables
-        guard bytes.count >= header, bytes[0] == Self.storedFormat, Int(bytes[9]) == tables else { return nil }
-        let stored = (0..<8).reduce(UInt64(0)) { $0 | UInt64(bytes[1 + $1]) << (8 * UInt64($1)) }
-        guard stored == signature else { return nil }
         func u16(_ at: Int) -> Int { Int(bytes[at]) | Int(bytes[at + 1]) << 8 }
         let counts = (0..<tables).map { u16(10 + 2 * $0) }
         let total = counts.reduce(0, +)

@@ -57,11 +57,7 @@ public final class FingerSegment: Sendable {
         for finger in fingers[(filed.starts.count - 1)...] {
             // Opened here, segment by segment on every core, rather than
             // all at once by the caller: start-up holds only the stored bytes.
-            // Keys naming a cylinder the finger does not have are another print's: hashed instead.
-            let stored = finger.storedKeys.flatMap(hashing.keys(serialized:)).flatMap { keys in
-                keys.allSatisfy { FiledKey.cylinder($0) < finger.cylinders.count } ? keys : nil
-            }
-            filed.keys += stored ?? hashing.filedKeys(of: finger.cylinders)
+            filed.keys += hashing.storedKeys(finger.storedKeys, of: finger.cylinders) ?? hashing.filedKeys(of: finger.cylinders)
             filed.starts.append(filed.keys.count)
         }
         // A counting sort of (table, bucket) over all tables at once; fingers

@@ -97,6 +97,8 @@ extension ScreeningService {
     /// Stops following the database and closes it (the daemon at shutdown; tests).
     public func shutdown() async {
         follower.withLock { $0?.cancel() }
+        fingerKeyStorage.withLock { $0?.cancel() }
+        await fingerKeysStored()
         await store.close()
     }
 }

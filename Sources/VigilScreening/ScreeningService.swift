@@ -23,6 +23,8 @@ public final class ScreeningService: Sendable {
     let behind = Mutex<Int64>(0)
     /// Follows other nodes' changes when the store is shared.
     let follower = Mutex<Task<Void, Never>?>(nil)
+    /// Stores index keys for fingers loaded without usable ones (`startStoringStaleFingerKeys`).
+    let fingerKeyStorage = Mutex<Task<Void, Never>?>(nil)
     /// A post's standing against headquarters; nil on any other node.
     let upstream = Mutex<UpstreamStatus?>(nil)
     let scanPool: ScanPool
@@ -70,6 +72,7 @@ public final class ScreeningService: Sendable {
             do throws(VigilError) { try await enforceRetention(); return .success(()) } catch { return .failure(error) }
         }
         try retention.get()
+        startStoringStaleFingerKeys()
         if store.isShared {
             let loop = Self.followLoop(self)
             follower.withLock { $0 = loop }

@@ -24,6 +24,11 @@ struct WatchlistIndex: Sendable {
     /// Face templates of any other recognizer: not searched (their scores
     /// are not comparable), listed for re-enrolment.
     private(set) var otherModelFaces: Set<Int64> = []
+    /// Fingers loaded without index keys the running hashing wrote (stored
+    /// by an earlier release, or never): the index hashed them at start-up,
+    /// and will at every start-up until their keys are stored again
+    /// (`ScreeningService.storeStaleFingerKeys`).
+    private(set) var staleFingerKeys: [(template: Int64, cylinders: CylinderTemplate)] = []
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
 
@@ -72,26 +77,35 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: currentRebuilt)
         self.previous?.add(stored: earlier)
         self.previous?.add(quantized: earlierRebuilt)
-        fingers.add(contents.fingerTemplates.compactMap(Self.finger))
+        let hashing = fingers.hashing
+        let stored = contents.fingerTemplates.compactMap { Self.finger($0, hashing: hashing) }
+        fingers.add(stored)
+        staleFingerKeys = stored.filter { $0.storedKeys == nil }.map { ($0.template, $0.cylinders) }
         version = contents.version
     }
 
     /// A stored finger as cylinders: read back when stored, else rebuilt
     /// from its record (records are validated before they are stored); with
-    /// the index keys stored with those cylinders, which the index opens
-    /// (or, written under other settings, hashes the cylinders instead).
-    static func finger(_ stored: StoredFingerTemplate) -> FingerIndex.Finger? {
+    /// the index keys stored with those cylinders when the running hashing
+    /// wrote them (else none: the index hashes the cylinders).
+    static func finger(_ stored: StoredFingerTemplate, hashing: CylinderHashing) -> FingerIndex.Finger? {
         let cylinders: CylinderTemplate
         var keys: [UInt8]? = nil
         if let bytes = stored.cylinders, let decoded = CylinderTemplate(serialized: bytes) {
             cylinders = decoded
-            keys = stored.indexKeys
+            keys = stored.indexKeys.flatMap { hashing.wroteKeys($0) ? $0 : nil }
         } else if let minutiae = try? FingerTemplates.minutiae(from: stored.record) {
             cylinders = CylinderTemplate(minutiae: minutiae)
         } else {
             return nil
         }
         return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders, storedKeys: keys)
+    }
+
+    /// The stale fingers, handed over once (the index keeps no reference to them).
+    mutating func takeStaleFingerKeys() -> [(template: Int64, cylinders: CylinderTemplate)] {
+        defer { staleFingerKeys = [] }
+        return staleFingerKeys
     }
 
     /// Follows one committed change (called on the database writer, in version order).
@@ -111,7 +125,8 @@ struct WatchlistIndex: Sendable {
         faces.add(quantized: rows(of: model, dimension: faces.dimension))
         if let dimension = previous?.dimension { previous?.add(quantized: rows(of: previousModel, dimension: dimension)) }
         otherModelFaces.formUnion(change.addedFaces.filter { $0.model != model && $0.model != previousModel }.map(\.id))
-        fingers.add(change.addedFingers.compactMap(Self.finger))
+        let hashing = fingers.hashing
+        fingers.add(change.addedFingers.compactMap { Self.finger($0, hashing: hashing) })
         version = max(version, change.version)
     }
 }

@@ -141,6 +141,16 @@ public final class KeyRing: Sendable {
     public func seal(_ plaintext: some DataProtocol, context: String) throws(StorageError) -> Data {
         refreshIfRotated()
         let (id, key) = data.withLock { ($0.current, $0.keys[$0.current] ?? []) }
+        return try Self.seal(plaintext, context: context, id: id, key: key)
+    }
+
+    /// Seals under data key `id` rather than the current one: a value
+    /// replaced in a row keeps the key the row's other values name.
+    package func seal(_ plaintext: some DataProtocol, context: String, keyID id: UInt32) throws(StorageError) -> Data {
+        try Self.seal(plaintext, context: context, id: id, key: try dataKey(id))
+    }
+
+    private static func seal(_ plaintext: some DataProtocol, context: String, id: UInt32, key: [UInt8]) throws(StorageError) -> Data {
         do {
             guard let combined = try AES.GCM.seal(plaintext, using: SymmetricKey(data: key), authenticating: Data(context.utf8)).combined else {
                 throw StorageError.keyUnusable("sealing produced no output")

@@ -53,6 +53,11 @@ public protocol WatchlistStore: Sendable {
     func faceReferencePhoto(entry: UUID) async throws(StorageError) -> [UInt8]?
     /// An entry's finger templates (ISO/IEC 19794-2 records), opened, in id order.
     func fingerTemplates(entry: UUID) async throws(StorageError) -> [StoredFingerTemplate]
+    /// Replaces the stored index keys of these finger templates (by id),
+    /// each sealed under its row's own data key; templates erased meanwhile
+    /// are skipped. Derived data, not a watchlist change: no version, no
+    /// event. Returns how many rows it replaced.
+    func replaceFingerIndexKeys(_ keys: [Int64: [UInt8]]) async throws(StorageError) -> Int
     /// The source images kept with an entry's finger templates (`keepSourceImages`), opened, by position.
     func fingerSourceImages(entry: UUID) async throws(StorageError) -> [Int: [UInt8]]
     func faceReferencePhoto(templateID: Int64) async throws(StorageError) -> [UInt8]?

@@ -38,4 +38,14 @@ package enum TemplateSealing {
     package static func seal(_ plain: [UInt8]?, _ column: TemplateColumn, digest: String, keys: KeyRing) throws -> Data? {
         try plain.map { try keys.seal($0, context: column.context(digest: digest)) }
     }
+
+    /// Seals a value that replaces one in an existing row, under the key the
+    /// row names (`keyID`; nil: the row is not sealed yet, the value is
+    /// stored as it is, and the next re-seal seals the row whole).
+    package static func seal(replacing plain: [UInt8], _ column: TemplateColumn, digest: String, keyID: Int64?,
+                             keys: KeyRing) throws(StorageError) -> Data {
+        guard let keyID else { return Data(plain) }
+        guard let id = UInt32(exactly: keyID) else { throw .keyUnusable("data key \(keyID) is not a key id") }
+        return try keys.seal(plain, context: column.context(digest: digest), keyID: id)
+    }
 }

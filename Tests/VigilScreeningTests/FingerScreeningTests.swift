@@ -192,15 +192,18 @@ struct FingerScreeningTests {
         #expect(plain.fingerSearch?["right_index"] == .init(method: .exhaustive, compared: 10, enrolled: 10))
     }
 
+    /// The index chooses candidates even among the ten enrolled fingers.
+    static func indexed(_ configuration: inout ServiceConfiguration) {
+        configuration.fingerSearch.exhaustiveBelow = 0
+        configuration.fingerSearch.penetration = 0.3
+        configuration.fingerSearch.minimumCandidates = 1
+    }
+
     @Test("the finger index is rebuilt from the database after a restart, from the keys stored at enrolment (or, for rows without, by hashing)")
     func restart() async throws {
         let path = temporaryDatabasePath()
         let sample = FingerSample(position: .rightIndex, bytes: try Self.finger(104, 6))
-        let indexed = { (configuration: inout ServiceConfiguration) in
-            configuration.fingerSearch.exhaustiveBelow = 0
-            configuration.fingerSearch.penetration = 0.3
-            configuration.fingerSearch.minimumCandidates = 1
-        }
+        let indexed = Self.indexed
         let before: ScreeningResult
         do {
             let (service, _) = try await Self.enrolled(at: path, indexed)
@@ -220,6 +223,43 @@ struct FingerScreeningTests {
         #expect(try await legacy.screen(face: nil, fingers: [sample]).candidates == before.candidates)
     }
 
+    @Test("index keys written under other settings are stored again after start-up, each under its row's own data key, and open at the next")
+    func staleKeysStoredAgain() async throws {
+        let path = temporaryDatabasePath()
+        let sample = FingerSample(position: .rightIndex, bytes: try Self.finger(104, 6))
+        let (service, _) = try await Self.enrolled(at: path, Self.indexed)
+        let before = try await service.screen(face: nil, fingers: [sample])
+        // Keys an earlier release wrote (another seed, so another signature);
+        // then a new data key, which the rows are not re-sealed under.
+        let earlier = CylinderHashing(seed: 7)
+        var replacements: [Int64: [UInt8]] = [:]
+        for row in try await service.store.loadWatchlist(asOf: nil).fingerTemplates {
+            replacements[row.id] = earlier.serializedKeys(of: try #require(WatchlistIndex.finger(row, hashing: earlier)).cylinders)
+        }
+        #expect(try await service.store.replaceFingerIndexKeys(replacements) == 10)
+        #expect(try await service.store.replaceFingerIndexKeys([Int64.max: [1, 2, 3]]) == 0, "a template erased meanwhile was written")
+        _ = try service.store.addDataKey()
+        await service.shutdown()
+        // Each row's key id, and the id its index keys are sealed under (`KeyRing.seal`: bytes 1 to 4, big-endian).
+        let keyIDs = {
+            try await DatabaseQueue(path: path).read { db in
+                try Row.fetchAll(db, sql: "SELECT key_id, index_keys FROM finger_template ORDER BY id").map { row -> [Int64] in
+                    let sealed: Data = row[1]
+                    return [row[0], sealed.dropFirst().prefix(4).reduce(Int64(0)) { $0 << 8 | Int64($1) }]
+                }
+            }
+        }
+        let sealedUnder = try await keyIDs()
+        #expect(sealedUnder.allSatisfy { $0[0] == $0[1] } && sealedUnder.count == 10)
+
+        let restarted = try await makeService(database: path, Self.indexed)
+        await restarted.fingerKeysStored()
+        try await Self.expectStoredKeys(restarted, fingers: 10)
+        #expect(try await keyIDs() == sealedUnder)
+        #expect(try await restarted.screen(face: nil, fingers: [sample]).candidates == before.candidates)
+        await restarted.shutdown()
+    }
+
     @Test("a post computes its own index keys for the fingers headquarters sends (keys never travel), and its index files them")
     func postKeys() async throws {
         let (hq, _) = try await Self.enrolled()
@@ -235,7 +275,7 @@ struct FingerScreeningTests {
         let stored = try await service.store.loadWatchlist(asOf: nil).fingerTemplates
         #expect(stored.count == fingers)
         for row in stored {
-            let finger = try #require(WatchlistIndex.finger(row))
+            let finger = try #require(WatchlistIndex.finger(row, hashing: .standard))
             let keys = try #require(finger.storedKeys.flatMap(CylinderHashing.standard.keys(serialized:)))
             #expect(keys == CylinderHashing.standard.filedKeys(of: finger.cylinders))
         }
