@@ -275,7 +275,9 @@ public enum FingerIndexBenchmark {
             voteRanks: voteRanks,
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
-                + "cylinder pairs, exhaustive below \(p.exhaustiveBelow)")
+                + "cylinder pairs, exhaustive below \(p.exhaustiveBelow); "
+                + (p.poseTolerance.map { "pose within \($0.distance) px and \($0.angle * 180 / .pi)° for \(p.posePoolFactor) × the candidates" }
+                    ?? "plain votes"))
     }
 
     /// The score that `share` of `scores` reach (the k-th highest, k = ⌈share · count⌉), 0 for none.
