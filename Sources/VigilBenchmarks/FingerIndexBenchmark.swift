@@ -199,13 +199,14 @@ public enum FingerIndexBenchmark {
 
         func measure(_ policy: FingerSearchPolicy) -> CurvePoint {
             index.policy = policy
-            var times: [UInt64] = [], work: [Int] = []
+            var times: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
             var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
             for (number, probe) in probes.enumerated() {
                 let t0 = DispatchTime.now().uptimeNanoseconds
                 let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
                 times.append(DispatchTime.now().uptimeNanoseconds - t0)
                 work.append(found.cylinderPairs)
+                poseWork.append(found.poseCollisions)
                 penetration += Double(found.compared) / Double(found.eligible)
                 if found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate) { hits += 1 }
                 let top = found.candidates.first?.subject
@@ -219,9 +220,10 @@ public enum FingerIndexBenchmark {
                 }
             }
             let latency = LatencyStats(nanoseconds: times)
-            progress(String(format: "penetration %.3f, budget %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
-                            policy.cylinderPairBudget, Double(hits) / Double(probes.count), latency.p50, latency.p99))
+            progress(String(format: "penetration %.3f, budgets %ld and %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
+                            policy.cylinderPairBudget, policy.poseCollisionBudget, Double(hits) / Double(probes.count), latency.p50, latency.p99))
             work.sort()
+            poseWork.sort()
             return CurvePoint(penetration: penetration / Double(probes.count), hitRate: Double(hits) / Double(probes.count),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
                               rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
@@ -229,7 +231,9 @@ public enum FingerIndexBenchmark {
                               rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count),
                               rank1AgreementAtThreshold: Double(agreementsShown) / Double(max(1, checkedProbes.count)),
                               identificationAtThreshold: Double(identified) / Double(probes.count),
-                              cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0)
+                              cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0,
+                              poseCollisionsP50: LatencyStats.percentile(0.5, ofSorted: poseWork) ?? 0,
+                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0)
         }
         let policies = options.penetrations.map { share in
             var policy = options.policy
@@ -237,9 +241,10 @@ public enum FingerIndexBenchmark {
             return policy
         }
         let curve = [measure(policies[0])] + [{
-            // The headline again without the matcher budget, right after it: what the budget changes, measured in the same run.
+            // The headline again without the work budgets, right after it: what the budgets change, measured in the same run.
             var unbounded = policies[0]
             unbounded.cylinderPairBudget = .max
+            unbounded.poseCollisionBudget = .max
             return measure(unbounded)
         }()] + policies.dropFirst().map(measure)
         index.policy = options.policy
@@ -300,6 +305,10 @@ public enum FingerIndexBenchmark {
         public let identificationAtThreshold: Double
         /// The matcher's work for the 99th-percentile probe: its cylinders times its candidates'.
         public let cylinderPairsP99: Int
+        /// The pose check's work for the median and the 99th-percentile
+        /// probe: the collisions of the fingers whose pose it checked.
+        public let poseCollisionsP50: Int
+        public let poseCollisionsP99: Int
     }
 
     /// Distractor fingers built on `threads` threads, each chunk from its own seed (the same gallery every run).

@@ -34,6 +34,8 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: pixels two collisions' distances may differ by and be one pose.") var poseDistance: Float?
     @Option(help: "With --indexed: degrees two collisions' turns and directions may differ by and be one pose.") var poseAngle: Float?
     @Option(help: "With --indexed: fingers whose pose is checked, as a multiple of the matcher's candidates.") var posePool: Int?
+    @Option(help: "With --indexed: most pose-check work for one probe finger, in collisions of the fingers checked.")
+    var poseCollisionBudget: Int?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
     @Option(help: "With --indexed: impressions of each mated finger enrolled, each its own template (the first ones); the others are probes.")
     var enrolledImpressions = 1
@@ -84,6 +86,7 @@ struct BenchFingersCommand: ParsableCommand {
         if let exhaustiveBelow { options.policy.exhaustiveBelow = exhaustiveBelow }
         if let cylinderPairBudget { options.policy.cylinderPairBudget = cylinderPairBudget }
         if let posePool { options.policy.posePoolFactor = max(1, posePool) }
+        if let poseCollisionBudget { options.policy.poseCollisionBudget = poseCollisionBudget }
         if plainVotes {
             options.policy.poseTolerance = nil
         } else if poseDistance != nil || poseAngle != nil {

@@ -118,11 +118,12 @@ public struct FingerIndex: Sendable {
         let eligible = layout.eligibleCount(at: code)
         let method: FingerSearchMethod = eligible < policy.exhaustiveBelow ? .exhaustive : .indexed
         let chosen: [Int]
+        var poseCollisions = 0
         switch method {
         case .exhaustive:
             chosen = layout.segments.indices.flatMap { layout.segments[$0].eligible(at: code, start: layout.starts[$0]) }
         case .indexed:
-            chosen = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
+            (chosen, poseCollisions) = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
         let results = PerPartition<TopCandidates?>(count: pool.threads, initial: nil)
         let comparedCylinders = PerPartition<Int>(count: pool.threads, initial: 0)
@@ -148,7 +149,7 @@ public struct FingerIndex: Sendable {
             comparedCylinders.update(partition) { _ in cylinders }
         }
         return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible,
-                            cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +))
+                            cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +), poseCollisions: poseCollisions)
     }
 
     /// Each probe key's vote: the information a shared key carries,
@@ -171,12 +172,14 @@ public struct FingerIndex: Sendable {
     public func selected(for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Set<Int64> {
         let layout = SegmentLayout(segments)
         let code = FingerSegment.positionCode(position)
-        let chosen = selectByVotes(probe, position: code, eligible: layout.eligibleCount(at: code), layout: layout, pool: pool)
+        let (chosen, _) = selectByVotes(probe, position: code, eligible: layout.eligibleCount(at: code), layout: layout, pool: pool)
         return Set(chosen.map { layout.finger($0).subject })
     }
 
-    /// Every finger's votes for the probe, and the highest an eligible finger got.
-    func castVotes(_ probe: CylinderTemplate, position: UInt8, layout: SegmentLayout, pool: ScanPool) -> (VoteBuffer, UInt32) {
+    /// Every finger's votes for the probe, the highest an eligible finger
+    /// got, and the collisions whose pose was checked.
+    func castVotes(_ probe: CylinderTemplate, position: UInt8, layout: SegmentLayout, pool: ScanPool)
+        -> (votes: VoteBuffer, highest: UInt32, poseCollisions: Int) {
         let keys = hashing.buckets(of: probe)
         let weights = Self.weights(of: keys, in: layout)
         let votes = VoteBuffer(count: layout.total)
@@ -188,9 +191,10 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
-        guard let tolerance = policy.poseTolerance else { return (votes, highest.values.max() ?? 0) }
-        return (votes, poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
-                                 highest: highest.values.max() ?? 0, layout: layout, pool: pool))
+        guard let tolerance = policy.poseTolerance else { return (votes, highest.values.max() ?? 0, 0) }
+        let pose = poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
+                             highest: highest.values.max() ?? 0, layout: layout, pool: pool)
+        return (votes, pose.highest, pose.collisions)
     }
 
     /// How many eligible fingers of other subjects the probe's votes put
@@ -202,7 +206,7 @@ public struct FingerIndex: Sendable {
     public func voteRank(ofSubject subject: Int64, for probe: CylinderTemplate, position: Int, pool: ScanPool) -> Int? {
         let layout = SegmentLayout(segments)
         let code = FingerSegment.positionCode(position)
-        let (votes, _) = castVotes(probe, position: code, layout: layout, pool: pool)
+        let (votes, _, _) = castVotes(probe, position: code, layout: layout, pool: pool)
         var own: UInt32?
         for (s, segment) in layout.segments.enumerated() {
             for local in 0..<segment.count where segment.fingers[local].subject == subject && segment.comparable(local, with: code) {
@@ -242,9 +246,10 @@ public struct FingerIndex: Sendable {
     /// (within the policy's bounds) with the most. Every pass over the
     /// fingers runs segment by segment on the pool's threads: at a million
     /// fingers they, not the matcher, would otherwise take most of the time.
-    func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool) -> [Int] {
+    func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool)
+        -> (chosen: [Int], poseCollisions: Int) {
         let wanted = policy.candidates(amongEligible: eligible)
-        let (votes, highestVote) = castVotes(probe, position: position, layout: layout, pool: pool)
+        let (votes, highestVote, poseCollisions) = castVotes(probe, position: position, layout: layout, pool: pool)
         // Counting votes: the smallest tally that still admits `wanted` fingers
         // and keeps the matcher's work within its budget (a comparison costs
         // about the product of the two prints' cylinder counts).
@@ -282,7 +287,7 @@ public struct FingerIndex: Sendable {
             chosen.append(finger.index)
             cylinders += finger.cylinders
         }
-        return chosen
+        return (chosen, poseCollisions)
     }
 }
 
@@ -321,6 +326,12 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// matcher's 1%; at a million fingers ten times took p99 to 1.4 s
     /// (docs/fingerprints.md).
     public var posePoolFactor = 5
+    /// Never more pose-check work than this for one probe finger, counted
+    /// as the collisions of the fingers checked (what the check's work grows
+    /// with): a probe with many keys has many collisions with every pooled
+    /// finger, and past a million fingers so does every probe. Only the
+    /// fewest-voted of the pool are given up, never below the matcher's candidates.
+    public var poseCollisionBudget = Int.max
     public init() {}
 
     /// How many candidates the matcher is handed among `eligible` fingers.
@@ -346,6 +357,8 @@ public struct FingerSearch: Sendable {
     public let eligible: Int
     /// The matcher's work: the probe's cylinders times those of the fingers compared.
     public let cylinderPairs: Int
+    /// The pose check's work: the collisions of the fingers whose pose was checked.
+    public let poseCollisions: Int
 }
 
 /// Segments numbered end to end: finger `index` is local finger

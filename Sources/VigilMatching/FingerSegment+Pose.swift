@@ -17,16 +17,14 @@ import Foundation
 /// mate that shares only a few cylinders (a partial or distorted capture)
 /// is no longer lost among strangers that share many at random.
 extension FingerSegment {
-    /// Replaces the plain votes (`vote`) of the eligible fingers voted at
-    /// least `pooled` with their pose-consistent votes, and every other
-    /// finger's with 0. `probe` is the print whose keys `probeBuckets` are.
-    func poseConsistentVote(_ probeBuckets: [UInt32], weights: [UInt16], probe: CylinderTemplate, tolerance: PoseTolerance,
-                            pooled cutoff: UInt32, at position: UInt8, votes: UnsafeMutablePointer<UInt32>) {
-        // The pooled fingers' collisions, each tagged with the finger's
-        // place in the pool, in one pass over every posting the probe's
-        // keys reach (tens of millions of steps at a million fingers,
-        // written out rather than through a closure); then a counting sort
-        // by finger over those few.
+    /// The collisions of the eligible fingers voted at least `cutoff` (the
+    /// pool), grouped by finger. `votes` holds the plain votes (`vote`).
+    func gatherPooled(_ probeBuckets: [UInt32], weights: [UInt16], votedAtLeast cutoff: UInt32, at position: UInt8,
+                      votes: UnsafePointer<UInt32>) -> PooledCollisions {
+        // Each collision is tagged with its finger's place in the pool, in
+        // one pass over every posting the probe's keys reach (tens of
+        // millions of steps at a million fingers, written out rather than
+        // through a closure); then a counting sort by finger over those few.
         var poolPlace = [Int32](repeating: -1, count: count)
         var pooled: [Int] = []
         for local in 0..<count where votes[local] >= cutoff && comparable(local, with: position) {
@@ -63,15 +61,43 @@ extension FingerSegment {
             collisions[next[Int(t >> 32)]] = UInt32(truncatingIfNeeded: t)
             next[Int(t >> 32)] += 1
         }
-        for local in 0..<count where poolPlace[local] < 0 { votes[local] = 0 }
+        return PooledCollisions(fingers: pooled, starts: starts, collisions: collisions)
+    }
+
+    /// Replaces the plain votes of the pooled fingers voted at least
+    /// `checked` with their pose-consistent votes, and every other finger's
+    /// with 0; returns how many collisions it checked. `probe` is the print
+    /// the pool's collisions are with.
+    func poseConsistentVote(_ pool: PooledCollisions, probe: CylinderTemplate, tolerance: PoseTolerance, votedAtLeast checked: UInt32,
+                            votes: UnsafeMutablePointer<UInt32>) -> Int {
         var consistency = PoseConsistency(tolerance: tolerance)
         let probePoints = probe.points
+        var poseVotes: [(local: Int, vote: UInt32)] = []
+        var work = 0
         fingers.withUnsafeBufferPointer { fingers in
-            for (place, local) in pooled.enumerated() {
-                votes[local] = consistency.heaviestConsistent(collisions[starts[place]..<starts[place + 1]], probe: probePoints,
-                                                              finger: fingers[local].cylinders.points)
+            for (place, local) in pool.fingers.enumerated() where votes[local] >= checked {
+                let collisions = pool.collisions[pool.starts[place]..<pool.starts[place + 1]]
+                poseVotes.append((local, consistency.heaviestConsistent(collisions, probe: probePoints, finger: fingers[local].cylinders.points)))
+                work += collisions.count
             }
         }
+        votes.update(repeating: 0, count: count)
+        for (local, vote) in poseVotes { votes[local] = vote }
         normaliseVotes(votes)
+        return work
+    }
+}
+
+/// A segment's pooled fingers (local numbers, ascending) and their
+/// collisions with the probe, finger by finger: the fingers' are
+/// `collisions[starts[place]..<starts[place + 1]]`.
+struct PooledCollisions: Sendable {
+    let fingers: [Int]
+    let starts: [Int]
+    let collisions: [UInt32]
+
+    /// Each pooled finger's plain vote and collision count.
+    func work(votes: UnsafePointer<UInt32>) -> [(vote: UInt32, collisions: Int)] {
+        fingers.enumerated().map { place, local in (votes[local], starts[place + 1] - starts[place]) }
     }
 }

@@ -185,8 +185,8 @@ struct FingerIndexTests {
             #expect(capped.compared < 60 && capped.compared >= Self.indexedAlways.minimumCandidates)
             // The last candidate admitted may cross the budget; none after it.
             #expect(capped.cylinderPairs < budget + probe.count * 80, "\(capped.cylinderPairs) cylinder pairs")
-            let chosenFree = Set(unbounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool))
-            let chosenCapped = Set(bounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool))
+            let chosenFree = Set(unbounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool).chosen)
+            let chosenCapped = Set(bounded.selectByVotes(probe, position: 2, eligible: 1_200, layout: layout, pool: pool).chosen)
             #expect(chosenCapped.isSubset(of: chosenFree) && chosenCapped.count == capped.compared)
             #expect(capped.candidates.first?.subject == Int64(subject), "subject \(subject) lost to the budget")
             compared.append((probe.count, capped.compared))

@@ -71,4 +71,29 @@ struct PoseConsistentVoteTests {
         #expect(consistentPose.voteRank(ofSubject: 900, for: probe, position: 2, pool: pool) == 0)
         #expect(consistentPose.voteRank(ofSubject: 901, for: probe, position: 2, pool: pool).map { $0 >= 1 } == true)
     }
+
+    @Test("the pose check's work stays within the policy's budget: the best-voted of the pool are checked, never fewer than the matcher's candidates; the mates are still found")
+    func poseBudget() {
+        let fingers = (0..<1_200).map { n in
+            FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
+                               cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(20 + n % 61, seed: 7 &+ UInt64(n))))
+        }
+        var unbounded = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 500)
+        unbounded.add(fingers)
+        let pool = ScanPool(threads: 2)
+        for subject in [40, 302, 1_138] {
+            let print = CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject))
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: print, seed: UInt64(subject)))
+            let free = unbounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            var bounded = unbounded
+            bounded.policy.poseCollisionBudget = free.poseCollisions / 2
+            let capped = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            #expect(capped.poseCollisions > 0 && capped.poseCollisions <= free.poseCollisions / 2, "\(capped.poseCollisions) of \(free.poseCollisions)")
+            #expect(capped.compared == free.compared, "the matcher was handed fewer candidates")
+            #expect(capped.candidates.first?.subject == Int64(subject), "subject \(subject) lost to the budget")
+            bounded.policy.poseCollisionBudget = 0
+            let least = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            #expect(least.poseCollisions > 0 && least.poseCollisions <= capped.poseCollisions && least.compared == free.compared)
+        }
+    }
 }
