@@ -322,16 +322,21 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// times the candidates handed to the matcher: every finger's collisions
     /// would cost more than the matcher, and a finger's collisions grow with
     /// the gallery, so the check's work grows with the square of its size.
-    /// The plain votes keep about 96% of mates within five times the
-    /// matcher's 1%; at a million fingers ten times took p99 to 1.4 s
-    /// (docs/fingerprints.md).
-    public var posePoolFactor = 5
+    /// The plain votes keep 97.5% of mates within ten times the matcher's
+    /// 1% at a million fingers, where checking that many took p50 / p99
+    /// 176 / 795 ms in all, and five times 145 / 698 ms (docs/fingerprints.md).
+    public var posePoolFactor = 10
     /// Never more pose-check work than this for one probe finger, counted
     /// as the collisions of the fingers checked (what the check's work grows
     /// with): a probe with many keys has many collisions with every pooled
     /// finger, and past a million fingers so does every probe. Only the
-    /// fewest-voted of the pool are given up, never below the matcher's candidates.
-    public var poseCollisionBudget = Int.max
+    /// fewest-voted of the pool are given up, never below the matcher's
+    /// candidates. A collision's check took about 130 ns of one core
+    /// (`vigil bench fingers --indexed --pose-collision-budget 0` against
+    /// the same run's unbounded pass, docs/fingerprints.md), so 3 million
+    /// take about 0.2 s of two: with the matcher's budget (0.6 s) and the
+    /// plain votes, within a second.
+    public var poseCollisionBudget = 3_000_000
     public init() {}
 
     /// How many candidates the matcher is handed among `eligible` fingers.

@@ -77,7 +77,12 @@ extension FingerSegment {
         fingers.withUnsafeBufferPointer { fingers in
             for (place, local) in pool.fingers.enumerated() where votes[local] >= checked {
                 let collisions = pool.collisions[pool.starts[place]..<pool.starts[place + 1]]
-                poseVotes.append((local, consistency.heaviestConsistent(collisions, probe: probePoints, finger: fingers[local].cylinders.points)))
+                // Through the pointer, only the points are read: a copy of
+                // the finger (or its template) retains and releases every
+                // array it holds, which at a million fingers cost as much as
+                // the check.
+                let points = (fingers.baseAddress! + local).pointee.cylinders.points
+                poseVotes.append((local, consistency.heaviestConsistent(collisions, probe: probePoints, finger: points)))
                 work += collisions.count
             }
         }
