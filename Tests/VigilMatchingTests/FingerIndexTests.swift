@@ -161,13 +161,15 @@ struct FingerIndexTests {
         }
     }
 
+    /// 1,200 prints of 20 to 80 minutiae (subject n has 20 + n % 61), so candidates' costs differ.
+    static let variedGallery = (0..<1_200).map { n in
+        FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
+                           cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(20 + n % 61, seed: 7 &+ UInt64(n))))
+    }
+
     @Test("the matcher's work for one probe stays within the policy's budget: the best-voted of the candidates it would otherwise get, never fewer than the minimum; a probe with more minutiae gets fewer")
     func workBudget() {
-        // Prints of 20 to 80 minutiae, so candidates' costs differ.
-        let fingers = (0..<1_200).map { n in
-            FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
-                               cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(20 + n % 61, seed: 7 &+ UInt64(n))))
-        }
+        let fingers = Self.variedGallery
         var unbounded = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 500)
         unbounded.policy.cylinderPairBudget = .max
         unbounded.add(fingers)

@@ -74,12 +74,9 @@ struct PoseConsistentVoteTests {
 
     @Test("the pose check's work stays within the policy's budget: the best-voted of the pool are checked, never fewer than the matcher's candidates; the mates are still found")
     func poseBudget() {
-        let fingers = (0..<1_200).map { n in
-            FingerIndex.Finger(subject: Int64(n), template: Int64(1_000 + n), position: 2,
-                               cylinders: CylinderTemplate(minutiae: CylinderMatcherTests.print(20 + n % 61, seed: 7 &+ UInt64(n))))
-        }
         var unbounded = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 500)
-        unbounded.add(fingers)
+        unbounded.policy.poseCollisionBudget = .max
+        unbounded.add(FingerIndexTests.variedGallery)
         let pool = ScanPool(threads: 2)
         for subject in [40, 302, 1_138] {
             let print = CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject))
