@@ -331,12 +331,13 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// with): a probe with many keys has many collisions with every pooled
     /// finger, and past a million fingers so does every probe. Only the
     /// fewest-voted of the pool are given up, never below the matcher's
-    /// candidates. A collision's check took about 130 ns of one core
-    /// (`vigil bench fingers --indexed --pose-collision-budget 0` against
-    /// the same run's unbounded pass, docs/fingerprints.md), so 3 million
-    /// take about 0.2 s of two: with the matcher's budget (0.6 s) and the
-    /// plain votes, within a second.
-    public var poseCollisionBudget = 3_000_000
+    /// candidates. At a million fingers a collision's check took about
+    /// 20 ns of two cores (the p99 probe's 11.8 million against 3 million
+    /// under a budget, 814 against 642 ms, in one run of `vigil bench
+    /// fingers --indexed`, docs/fingerprints.md), so 10 million take about
+    /// 0.2 s: with the matcher's budget (0.6 s) and the plain votes, within
+    /// a second. The median probe's pool has 1.2 million.
+    public var poseCollisionBudget = 10_000_000
     public init() {}
 
     /// How many candidates the matcher is handed among `eligible` fingers.
