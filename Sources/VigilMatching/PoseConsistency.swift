@@ -149,21 +149,19 @@ struct PoseConsistency {
         var total = V(repeating: 0)
         var base = 0
         while base < count {
-            let vpx = Self.load(px, base) - pax, vpy = Self.load(py, base) - pay
-            let vfx = Self.load(fx, base) - fax, vfy = Self.load(fy, base) - fay
+            let vpx = RelaxationBuffers.load(px, base) - pax, vpy = RelaxationBuffers.load(py, base) - pay
+            let vfx = RelaxationBuffers.load(fx, base) - fax, vfy = RelaxationBuffers.load(fy, base) - fay
             let dp = (vpx * vpx + vpy * vpy).squareRoot(), df = (vfx * vfx + vfy * vfy).squareRoot()
             let gap = dp - df
-            let turnAgrees = c * Self.load(tc, base) + s * Self.load(ts, base) .>= cosAngle
+            let turnAgrees = c * RelaxationBuffers.load(tc, base) + s * RelaxationBuffers.load(ts, base) .>= cosAngle
             let turnedX = c * vfx - s * vfy, turnedY = s * vfx + c * vfy
             // Too close together for the direction between them to be measured: distance and turn decide.
             let direction = (dp .<= tolerance) .| (df .<= tolerance) .| (vpx * turnedX + vpy * turnedY .>= cosAngle * dp * df)
             let agrees = turnAgrees .& (gap .<= tolerance) .& (gap .>= -tolerance) .& direction
-                .& (Self.load(pc, base) .!= pca) .& (Self.load(fc, base) .!= fca)
-            total += V(repeating: 0).replacing(with: Self.load(w, base), where: agrees)
+                .& (RelaxationBuffers.load(pc, base) .!= pca) .& (RelaxationBuffers.load(fc, base) .!= fca)
+            total += V(repeating: 0).replacing(with: RelaxationBuffers.load(w, base), where: agrees)
             base &+= 16
         }
         return UInt32(w[a] + total.sum())
     }
-
-    private static func load(_ p: UnsafeMutablePointer<Float>, _ k: Int) -> V { UnsafeRawPointer(p + k).loadUnaligned(as: V.self) }
 }

@@ -13,11 +13,13 @@ extension ScreeningService {
 
     /// Starts storing the keys of the fingers the index loaded without
     /// usable ones, batch by batch at background priority (the index
-    /// already holds them: this changes only the next start-up).
+    /// already files them: this changes only the next start-up). They are
+    /// hashed again here rather than kept from the index's build: a full
+    /// segment drops its fingers' keys, and holding a million fingers'
+    /// serialised keys until they are written would take about a gigabyte.
     func startStoringStaleFingerKeys() {
-        let stale = index.withLock { $0.takeStaleFingerKeys() }
+        let (stale, hashing) = index.withLock { ($0.takeStaleFingerKeys(), $0.fingers.hashing) }
         guard !stale.isEmpty else { return }
-        let hashing = index.withLock { $0.fingers.hashing }
         let task = Task(priority: .background) { [store, logger] in
             await Self.storeFingerKeys(of: stale, hashing: hashing, store: store, logger: logger)
         }

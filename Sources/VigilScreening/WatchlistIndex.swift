@@ -27,7 +27,7 @@ struct WatchlistIndex: Sendable {
     /// Fingers loaded without index keys the running hashing wrote (stored
     /// by an earlier release, or never): the index hashed them at start-up,
     /// and will at every start-up until their keys are stored again
-    /// (`ScreeningService.storeStaleFingerKeys`).
+    /// (`ScreeningService.startStoringStaleFingerKeys`).
     private(set) var staleFingerKeys: [(template: Int64, cylinders: CylinderTemplate)] = []
     /// Category settings by name, as of `version`.
     var categories: [String: WatchlistCategory] = [:]
