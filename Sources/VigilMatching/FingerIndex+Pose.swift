@@ -44,31 +44,21 @@ extension FingerIndex {
     /// never fewer fingers than the matcher is handed (`wanted`).
     func checkedCutoff(_ pools: [PooledCollisions], votes: VoteBuffer, highest: UInt32, pooledFrom cutoff: UInt32, keeping wanted: Int,
                        layout: SegmentLayout) -> UInt32 {
-        var fingersAt = [Int](repeating: 0, count: Int(highest) + 1), collisionsAt = fingersAt
+        var histogram = VoteHistogram(highest: Int(highest))
         for (s, pooled) in pools.enumerated() {
             for (vote, collisions) in pooled.work(votes: votes.pointer + layout.starts[s]) {
-                fingersAt[Int(vote)] += 1
-                collisionsAt[Int(vote)] += collisions
+                histogram.fingers[Int(vote)] += 1
+                histogram.work[Int(vote)] += collisions
             }
         }
-        var level = Int(highest), admitted = fingersAt[level], work = collisionsAt[level]
-        while level > Int(cutoff) && (admitted < wanted || work + collisionsAt[level - 1] <= policy.poseCollisionBudget) {
-            level -= 1
-            admitted += fingersAt[level]
-            work += collisionsAt[level]
-        }
-        return UInt32(level)
+        let budget = policy.poseCollisionBudget
+        return UInt32(histogram.walkDown(to: Int(cutoff)) { admitted, work, next in admitted < wanted || work + next <= budget }.vote)
     }
 
     /// The highest vote that at least `admitting` eligible fingers reach (0: all of them).
     static func cutoff(admitting wanted: Int, votes: VoteBuffer, highest: UInt32, position: UInt8, layout: SegmentLayout,
                        pool: ScanPool) -> UInt32 {
         let histogram = histogram(of: votes, highest: highest, position: position, layout: layout, pool: pool)
-        var cutoff = Int(highest), admitted = histogram.fingers[cutoff]
-        while cutoff > 0 && admitted < wanted {
-            cutoff -= 1
-            admitted += histogram.fingers[cutoff]
-        }
-        return UInt32(cutoff)
+        return UInt32(histogram.walkDown { admitted, _, _ in admitted < wanted }.vote)
     }
 }

@@ -254,18 +254,12 @@ public struct FingerIndex: Sendable {
         // and keeps the matcher's work within its budget (a comparison costs
         // about the product of the two prints' cylinder counts).
         // A probe key adds its weight at most once to a finger (a bucket lists it once).
-        let top = Int(highestVote)
         let histogram = Self.histogram(of: votes, highest: highestVote, position: position, layout: layout, pool: pool)
         let minimum = min(eligible, policy.minimumCandidates)
         let cylinderBudget = policy.cylinderPairBudget / max(1, probe.count)
         func withinBudget(fingers: Int, cylinders: Int) -> Bool { cylinders < cylinderBudget || fingers < minimum }
-        var cutoff = top, admitted = histogram.fingers[cutoff], cylinders = histogram.cylinders[cutoff]
-        while cutoff > 0 && admitted < wanted && withinBudget(fingers: admitted, cylinders: cylinders) {
-            cutoff -= 1
-            admitted += histogram.fingers[cutoff]
-            cylinders += histogram.cylinders[cutoff]
-        }
-        let bar = UInt32(cutoff)
+        let walked = histogram.walkDown { admitted, cylinders, _ in admitted < wanted && withinBudget(fingers: admitted, cylinders: cylinders) }
+        let bar = UInt32(walked.vote)
         let voted = PerPartition<(above: [Int], tied: [FingerSegment.TiedFinger])>(count: layout.segments.count, initial: ([], []))
         pool.run { partition in
             for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
@@ -281,7 +275,8 @@ public struct FingerIndex: Sendable {
         // Ties go by template id, not by place in memory, so a replay on a
         // rebuilt index (other segment boundaries) chooses the same fingers.
         tied.sort { $0.template < $1.template }
-        cylinders -= histogram.cylinders[cutoff]
+        // The tied fingers are admitted one by one below, in template order.
+        var cylinders = walked.work - histogram.work[walked.vote]
         for finger in tied {
             guard chosen.count < wanted && withinBudget(fingers: chosen.count, cylinders: cylinders) else { break }
             chosen.append(finger.index)

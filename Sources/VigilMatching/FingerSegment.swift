@@ -159,12 +159,12 @@ public final class FingerSegment: Sendable {
         return highest
     }
 
-    /// Counts the eligible fingers by vote, and their cylinders
-    /// (`histogram` reaches the highest vote).
+    /// Counts the eligible fingers by vote, and their cylinders as the
+    /// work they bring the matcher (`histogram` reaches the highest vote).
     func tally(_ votes: UnsafePointer<UInt32>, at position: UInt8, into histogram: inout VoteHistogram) {
         for local in 0..<count where comparable(local, with: position) {
             histogram.fingers[Int(votes[local])] += 1
-            histogram.cylinders[Int(votes[local])] += Int(sizes[local])
+            histogram.work[Int(votes[local])] += Int(sizes[local])
         }
     }
 
@@ -189,22 +189,3 @@ public final class FingerSegment: Sendable {
         return (above, tied)
     }
 }
-
-/// Eligible fingers by vote, and the cylinders they hold, over all segments.
-struct VoteHistogram {
-    var fingers: [Int]
-    var cylinders: [Int]
-
-    init(highest: Int) {
-        fingers = [Int](repeating: 0, count: highest + 1)
-        cylinders = fingers
-    }
-
-    static func += (total: inout VoteHistogram, part: VoteHistogram) {
-        for vote in part.fingers.indices {
-            total.fingers[vote] += part.fingers[vote]
-            total.cylinders[vote] += part.cylinders[vote]
-        }
-    }
-}
-
