@@ -15,6 +15,10 @@ struct CommonOptions: ParsableArguments {
             help: "A face calibration written by 'vigil calibrate faces' (JSON) instead of the shipped one or the recognizer file's.")
     var faceCalibration: String?
 
+    @Option(name: .customLong("finger-calibration"),
+            help: "A finger calibration written by 'vigil calibrate fingers --out' on this sensor's prints (JSON) instead of the shipped one (fitted on FVC2000).")
+    var fingerCalibration: String?
+
     @Option(help: "A recognizer file (JSON: the face networks, their SHA-256, input and weights; docs/faces.md) instead of the shipped recognizer.")
     var recognizer: String?
 
@@ -29,6 +33,7 @@ struct CommonOptions: ParsableArguments {
         if recognizer != nil || faceCalibration != nil {
             try configuration.use(recognizerFile: recognizer, calibrationPath: faceCalibration)
         }
+        if let fingerCalibration { try configuration.use(fingerCalibrationPath: fingerCalibration) }
         if let previousRecognizer { try configuration.keepSearching(previousRecognizerFile: previousRecognizer) }
         database?.apply(to: &configuration)
         return configuration

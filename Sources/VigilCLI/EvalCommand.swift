@@ -125,11 +125,16 @@ struct EvalFingersCommand: AsyncParsableCommand {
     @Option(help: "Minutiae from 'templates' beside the images, or from the 'images' by Vigil's extractor. Default: templates when the folder holds any, else images (the report says which).")
     var source: FingerEvaluation.Source?
     @Option(help: "Also write every pair's score to this CSV file (first,second,genuine,score).") var scores: String?
+    @Option(name: .customLong("finger-calibration"),
+            help: "Score on the scale a 'vigil calibrate fingers --out' file fitted (its FMR-1% threshold is the default threshold reported).")
+    var fingerCalibration: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func run() async throws {
         try await Output.run(json: json) { () async throws(VigilError) in
-            let r = try FingerEvaluation.run(directory: directory, source: source, scoresPath: scores)
+            var configuration = ServiceConfiguration()
+            if let fingerCalibration { try configuration.use(fingerCalibrationPath: fingerCalibration) }
+            let r = try FingerEvaluation.run(directory: directory, source: source, scoresPath: scores, configuration: configuration)
             if json {
                 try? Output.json(r)
             } else {

@@ -20,7 +20,7 @@ public enum ServeConfigurationFile {
         "checkpoint_interval_minutes": .value, "tls_cert": .value, "tls_key": .value, "allow_plain_http": .flag,
         "public_metrics": .flag, "rate_limit": .value, "max_concurrent_screenings": .value, "keep_source_images": .flag,
         "no_face_reference_photos": .flag, "models_dir": .value, "threshold": .value, "face_calibration": .value,
-        "recognizer": .value, "previous_recognizer": .value,
+        "finger_calibration": .value, "recognizer": .value, "previous_recognizer": .value,
         "upstream": .value, "upstream_token": .value, "upstream_key": .value, "upstream_ca": .value, "sync_interval_seconds": .value,
         "stale_after_hours": .value,
     ]

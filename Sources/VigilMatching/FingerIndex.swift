@@ -46,6 +46,9 @@ public struct FingerIndex: Sendable {
 
     public let hashing: CylinderHashing
     public var policy: FingerSearchPolicy
+    /// Scores the candidates; its `normalisation` is the deployment's
+    /// (`vigil calibrate fingers` on its own sensor's prints) or the shipped one.
+    public var matcher = CylinderMatcher()
     public private(set) var segments: [FingerSegment] = []
     let capacityPerSegment: Int
 
@@ -133,7 +136,7 @@ public struct FingerIndex: Sendable {
         // can cost far more than the other. The candidates ranked are the same.
         let next = Atomic(0), run = 64
         pool.run { partition in
-            let matcher = CylinderMatcher(), workspace = CylinderMatcher.Workspace()
+            let matcher = self.matcher, workspace = CylinderMatcher.Workspace()
             var top = TopCandidates(limit: limit), cylinders = 0
             while true {
                 let lo = next.add(run, ordering: .relaxed).oldValue

@@ -122,6 +122,7 @@ extension ScreeningService {
         }
         guard var snapshot = watchlist?.index else { return "the watchlist cannot be rebuilt" }
         snapshot.categories = context.settings.categories
+        snapshot.scoreFingers(normalisedBy: context.settings.fingerNormalisation ?? .shipped)
         var fingers: [(FingerPosition, CylinderTemplate)] = []
         for (name, bytes) in probe.fingers.sorted(by: { $0.key < $1.key }) {
             guard let position = FingerPosition(rawValue: name), let minutiae = try? FingerTemplates.minutiae(from: [UInt8](bytes)) else {

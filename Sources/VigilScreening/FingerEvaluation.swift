@@ -57,7 +57,9 @@ public enum FingerEvaluation {
     /// `source`: nil reads templates when the folder holds any, else its images;
     /// the report says which was used and why.
     /// `scoresPath`: where to write every pair's score as CSV (for DET curves and failure analysis).
-    public static func run(directory: String, source chosen: Source? = nil, scoresPath: String? = nil) throws(VigilError) -> FingerEvaluationReport {
+    /// `configuration`: the finger normalisation and calibration scores are put on (a deployment's own, or the shipped).
+    public static func run(directory: String, source chosen: Source? = nil, scoresPath: String? = nil,
+                           configuration: ServiceConfiguration = ServiceConfiguration()) throws(VigilError) -> FingerEvaluationReport {
         let (source, why, samples) = try resolve(chosen, in: directory)
         let clock = ContinuousClock()
         let started = clock.now
@@ -65,7 +67,8 @@ public enum FingerEvaluation {
         let enrolled = files.map { enrol($0, source: source) }
         let templates = enrolled.map(\.template)
         let extracted = clock.now
-        let matcher = CylinderMatcher()
+        var matcher = CylinderMatcher()
+        matcher.normalisation = configuration.fingerNormalisation
         let workspace = CylinderMatcher.Workspace()
         let pairs = VerificationSummary.scoredPairs(samples.map(\.finger)) { i, j in
             guard let a = templates[i], let b = templates[j] else { return -.infinity }
@@ -81,7 +84,7 @@ public enum FingerEvaluation {
             errorReject = ErrorRejectCurve(pairs: pairs, quality: enrolled.map { $0.quality ?? 0 }, threshold: threshold)
         }
         if let scoresPath { try writeScores(pairs, samples: samples, to: scoresPath) }
-        let defaultThreshold = ServiceConfiguration().fingerCalibration.score(atFalseMatchRate: 0.01)
+        let defaultThreshold = configuration.fingerCalibration.score(atFalseMatchRate: 0.01)
         return FingerEvaluationReport(
             images: samples.count, identities: Set(samples.map(\.finger)).count,
             genuine: summary.genuineCount, impostor: summary.impostorCount,

@@ -11,6 +11,10 @@ public struct MatchSettings: Sendable, Codable, Equatable {
     public var categories: [String: WatchlistCategory]
     public var faceCalibration: ScoreCalibration
     public var fingerCalibration: ScoreCalibration
+    /// What put finger scores on one scale (`fingerCalibration` is that
+    /// scale's); nil in records from before a deployment could fit its own:
+    /// the shipped one then.
+    public var fingerNormalisation: PairCountNormalisation?
     public var evidenceFloorRate: Double
     public var maxCandidates: Int
     /// Used only when no category exists.

@@ -55,6 +55,7 @@ public final class ScreeningService: Sendable {
                                             unquantized: try await store.candidateDetails(templateIDs: legacy).vectors,
                                             fingerSearch: configuration.fingerSearch)
             loaded.categories = Self.byName(try await store.categories())
+            loaded.scoreFingers(normalisedBy: configuration.fingerNormalisation)
             index = Mutex(loaded)
             previousPipeline = try searchesPrevious ? Self.pipeline(previous, configuration: configuration) : nil
             try await loadUpstreamStatus()
@@ -211,7 +212,7 @@ public final class ScreeningService: Sendable {
     func settings(_ snapshot: WatchlistIndex) -> MatchSettings {
         MatchSettings(thresholdOverride: configuration.thresholdOverride, categories: snapshot.categories,
                       faceCalibration: configuration.faceCalibration, fingerCalibration: configuration.fingerCalibration,
-                      evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
+                      fingerNormalisation: configuration.fingerNormalisation, evidenceFloorRate: configuration.evidenceFloorRate, maxCandidates: configuration.maxCandidates,
                       defaultThreshold: configuration.matchThreshold, faceTemplates: snapshot.searchedFaceCount,
                       previousFaceCalibration: snapshot.previous == nil ? nil : configuration.previousRecognizer?.calibration)
     }

@@ -96,7 +96,8 @@ public struct ServiceConfiguration: Sendable {
     /// Score → evidence (−log10 FMR) per modality, from measured operating
     /// points. Face: the shipped calibration, fitted per population by
     /// `vigil calibrate faces` (`--face-calibration FILE` loads another). Fingers: the rates of the normalised
-    /// finger scale, from the quantiles `vigil calibrate fingers` fitted for it (`ShippedFingerCalibration`).
+    /// finger scale, from the quantiles `vigil calibrate fingers` fitted for it (`ShippedFingerCalibration`;
+    /// `use(fingerCalibrationPath:)` loads a deployment's own).
     public var faceCalibration = ScoreCalibration(measured: ShippedFaceCalibration.pooled)
     /// The recognizer identity `faceCalibration` was fitted for; the service
     /// refuses to screen with a calibration of another recognizer.
@@ -106,6 +107,12 @@ public struct ServiceConfiguration: Sendable {
     /// them (`--previous-recognizer`), with the calibration fitted for it.
     public var previousRecognizer: (recognizer: FaceRecognizer, calibration: ScoreCalibration)?
     public var fingerCalibration = ScoreCalibration(measured: ShippedFingerCalibration.pooled)
+    /// Puts finger scores resting on different numbers of pairs on one
+    /// scale, the scale `fingerCalibration` reads rates from: the shipped
+    /// normalisation (fitted on FVC2000's sensors), or one fitted on a
+    /// deployment's own sensor's prints. Set with `fingerCalibration` by
+    /// `use(fingerCalibrationPath:)`, never alone.
+    public private(set) var fingerNormalisation = PairCountNormalisation.shipped
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
     public var maxFingersPerSample = 10
@@ -133,6 +140,21 @@ public struct ServiceConfiguration: Sendable {
         }
         faceCalibration = try FaceCalibration.load(path: path, model: recognizer.identity)
         faceCalibrationModel = recognizer.identity
+    }
+
+    /// Scores fingers on the scale a report of `vigil calibrate fingers`
+    /// (`--out FILE`) fitted on a sensor's own prints: another sensor's
+    /// impostors score differently from FVC2000's (FVC2002 DB1_B's sit
+    /// lower, docs/fingerprints.md), so the shipped rates misstate the
+    /// evidence of its scores.
+    public mutating func use(fingerCalibrationPath path: String) throws(VigilError) {
+        use(fingerNormalisation: try FingerCalibrationFile.load(path: path))
+    }
+
+    /// Scores fingers on `normalisation`'s scale, and reads their rates from it.
+    public mutating func use(fingerNormalisation normalisation: PairCountNormalisation) {
+        fingerNormalisation = normalisation
+        fingerCalibration = ScoreCalibration(measured: ShippedFingerCalibration.table(normalisation, population: FingerCalibrationFile.population))
     }
 
     /// Keeps the recognizer a file describes (`shipped`: the shipped one)

@@ -19,10 +19,12 @@ import VigilMetrics
 enum ShippedFingerCalibration {
     static let population = "FVC2000 windows against whole prints (normalised scale)"
 
-    static let pooled = table(PairCountNormalisation.shipped)
+    static let pooled = table(PairCountNormalisation.shipped, population: population)
 
-    /// Rates from 10% down to 1e-12 (the evidence cap) in 1-2-5 steps.
-    static func table(_ normalisation: PairCountNormalisation) -> PooledCalibration {
+    /// The rates of the scale any normalisation defines (the shipped one, or
+    /// a deployment's: `FingerCalibrationFile`), from 10% down to 1e-12 (the
+    /// evidence cap) in 1-2-5 steps.
+    static func table(_ normalisation: PairCountNormalisation, population: String) -> PooledCalibration {
         let known = [(PairCountNormalisation.floorRate, Double(normalisation.floor))]
             + zip(PairCountNormalisation.rates, normalisation.quantiles[normalisation.quantiles.count - 1].map(Double.init))
         let decades = known.map { -log10($0.0) }

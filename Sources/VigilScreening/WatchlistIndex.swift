@@ -102,6 +102,12 @@ struct WatchlistIndex: Sendable {
         return FingerIndex.Finger(subject: stored.entryKey, template: stored.id, position: stored.position, cylinders: cylinders, storedKeys: keys)
     }
 
+    /// Finger scores go on the scale `normalisation` defines: the running
+    /// configuration's, or in a replay the one the screening recorded.
+    mutating func scoreFingers(normalisedBy normalisation: PairCountNormalisation) {
+        fingers.matcher.normalisation = normalisation
+    }
+
     /// The stale fingers, handed over once (the index keeps no reference to them).
     mutating func takeStaleFingerKeys() -> [(template: Int64, cylinders: CylinderTemplate)] {
         defer { staleFingerKeys = [] }

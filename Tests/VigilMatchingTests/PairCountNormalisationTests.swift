@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import VigilMatching
 
@@ -37,6 +38,16 @@ struct PairCountNormalisationTests {
         #expect(PairCountNormalisation(firstPairs: 4, floor: 0.01, quantiles: [[0.02, 0.03, .nan, 0.04]]) == nil)
         #expect(PairCountNormalisation(firstPairs: 4, floor: 0.01, quantiles: []) == nil)
         #expect(PairCountNormalisation(firstPairs: 4, floor: 0.01, quantiles: [[0.02, 0.03, 0.035, 0.04]]) != nil)
+    }
+
+    @Test("recorded and read back unchanged; a record whose quantiles could not be fitted is refused when read")
+    func codable() throws {
+        let data = try JSONEncoder().encode(Self.shipped)
+        #expect(try JSONDecoder().decode(PairCountNormalisation.self, from: data) == Self.shipped)
+        let falling = #"{"firstPairs": 4, "floor": 0.01, "quantiles": [[0.02, 0.03, 0.025, 0.04]]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(PairCountNormalisation.self, from: Data(falling.utf8)) }
+        let short = #"{"firstPairs": 4, "floor": 0.01, "quantiles": [[0.02, 0.03]]}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(PairCountNormalisation.self, from: Data(short.utf8)) }
     }
 
     @Test("the matcher's score is the raw LSA-R mean normalised at the comparison's n_P")

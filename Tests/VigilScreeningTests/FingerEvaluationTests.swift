@@ -67,5 +67,21 @@ struct FingerPairCountCalibrationTests {
         let rawSpread = report.groups.map { abs($0.quantiles[0] - full) }.max() ?? 0
         let normalisedSpread = report.groups.map { abs(shipped.normalised($0.quantiles[0], pairs: $0.pairs) - full) }.max() ?? 0
         #expect(normalisedSpread < 0.5 * rawSpread, "FMR-1% scores spread \(rawSpread) from the full prints' raw, \(normalisedSpread) normalised")
+
+        // Written as 'vigil calibrate fingers --out' writes it, it is what a deployment on this sensor loads.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-db1-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try VigilJSON.encoder(pretty: true).encode(report).write(to: file)
+        var configuration = ServiceConfiguration()
+        try configuration.use(fingerCalibrationPath: file.path)
+        let own = try #require(report.normalisation)
+        #expect(configuration.fingerNormalisation == own)
+        #expect(abs(configuration.fingerCalibration.score(atFalseMatchRate: 0.01) - full) < 1e-6)
+        // Without its smallest number of pairs it no longer covers the matcher's range.
+        var partial = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any])
+        partial["groups"] = (partial["groups"] as? [Any]).map { Array($0.dropFirst()) }
+        try JSONSerialization.data(withJSONObject: partial).write(to: file)
+        #expect(throws: VigilError.self) { try configuration.use(fingerCalibrationPath: file.path) }
+        #expect(configuration.fingerNormalisation == own)
     }
 }
