@@ -10,7 +10,7 @@ DB ?= var/vigil.sqlite
 NATIVE_FLAGS ?= -Xswiftc -target-cpu -Xswiftc native -Xcc -march=native
 RELEASE = $(SWIFT) build -c release $(NATIVE_FLAGS)
 
-.PHONY: all deps models build release serve serve-central test test-loaded eval eval-reduction eval-identification calibrate-faces eval-fingers bench bench-fingers bench-fingers-indexed bench-posts fuzz load clean
+.PHONY: all deps models build release serve serve-central test test-loaded eval eval-reduction eval-identification calibrate-faces calibrate-fingers eval-finger-calibration eval-fingers bench bench-fingers bench-fingers-indexed bench-posts fuzz load clean
 
 all: test
 
@@ -86,6 +86,11 @@ calibrate-faces: release
 # PairCountNormalisation+Shipped.swift holds (docs/fingerprints.md).
 calibrate-fingers: release
 	$$($(RELEASE) --show-bin-path)/vigil calibrate fingers $(foreach d,1 2 3 4,$(FVC)/FVC2000/DB$(d)_B) --pairs 4000000
+
+# A sensor's own finger calibration against the shipped one, two-fold on each FVC database
+# (about 12 minutes; docs/fingerprints.md).
+eval-finger-calibration: release
+	scripts/eval-finger-calibration.sh $$($(RELEASE) --show-bin-path)/vigil $(FVC)
 
 # Fingerprint accuracy quoted in the README: Vigil's extractor on all eight FVC databases,
 # then the matcher on the minutiae templates shipped with FVC2002.

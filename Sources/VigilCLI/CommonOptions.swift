@@ -16,7 +16,7 @@ struct CommonOptions: ParsableArguments {
     var faceCalibration: String?
 
     @Option(name: .customLong("finger-calibration"),
-            help: "A finger calibration written by 'vigil calibrate fingers --out' on this sensor's prints (JSON) instead of the shipped one (fitted on FVC2000).")
+            help: "A finger calibration (JSON) written by 'vigil calibrate fingers' on this sensor's prints, instead of the shipped one (fitted on FVC2000).")
     var fingerCalibration: String?
 
     @Option(help: "A recognizer file (JSON: the face networks, their SHA-256, input and weights; docs/faces.md) instead of the shipped recognizer.")

@@ -68,6 +68,12 @@ struct CLITests {
         let unknown = try await CLI.run(["enroll", "--db", db, "--name", "X", "--category", "nope", "--face", TestData.url(person.files[0]).path])
         #expect(unknown.status == 2)
         #expect(unknown.stderr.contains("unknown_category"))
+
+        // A face calibration handed over as the finger one stops the command before it screens.
+        let faceFile = TestData.projectRoot.appendingPathComponent("docs/face-calibration.json").path
+        let wrong = try await CLI.run(["screen", "--db", db, "--face", TestData.url(person.files[7]).path, "--finger-calibration", faceFile, "--json"])
+        #expect(wrong.status == 2)
+        #expect(((try CLI.json(wrong))["error"] as? [String: Any])?["code"] as? String == "invalid_field")
     }
 
     @Test("eval faces --json reports the documented keys")

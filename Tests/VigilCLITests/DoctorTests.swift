@@ -79,7 +79,7 @@ struct ServeConfigurationProcessTests {
         #expect(options == Set(["host", "port", "db", "database", "keys", "max_body_bytes", "import_root", "screening_retention_days", "retention_interval_minutes",
                                 "checkpoint_every", "checkpoint_interval_minutes", "tls_cert", "tls_key", "allow_plain_http", "public_metrics",
                                 "rate_limit", "max_concurrent_screenings", "keep_source_images", "no_face_reference_photos", "models_dir",
-                                "threshold", "face_calibration", "recognizer", "previous_recognizer",
+                                "threshold", "face_calibration", "finger_calibration", "recognizer", "previous_recognizer",
                                 "upstream", "upstream_token", "upstream_key", "upstream_ca", "sync_interval_seconds", "stale_after_hours"]),
                 "\(options.sorted())")
     }
