@@ -63,7 +63,13 @@ struct CalibrateFingersCommand: AsyncParsableCommand {
     func run() async throws {
         try await Output.run(json: false) { () async throws(VigilError) in
             let report = try FingerPairCountCalibration.run(databases: databases, pairsPerGroup: pairs)
-            print("\(report.prints) whole prints, \(report.windows) windows enrolment keeps")
+            let fingers = report.fingers ?? 0
+            print("\(report.prints) whole prints of \(fingers) fingers, \(report.windows) windows enrolment keeps")
+            if fingers < FingerPairCountCalibration.shippedFingers {
+                print("caution: \(fingers) fingers are too few to rely on; the shipped calibration was fitted on "
+                      + "\(FingerPairCountCalibration.shippedFingers), and five a sensor missed its FMR target by up to "
+                      + "seven times (docs/fingerprints.md#a-sensors-own-calibration)")
+            }
             let rates = PairCountNormalisation.rates.map { String(format: "%.0e", $0) }.joined(separator: " ")
             print("impostor scores exceeded at FMR \(rates) (fitted; measured in brackets)")
             for g in report.groups {

@@ -59,6 +59,7 @@ struct FingerPairCountCalibrationTests {
         let report = try FingerPairCountCalibration.run(databases: [TestData.url("fingerprints/FVC2002/DB1_B").path], pairsPerGroup: 20_000)
         let shipped = PairCountNormalisation.shipped
         #expect(report.groups.map(\.pairs) == Array(4...12), "\(report.groups.map(\.pairs))")
+        #expect(report.fingers == 10 && report.prints == 80)
         let full = try #require(report.groups.last).quantiles[0]
         // Raw, a stranger's 4-pair mean reaches what 1 in 100 full-print strangers reach far more often.
         #expect(try #require(report.groups.first).quantiles[0] > 1.2 * full)
