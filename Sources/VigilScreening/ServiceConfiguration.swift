@@ -106,12 +106,12 @@ public struct ServiceConfiguration: Sendable {
     /// searching its own templates while `vigil watchlist reembed` rebuilds
     /// them (`--previous-recognizer`), with the calibration fitted for it.
     public var previousRecognizer: (recognizer: FaceRecognizer, calibration: ScoreCalibration)?
-    public var fingerCalibration = ScoreCalibration(measured: ShippedFingerCalibration.pooled)
+    public private(set) var fingerCalibration = ScoreCalibration(measured: ShippedFingerCalibration.pooled)
     /// Puts finger scores resting on different numbers of pairs on one
     /// scale, the scale `fingerCalibration` reads rates from: the shipped
     /// normalisation (fitted on FVC2000's sensors), or one fitted on a
-    /// deployment's own sensor's prints. Set with `fingerCalibration` by
-    /// `use(fingerCalibrationPath:)`, never alone.
+    /// deployment's own sensor's prints. It and `fingerCalibration` are set
+    /// together by `use(fingerNormalisation:)`, never one alone.
     public private(set) var fingerNormalisation = PairCountNormalisation.shipped
     /// Comparisons weaker than this (FMR 10%) add no evidence and are not collected.
     public var evidenceFloorRate = 0.1
