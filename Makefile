@@ -109,7 +109,7 @@ bench-fingers: release
 # 41 minutes and 14 GB: building the distractors' cylinders takes 17, searching 120 probes
 # exhaustively 19).
 bench-fingers-indexed: release
-	$$($(RELEASE) --show-bin-path)/vigil bench fingers --indexed --gallery 1000000 --penetration 0.01 --exhaustive-probes 120 \
+	$$($(RELEASE) --show-bin-path)/vigil bench fingers --indexed --gallery 1000000 --exhaustive-probes 120 \
 		--enrolled-impressions 2 --first-probe-impression 3 --json
 
 # Search speed figures quoted in the README (about 3 minutes; writes var/bench-1m.sqlite).

@@ -117,6 +117,12 @@ public enum FingerIndexBenchmark {
         /// figures above, the second the same without the matcher budget
         /// (`FingerSearchPolicy.cylinderPairBudget`), then the others.
         public let curve: [CurvePoint]
+        /// The release before's selection (`releaseBefore`) on the same
+        /// gallery and probes, taking turns with the headline probe by probe,
+        /// and the headline's times as ratios to its.
+        public let baseline: CurvePoint
+        public let p50RatioToBaseline: Double
+        public let p99RatioToBaseline: Double
         /// The share of mated probes whose mate the votes alone rank within
         /// each share of the gallery (no candidate bounds, no budget): the
         /// index's trade-off between penetration and hit rate, from one vote
@@ -197,56 +203,45 @@ public enum FingerIndexBenchmark {
         let outranking = checkedProbes.compactMap { exhaustiveBest[$0]??.subject }.filter { $0 >= Int64(mated.count) }
         let outrankedByReal = outranking.filter { $0 < Int64(mated.count + real) }.count
 
-        func measure(_ policy: FingerSearchPolicy) -> CurvePoint {
-            index.policy = policy
-            var times: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
-            var penetration = 0.0, hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
+        /// Each policy's searches of every probe, the policies taking turns
+        /// probe by probe, so that a load that comes and goes on the machine
+        /// falls on all of them alike and their times compare.
+        func measure(_ policies: [FingerSearchPolicy]) -> [CurvePoint] {
+            var tallies = [SearchTally](repeating: SearchTally(), count: policies.count)
             for (number, probe) in probes.enumerated() {
-                let t0 = DispatchTime.now().uptimeNanoseconds
-                let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
-                times.append(DispatchTime.now().uptimeNanoseconds - t0)
-                work.append(found.cylinderPairs)
-                poseWork.append(found.poseCollisions)
-                penetration += Double(found.compared) / Double(found.eligible)
-                if found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate) { hits += 1 }
-                let top = found.candidates.first?.subject
-                if top == probe.mate { indexedRank1 += 1 }
-                let shown = operating.shown(found.candidates.first)
-                if shown == probe.mate { identified += 1 }
-                if let full = exhaustiveBest[number] {
-                    if full?.subject == top { agreements += 1 }
-                    if full?.subject == probe.mate && top == probe.mate { kept += 1 }
-                    if operating.shown(full) == shown { agreementsShown += 1 }
+                for (k, policy) in policies.enumerated() {
+                    index.policy = policy
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
+                    let nanoseconds = DispatchTime.now().uptimeNanoseconds - t0
+                    let hit = found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate)
+                    tallies[k].record(found, nanoseconds: nanoseconds, hit: hit, mate: probe.mate, exhaustive: exhaustiveBest[number],
+                                      shown: operating.shown)
                 }
             }
-            let latency = LatencyStats(nanoseconds: times)
-            progress(String(format: "penetration %.3f, budgets %ld and %ld: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
-                            policy.cylinderPairBudget, policy.poseCollisionBudget, Double(hits) / Double(probes.count), latency.p50, latency.p99))
-            work.sort()
-            poseWork.sort()
-            return CurvePoint(penetration: penetration / Double(probes.count), hitRate: Double(hits) / Double(probes.count),
-                              msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
-                              rank1Agreement: Double(agreements) / Double(max(1, checkedProbes.count)),
-                              rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds.count)),
-                              rank1IdentificationIndexed: Double(indexedRank1) / Double(probes.count),
-                              rank1AgreementAtThreshold: Double(agreementsShown) / Double(max(1, checkedProbes.count)),
-                              identificationAtThreshold: Double(identified) / Double(probes.count),
-                              cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0,
-                              poseCollisionsP50: LatencyStats.percentile(0.5, ofSorted: poseWork) ?? 0,
-                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0)
+            return zip(policies, tallies).map { policy, tally in
+                let point = tally.point(probes: probes.count, checked: checkedProbes.count, exhaustiveFinds: exhaustiveFinds.count)
+                progress(String(format: "penetration %.3f, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
+                                policy.cylinderPairBudget, policy.poseCollisionBudget, policy.alignedScoring ? "" : ", collisions' weight",
+                                point.hitRate, point.msPerProbeP50, point.msPerProbeP99))
+                return point
+            }
         }
         let policies = options.penetrations.map { share in
             var policy = options.policy
             policy.penetration = share
             return policy
         }
-        let curve = [measure(policies[0])] + [{
-            // The headline again without the work budgets, right after it: what the budgets change, measured in the same run.
-            var unbounded = policies[0]
-            unbounded.cylinderPairBudget = .max
-            unbounded.poseCollisionBudget = .max
-            return measure(unbounded)
-        }()] + policies.dropFirst().map(measure)
+        // The headline, taking turns with the release before's selection (its
+        // time is the baseline the headline's is a ratio to); then the
+        // headline without the work budgets (what they change); then the
+        // other penetrations.
+        let headline = measure([policies[0], Self.releaseBefore(options.policy)])
+        var unbounded = policies[0]
+        unbounded.cylinderPairBudget = .max
+        unbounded.poseCollisionBudget = .max
+        let curve = [headline[0]] + measure([unbounded]) + policies.dropFirst().flatMap { measure([$0]) }
+        let baseline = headline[1]
         index.policy = options.policy
         let rankShares = probes.map { probe in
             // A mate the index does not hold for the probe's position counts as ranked last.
@@ -277,7 +272,8 @@ public enum FingerIndexBenchmark {
             indexBytesPerFinger: Double(index.indexBytes) / Double(index.count),
             templateBytesPerFinger: Double(templateBytes) / Double(index.count),
             buildSeconds: buildSeconds, buildFromStoredKeysSeconds: buildFromStoredKeysSeconds, templateSeconds: templateSeconds, curve: curve,
-            voteRanks: voteRanks,
+            baseline: baseline, p50RatioToBaseline: main.msPerProbeP50 / baseline.msPerProbeP50,
+            p99RatioToBaseline: main.msPerProbeP99 / baseline.msPerProbeP99, voteRanks: voteRanks,
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow); "
@@ -293,6 +289,18 @@ public enum FingerIndexBenchmark {
     }
 
     /// The index's figures at one penetration rate.
+    /// The selection before the pool was ranked by its aligned cylinders:
+    /// by its consistent collisions' weight, 1% of the fingers (at least
+    /// 2,000) to the matcher, the pool ten times that; `policy`'s other settings.
+    static func releaseBefore(_ policy: FingerSearchPolicy) -> FingerSearchPolicy {
+        var before = policy
+        before.alignedScoring = false
+        before.penetration = 0.01
+        before.minimumCandidates = 2_000
+        before.posePoolFactor = 10
+        return before
+    }
+
     public struct CurvePoint: Sendable, Codable {
         public let penetration: Double
         public let hitRate: Double

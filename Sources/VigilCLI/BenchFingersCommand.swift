@@ -31,6 +31,8 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: most matcher work for one probe finger, in probe cylinders times candidate cylinders.")
     var cylinderPairBudget: Int?
     @Flag(help: "With --indexed: every collision votes, not only those in one consistent pose.") var plainVotes = false
+    @Flag(help: "With --indexed: the checked pool ranked by its collisions' weight in one pose, not by the cylinders that pose aligns.")
+    var collisionPoseVotes = false
     @Option(help: "With --indexed: pixels two collisions' distances may differ by and be one pose.") var poseDistance: Float?
     @Option(help: "With --indexed: degrees two collisions' turns and directions may differ by and be one pose.") var poseAngle: Float?
     @Option(help: "With --indexed: fingers whose pose is checked, as a multiple of the matcher's candidates.") var posePool: Int?
@@ -87,6 +89,7 @@ struct BenchFingersCommand: ParsableCommand {
         if let cylinderPairBudget { options.policy.cylinderPairBudget = cylinderPairBudget }
         if let posePool { options.policy.posePoolFactor = max(1, posePool) }
         if let poseCollisionBudget { options.policy.poseCollisionBudget = poseCollisionBudget }
+        if collisionPoseVotes { options.policy.alignedScoring = false }
         if plainVotes {
             options.policy.poseTolerance = nil
         } else if poseDistance != nil || poseAngle != nil {
@@ -127,6 +130,9 @@ struct BenchFingersCommand: ParsableCommand {
                          100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
                          100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound, Double(point.cylinderPairsP99) / 1e6))
         }
+        print(String(format: "  the release before's selection (collisions' weight, 1%%, taking turns with the above): hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms; "
+                            + "this release's time %.2fx at p50, %.2fx at p99",
+                     100 * r.baseline.hitRate, r.baseline.msPerProbeP50, r.baseline.msPerProbeP99, r.p50RatioToBaseline, r.p99RatioToBaseline))
         print("  by votes alone (no bounds, no budget), hit rate " + zip(r.voteRanks.penetrations, r.voteRanks.hitRates)
             .map { String(format: "%.1f%% at %.1f%%", 100 * $1, 100 * $0) }.joined(separator: ", "))
         print("settings: \(r.settings)")

@@ -69,8 +69,9 @@ extension FingerSegment {
     /// with 0; returns how many collisions it checked. `probe` is the print
     /// the pool's collisions are with.
     func poseConsistentVote(_ pool: PooledCollisions, probe: CylinderTemplate, tolerance: PoseTolerance, votedAtLeast checked: UInt32,
-                            votes: UnsafeMutablePointer<UInt32>) -> Int {
+                            aligned matcher: CylinderMatcher?, votes: UnsafeMutablePointer<UInt32>) -> Int {
         var consistency = PoseConsistency(tolerance: tolerance)
+        var aligned = matcher.map { PoseAlignedScore(probe: probe, matcher: $0) }
         let probePoints = probe.points
         var poseVotes: [(local: Int, vote: UInt32)] = []
         var work = 0
@@ -82,13 +83,20 @@ extension FingerSegment {
                 // array it holds, which at a million fingers cost as much as
                 // the check.
                 let points = (fingers.baseAddress! + local).pointee.cylinders.points
-                poseVotes.append((local, consistency.heaviestConsistent(collisions, probe: probePoints, finger: points)))
+                let (weight, pose) = consistency.heaviestConsistent(collisions, probe: probePoints, finger: points)
+                if aligned != nil {
+                    // 1 and up: a checked finger stays above the pool's unchecked rest.
+                    let score = pose.map { aligned!.score(finger: (fingers.baseAddress! + local).pointee.cylinders, pose: $0) } ?? 0
+                    poseVotes.append((local, 1 + UInt32(score * PoseAlignedScore.voteScale)))
+                } else {
+                    poseVotes.append((local, weight))
+                }
                 work += collisions.count
             }
         }
         votes.update(repeating: 0, count: count)
         for (local, vote) in poseVotes { votes[local] = vote }
-        normaliseVotes(votes)
+        if aligned == nil { normaliseVotes(votes) }
         return work
     }
 }

@@ -70,7 +70,8 @@ struct PoseConsistency {
     /// tables is one correspondence with their weights summed; then, over
     /// the heaviest correspondences as the anchor, the weight of those
     /// consistent with it.
-    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>]) -> UInt32 {
+    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>])
+        -> (weight: UInt32, pose: Pose?) {
         let stride = (collisions.count + 15) / 16 * 16
         // Moved out of `self` while its pointers are in use, so choosing
         // the anchors (which mutates `self`) does not overlap the access.
@@ -83,11 +84,12 @@ struct PoseConsistency {
             let planes = Planes(buffer.baseAddress!, stride: stride)
             let count = Self.correspondences(collisions, probe: probe, finger: finger, into: planes)
             selectAnchors(weights: planes.weight, count: count)
-            var best: UInt32 = 0
+            var best: UInt32 = 0, bestAnchor = -1
             for a in anchorOrder {
-                best = max(best, weightConsistent(withAnchor: a, count: count, planes))
+                let weight = weightConsistent(withAnchor: a, count: count, planes)
+                if weight > best { (best, bestAnchor) = (weight, a) }
             }
-            return best
+            return (best, bestAnchor < 0 ? nil : pose(ofAnchor: bestAnchor, count: count, planes))
         }
     }
 
@@ -135,33 +137,66 @@ struct PoseConsistency {
         }
     }
 
-    /// The anchor's weight and that of every correspondence agreeing with
-    /// it: their minutiae as far apart in both prints, turned by about the
-    /// same angle, and the one seen from the other in the same direction
-    /// once turned; never a second partner for either of the anchor's cylinders.
+    /// The anchor's weight and that of every correspondence agreeing with it.
     private func weightConsistent(withAnchor a: Int, count: Int, _ planes: Planes) -> UInt32 {
-        let (px, py, fx, fy) = (planes.probeX, planes.probeY, planes.fingerX, planes.fingerY)
-        let (tc, ts, w, pc, fc) = (planes.turnCos, planes.turnSin, planes.weight, planes.probeCylinder, planes.fingerCylinder)
-        let (pax, pay, fax, fay) = (V(repeating: px[a]), V(repeating: py[a]), V(repeating: fx[a]), V(repeating: fy[a]))
-        let (c, s) = (V(repeating: tc[a]), V(repeating: ts[a]))
-        let (pca, fca) = (V(repeating: pc[a]), V(repeating: fc[a]))
-        let tolerance = V(repeating: tolerance.distance), cosAngle = V(repeating: cosAngle)
         var total = V(repeating: 0)
         var base = 0
         while base < count {
-            let vpx = RelaxationBuffers.load(px, base) - pax, vpy = RelaxationBuffers.load(py, base) - pay
-            let vfx = RelaxationBuffers.load(fx, base) - fax, vfy = RelaxationBuffers.load(fy, base) - fay
-            let dp = (vpx * vpx + vpy * vpy).squareRoot(), df = (vfx * vfx + vfy * vfy).squareRoot()
-            let gap = dp - df
-            let turnAgrees = c * RelaxationBuffers.load(tc, base) + s * RelaxationBuffers.load(ts, base) .>= cosAngle
-            let turnedX = c * vfx - s * vfy, turnedY = s * vfx + c * vfy
-            // Too close together for the direction between them to be measured: distance and turn decide.
-            let direction = (dp .<= tolerance) .| (df .<= tolerance) .| (vpx * turnedX + vpy * turnedY .>= cosAngle * dp * df)
-            let agrees = turnAgrees .& (gap .<= tolerance) .& (gap .>= -tolerance) .& direction
-                .& (RelaxationBuffers.load(pc, base) .!= pca) .& (RelaxationBuffers.load(fc, base) .!= fca)
-            total += V(repeating: 0).replacing(with: RelaxationBuffers.load(w, base), where: agrees)
+            total += V(repeating: 0).replacing(with: RelaxationBuffers.load(planes.weight, base), where: agreement(withAnchor: a, base, planes))
             base &+= 16
         }
-        return UInt32(w[a] + total.sum())
+        return UInt32(planes.weight[a] + total.sum())
+    }
+
+    /// The pose of the anchor's consistent set: the weighted mean of its
+    /// turns, and its weighted centroids in both prints (one anchor's
+    /// position and direction are each a measurement's error away).
+    private func pose(ofAnchor a: Int, count: Int, _ planes: Planes) -> Pose {
+        let w = planes.weight
+        var sums = (turnCos: V(repeating: 0), turnSin: V(repeating: 0), px: V(repeating: 0), py: V(repeating: 0),
+                    fx: V(repeating: 0), fy: V(repeating: 0), weight: V(repeating: 0))
+        var base = 0
+        while base < count {
+            let weight = V(repeating: 0).replacing(with: RelaxationBuffers.load(w, base), where: agreement(withAnchor: a, base, planes))
+            sums.turnCos += weight * RelaxationBuffers.load(planes.turnCos, base)
+            sums.turnSin += weight * RelaxationBuffers.load(planes.turnSin, base)
+            sums.px += weight * RelaxationBuffers.load(planes.probeX, base)
+            sums.py += weight * RelaxationBuffers.load(planes.probeY, base)
+            sums.fx += weight * RelaxationBuffers.load(planes.fingerX, base)
+            sums.fy += weight * RelaxationBuffers.load(planes.fingerY, base)
+            sums.weight += weight
+            base &+= 16
+        }
+        let total = w[a] + sums.weight.sum()
+        let c = w[a] * planes.turnCos[a] + sums.turnCos.sum(), s = w[a] * planes.turnSin[a] + sums.turnSin.sum()
+        let length = (c * c + s * s).squareRoot()
+        let probe = SIMD2(w[a] * planes.probeX[a] + sums.px.sum(), w[a] * planes.probeY[a] + sums.py.sum()) / total
+        let finger = SIMD2(w[a] * planes.fingerX[a] + sums.fx.sum(), w[a] * planes.fingerY[a] + sums.fy.sum()) / total
+        return length > 0 ? Pose(probeAnchor: probe, fingerAnchor: finger, cos: c / length, sin: s / length)
+            : Pose(probeAnchor: probe, fingerAnchor: finger, cos: planes.turnCos[a], sin: planes.turnSin[a])
+    }
+
+    /// Which of the sixteen correspondences from `base` agree with the
+    /// anchor: their minutiae as far apart in both prints, turned by about
+    /// the same angle, and the one seen from the other in the same
+    /// direction once turned; never a second partner for either of the
+    /// anchor's cylinders. Lanes past the last correspondence weigh 0.
+    @inline(__always)
+    private func agreement(withAnchor a: Int, _ base: Int, _ planes: Planes) -> SIMDMask<V.MaskStorage> {
+        let (px, py, fx, fy) = (planes.probeX, planes.probeY, planes.fingerX, planes.fingerY)
+        let (tc, ts, pc, fc) = (planes.turnCos, planes.turnSin, planes.probeCylinder, planes.fingerCylinder)
+        let (pax, pay, fax, fay) = (V(repeating: px[a]), V(repeating: py[a]), V(repeating: fx[a]), V(repeating: fy[a]))
+        let (c, s) = (V(repeating: tc[a]), V(repeating: ts[a]))
+        let tolerance = V(repeating: tolerance.distance), cosAngle = V(repeating: cosAngle)
+        let vpx = RelaxationBuffers.load(px, base) - pax, vpy = RelaxationBuffers.load(py, base) - pay
+        let vfx = RelaxationBuffers.load(fx, base) - fax, vfy = RelaxationBuffers.load(fy, base) - fay
+        let dp = (vpx * vpx + vpy * vpy).squareRoot(), df = (vfx * vfx + vfy * vfy).squareRoot()
+        let gap = dp - df
+        let turnAgrees = c * RelaxationBuffers.load(tc, base) + s * RelaxationBuffers.load(ts, base) .>= cosAngle
+        let turnedX = c * vfx - s * vfy, turnedY = s * vfx + c * vfy
+        // Too close together for the direction between them to be measured: distance and turn decide.
+        let direction = (dp .<= tolerance) .| (df .<= tolerance) .| (vpx * turnedX + vpy * turnedY .>= cosAngle * dp * df)
+        return turnAgrees .& (gap .<= tolerance) .& (gap .>= -tolerance) .& direction
+            .& (RelaxationBuffers.load(pc, base) .!= V(repeating: pc[a])) .& (RelaxationBuffers.load(fc, base) .!= V(repeating: fc[a]))
     }
 }

@@ -67,11 +67,13 @@ struct ProbeFaces: Sendable, Equatable {
 
 /// The settings and software a screening ran with, recorded beside it.
 struct ReplayContext: Sendable, Codable, Equatable {
-    /// Changes whenever matching or fusion would give other results: 4 since
+    /// Changes whenever matching or fusion would give other results: 5 since
+    /// the fingerprint index ranks the fingers whose pose it checks by their
+    /// cylinders aligned in that pose (`PoseAlignedScore`); 4 since
     /// finger scores are normalised by the number of pairs they rest on
     /// (`PairCountNormalisation`); 3 since the fingerprint index's selection
     /// keeps within a matcher budget (`FingerSearchPolicy.cylinderPairBudget`).
-    static let algorithm = "vigil-match-4 (int8 superset + Float32 rescoring; bit MCC LSA-R normalised by pair count, on MCC-hash candidates within a matcher budget; -log10 FMR evidence combined by Fisher's method)"
+    static let algorithm = "vigil-match-5 (int8 superset + Float32 rescoring; bit MCC LSA-R normalised by pair count, on MCC-hash candidates ranked by pose-aligned cylinders within a matcher budget; -log10 FMR evidence combined by Fisher's method)"
     var algorithm = ReplayContext.algorithm
     var settings: MatchSettings
     /// Model file name -> SHA-256.

@@ -25,10 +25,10 @@ struct PoseConsistentVoteTests {
         var rng = SplitMix64(state: 4)
         let chance = (0..<12).map { _ in (probe: Int(rng.next() % 40), finger: Int(rng.next() % 40), weight: 10) }
             .filter { $0.probe != $0.finger }
-        let withChance = consistency.heaviestConsistent(Self.collisions(mated + chance)[...], probe: Self.points(probe), finger: finger)
+        let withChance = consistency.heaviestConsistent(Self.collisions(mated + chance)[...], probe: Self.points(probe), finger: finger).weight
         #expect(withChance >= 60, "a corresponding collision was not counted: \(withChance)")
         #expect(withChance <= 80, "chance collisions counted as one pose with the mated ones: \(withChance)")
-        let chanceOnly = consistency.heaviestConsistent(Self.collisions(chance)[...], probe: Self.points(probe), finger: finger)
+        let chanceOnly = consistency.heaviestConsistent(Self.collisions(chance)[...], probe: Self.points(probe), finger: finger).weight
         #expect(chanceOnly <= 30, "\(chance.count) chance collisions gave \(chanceOnly)")
         #expect(chanceOnly < withChance / 2)
     }
@@ -40,10 +40,10 @@ struct PoseConsistentVoteTests {
         var consistency = PoseConsistency(tolerance: PoseTolerance())
         // Pair (3, 3) in three tables, pair (8, 8) in one; (3, 9) contradicts (3, 3).
         let weights = consistency.heaviestConsistent(Self.collisions([(3, 3, 7), (3, 3, 9), (3, 3, 11), (8, 8, 5), (3, 9, 40)])[...],
-                                                     probe: Self.points(probe), finger: finger)
+                                                     probe: Self.points(probe), finger: finger).weight
         #expect(weights == 40, "the contradicting collision alone (40) outweighs the consistent pair (32); got \(weights)")
         let without = consistency.heaviestConsistent(Self.collisions([(3, 3, 7), (3, 3, 9), (3, 3, 11), (8, 8, 5)])[...],
-                                                     probe: Self.points(probe), finger: finger)
+                                                     probe: Self.points(probe), finger: finger).weight
         #expect(without == 32)
     }
 

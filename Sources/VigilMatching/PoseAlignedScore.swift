@@ -1,0 +1,161 @@
+import Foundation
+
+/// A pooled finger laid on the probe in the pose its collisions agree on,
+/// then scored by the cylinders that land near each other.
+///
+/// The pose-consistent vote counts only the cylinders whose MinHash keys
+/// collided, and a mate's corresponding cylinders collide in a table only
+/// with probability J³ (J their Jaccard similarity, about 0.3 for a
+/// distorted pair): a small or partial mate brings a handful, within the
+/// chance of the best strangers. The collisions do give the pose, though,
+/// and under it every probe minutia has at most a few finger minutiae
+/// nearby. Their local similarities (the matcher's own, a few per probe
+/// minutia instead of one per finger minutia) averaged over the best
+/// one-to-one pairs, as the matcher averages its n_P, is what the full
+/// matcher will find if the pose is right, at a fraction of its cost.
+struct PoseAlignedScore {
+    typealias V = SIMD16<Float>
+    /// How far a finger minutia may land from a probe minutia under the
+    /// pose and still be its counterpart: the pose is one anchor's (or
+    /// its consistent set's mean), and skin stretches away from it.
+    static let reach: Float = 24
+    /// How far their directions may differ once turned: the matcher's
+    /// relaxation halves a pair's weight at π/12; twice that, as the pose
+    /// check allows.
+    static let turn: Float = .pi / 6
+    static let cosTurn = Float(cos(Double(turn)))
+    /// A score's vote: similarities in 1/4096 (finer than any two
+    /// cylinders' difference matters, coarse enough for the vote histogram).
+    static let voteScale: Float = 4096
+
+    let probe: CylinderTemplate
+    let minimumCommon: Int
+    let pairCount: (Int, Int) -> Int
+    private let roots: [Float]
+    /// The probe's points in planes of `stride` floats (x, y, cos, sin);
+    /// lanes past its last point lie out of reach.
+    private let probePlanes: [Float]
+    private let stride: Int
+    private var keys: [UInt64] = []
+    private var near: [UInt32] = []
+    private var used: [Bool] = []
+    /// What `touch` read, kept so the reads are not optimised away.
+    private(set) var sink: UInt64 = 0
+
+    init(probe: CylinderTemplate, matcher: CylinderMatcher) {
+        self.probe = probe
+        minimumCommon = matcher.minimumCommon(probe.parameters)
+        pairCount = matcher.pairCount
+        roots = (0...(probe.parameters.bitWords * 64)).map { Float($0).squareRoot() }
+        let stride = (probe.count + 15) / 16 * 16
+        var planes = [Float](repeating: .greatestFiniteMagnitude, count: 2 * stride) + [Float](repeating: 0, count: 2 * stride)
+        for (i, p) in probe.points.enumerated() {
+            (planes[i], planes[stride + i], planes[2 * stride + i], planes[3 * stride + i]) = (p.x, p.y, p.z, p.w)
+        }
+        probePlanes = planes
+        self.stride = stride
+    }
+
+    /// The mean similarity of the best one-to-one pairs of cylinders that
+    /// lie within `reach` and `turn` of each other under `pose` (finger to
+    /// probe), over n_P pairs as the matcher counts them; 0 when none.
+    mutating func score(finger: CylinderTemplate, pose: Pose) -> Float {
+        let n = probe.count, m = finger.count
+        guard n > 0, m > 0 else { return 0 }
+        keys.removeAll(keepingCapacity: true)
+        near.removeAll(keepingCapacity: true)
+        withExtendedLifetime((probe, finger)) {
+            findNear(finger, pose)
+            // The pooled finger's cylinders are not in cache (the probe's
+            // are): the pairs are found first and each cylinder they need
+            // touched once, so the processor fetches them all at once
+            // rather than one miss at a time as the similarities need them.
+            sink &+= Self.touch(finger, cylinders: near)
+            roots.withUnsafeBufferPointer { roots in
+                for pair in near {
+                    let i = Int(pair >> 16), j = Int(pair & 0xFFFF)
+                    let value = CylinderMatcher.similarity(probe, i, finger, j, minimumCommon: minimumCommon, roots: roots.baseAddress!)
+                    if value > 0 { keys.append(CylinderMatcher.pairKey(value, i, j)) }
+                }
+            }
+        }
+        return meanOfBestPairs(n, m)
+    }
+
+    /// The pairs (probe cylinder << 16 | finger cylinder) within reach
+    /// under the pose, into `near`, finger cylinder by finger cylinder.
+    private mutating func findNear(_ finger: CylinderTemplate, _ pose: Pose) {
+        let n = probe.count, stride = stride
+        let (c, s) = (pose.cos, pose.sin)
+        let reach2 = V(repeating: Self.reach * Self.reach), cosTurn = V(repeating: Self.cosTurn)
+        probePlanes.withUnsafeBufferPointer { planes in
+            let (px, py, pc, ps) = (planes.baseAddress!, planes.baseAddress! + stride, planes.baseAddress! + 2 * stride,
+                                    planes.baseAddress! + 3 * stride)
+            for (j, f) in finger.points.enumerated() {
+                let dx = f.x - pose.fingerAnchor.x, dy = f.y - pose.fingerAnchor.y
+                let x = V(repeating: pose.probeAnchor.x + c * dx - s * dy), y = V(repeating: pose.probeAnchor.y + s * dx + c * dy)
+                let fc = V(repeating: c * f.z - s * f.w), fs = V(repeating: s * f.z + c * f.w)
+                var base = 0
+                while base < n {
+                    let ex = RelaxationBuffers.load(px, base) - x, ey = RelaxationBuffers.load(py, base) - y
+                    let close = (ex * ex + ey * ey .<= reach2)
+                        .& (RelaxationBuffers.load(pc, base) * fc + RelaxationBuffers.load(ps, base) * fs .>= cosTurn)
+                    if any(close) {
+                        for lane in 0..<16 where close[lane] { near.append(UInt32(base + lane) << 16 | UInt32(j)) }
+                    }
+                    base &+= 16
+                }
+            }
+        }
+    }
+
+    /// Reads a word of every cache line of each finger cylinder `pairs`
+    /// name (and its summary); the loads do not wait on each other.
+    private static func touch(_ finger: CylinderTemplate, cylinders pairs: [UInt32]) -> UInt64 {
+        let p = finger.parameters
+        let stride = p.bitWords + p.planeWords
+        var sum: UInt64 = 0, last = -1
+        for pair in pairs {
+            let j = Int(pair & 0xFFFF)
+            guard j != last else { continue }
+            last = j
+            let row = finger.words + j &* stride
+            var word = 0
+            while word < stride {
+                sum &+= row[word]
+                word &+= 8
+            }
+            sum &+= row[stride - 1] &+ UInt64(truncatingIfNeeded: finger.summaries[j].ones)
+        }
+        return sum
+    }
+
+    /// Highest similarities first, each cylinder used once, over n_P.
+    private mutating func meanOfBestPairs(_ n: Int, _ m: Int) -> Float {
+        guard !keys.isEmpty else { return 0 }
+        keys.sort()
+        used.removeAll(keepingCapacity: true)
+        used.append(contentsOf: repeatElement(false, count: n + m))
+        let np = pairCount(n, m)
+        var sum: Float = 0, taken = 0
+        for key in keys {
+            let i = Int(truncatingIfNeeded: key >> 16 & 0xFFFF), j = Int(truncatingIfNeeded: key & 0xFFFF)
+            guard !used[i], !used[n + j] else { continue }
+            used[i] = true
+            used[n + j] = true
+            sum += Float(bitPattern: ~UInt32(truncatingIfNeeded: key >> 32))
+            taken += 1
+            if taken == np { break }
+        }
+        return sum / Float(np)
+    }
+}
+
+/// Where a finger lies on the probe: its point `fingerAnchor` lands on the
+/// probe's `probeAnchor`, turned by the angle whose cosine and sine are given.
+struct Pose {
+    let probeAnchor: SIMD2<Float>
+    let fingerAnchor: SIMD2<Float>
+    let cos: Float
+    let sin: Float
+}
