@@ -39,8 +39,6 @@ struct PoseAlignedScore {
     private var keys: [UInt64] = []
     private var near: [UInt32] = []
     private var used: [Bool] = []
-    /// What `touch` read, kept so the reads are not optimised away.
-    private(set) var sink: UInt64 = 0
 
     init(probe: CylinderTemplate, matcher: CylinderMatcher) {
         self.probe = probe
@@ -66,11 +64,6 @@ struct PoseAlignedScore {
         near.removeAll(keepingCapacity: true)
         withExtendedLifetime((probe, finger)) {
             findNear(finger, pose)
-            // The pooled finger's cylinders are not in cache (the probe's
-            // are): the pairs are found first and each cylinder they need
-            // touched once, so the processor fetches them all at once
-            // rather than one miss at a time as the similarities need them.
-            sink &+= Self.touch(finger, cylinders: near)
             roots.withUnsafeBufferPointer { roots in
                 for pair in near {
                     let i = Int(pair >> 16), j = Int(pair & 0xFFFF)
@@ -107,27 +100,6 @@ struct PoseAlignedScore {
                 }
             }
         }
-    }
-
-    /// Reads a word of every cache line of each finger cylinder `pairs`
-    /// name (and its summary); the loads do not wait on each other.
-    private static func touch(_ finger: CylinderTemplate, cylinders pairs: [UInt32]) -> UInt64 {
-        let p = finger.parameters
-        let stride = p.bitWords + p.planeWords
-        var sum: UInt64 = 0, last = -1
-        for pair in pairs {
-            let j = Int(pair & 0xFFFF)
-            guard j != last else { continue }
-            last = j
-            let row = finger.words + j &* stride
-            var word = 0
-            while word < stride {
-                sum &+= row[word]
-                word &+= 8
-            }
-            sum &+= row[stride - 1] &+ UInt64(truncatingIfNeeded: finger.summaries[j].ones)
-        }
-        return sum
     }
 
     /// Highest similarities first, each cylinder used once, over n_P.
