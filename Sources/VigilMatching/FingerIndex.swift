@@ -11,8 +11,9 @@ import Synchronization
 /// Search is exhaustive (every finger at the probe's position through the
 /// full matcher) while that is fast, and indexed above `policy.exhaustiveBelow`:
 /// the hash tables vote for the fingers whose cylinders collide with the
-/// probe's, the best-voted are voted again by their collisions in one pose,
-/// and the best of those (`policy.penetration`) go through the full matcher. Either way every score returned is the full matcher's.
+/// probe's, the best-voted are laid on the probe in the pose their
+/// collisions agree on and ranked by their cylinders in that pose, and the
+/// best of those (`policy.penetration`) go through the full matcher. Either way every score returned is the full matcher's.
 public struct FingerIndex: Sendable {
     public struct Finger: Sendable {
         public let subject: Int64

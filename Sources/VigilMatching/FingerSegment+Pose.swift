@@ -67,7 +67,9 @@ extension FingerSegment {
     /// Replaces the plain votes of the pooled fingers voted at least
     /// `checked` with their pose-consistent votes, and every other finger's
     /// with 0; returns how many collisions it checked. `probe` is the print
-    /// the pool's collisions are with.
+    /// the pool's collisions are with. With `aligned` (the matcher whose
+    /// local similarity it uses), a checked finger's vote is instead its
+    /// `PoseAlignedScore` in the pose of its heaviest consistent set.
     func poseConsistentVote(_ pool: PooledCollisions, probe: CylinderTemplate, tolerance: PoseTolerance, votedAtLeast checked: UInt32,
                             aligned matcher: CylinderMatcher?, votes: UnsafeMutablePointer<UInt32>) -> Int {
         var consistency = PoseConsistency(tolerance: tolerance)
