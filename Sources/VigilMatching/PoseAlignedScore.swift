@@ -16,8 +16,9 @@ import Foundation
 struct PoseAlignedScore {
     typealias V = SIMD16<Float>
     /// How far a finger minutia may land from a probe minutia under the
-    /// pose and still be its counterpart: the pose is one anchor's (or
-    /// its consistent set's mean), and skin stretches away from it.
+    /// pose and still be its counterpart: the pose is its consistent set's
+    /// mean, and skin stretches away from it (a third of a cylinder's
+    /// 70 px radius; set once from that, not tuned on the benchmark).
     static let reach: Float = 24
     /// How far their directions may differ once turned: the matcher's
     /// relaxation halves a pair's weight at π/12; twice that, as the pose
