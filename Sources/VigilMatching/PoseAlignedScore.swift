@@ -37,9 +37,9 @@ struct PoseAlignedScore {
     /// lanes past its last point lie out of reach.
     private let probePlanes: [Float]
     private let stride: Int
-    private var keys: [UInt64] = []
     private var near: [UInt32] = []
-    private var used: [Bool] = []
+    /// The matcher's scratch: its pair keys and its greedy one-to-one pairing.
+    private let workspace = CylinderMatcher.Workspace()
 
     init(probe: CylinderTemplate, matcher: CylinderMatcher) {
         self.probe = probe
@@ -61,19 +61,27 @@ struct PoseAlignedScore {
     mutating func score(finger: CylinderTemplate, pose: Pose) -> Float {
         let n = probe.count, m = finger.count
         guard n > 0, m > 0 else { return 0 }
-        keys.removeAll(keepingCapacity: true)
         near.removeAll(keepingCapacity: true)
+        var found = 0
         withExtendedLifetime((probe, finger)) {
             findNear(finger, pose)
+            // At most n × m keys, and n + m cylinders to mark as paired.
+            workspace.prepare(rows: n, columns: m, cells: probe.parameters.bitWords * 64)
+            let keys = workspace.keys.pointer
             roots.withUnsafeBufferPointer { roots in
                 for pair in near {
                     let i = Int(pair >> 16), j = Int(pair & 0xFFFF)
                     let value = CylinderMatcher.similarity(probe, i, finger, j, minimumCommon: minimumCommon, roots: roots.baseAddress!)
-                    if value > 0 { keys.append(CylinderMatcher.pairKey(value, i, j)) }
+                    keys[found] = CylinderMatcher.pairKey(value, i, j)
+                    found &+= value > 0 ? 1 : 0
                 }
             }
         }
-        return meanOfBestPairs(n, m)
+        guard found > 0 else { return 0 }
+        // Highest similarities first, each cylinder used once, over n_P: the matcher's own pairing.
+        let np = pairCount(n, m)
+        CylinderMatcher.greedyPairs(n, m, keys: found, count: np, workspace)
+        return workspace.pairs.reduce(0) { $0 + $1.similarity } / Float(np)
     }
 
     /// The pairs (probe cylinder << 16 | finger cylinder) within reach
@@ -101,26 +109,6 @@ struct PoseAlignedScore {
                 }
             }
         }
-    }
-
-    /// Highest similarities first, each cylinder used once, over n_P.
-    private mutating func meanOfBestPairs(_ n: Int, _ m: Int) -> Float {
-        guard !keys.isEmpty else { return 0 }
-        keys.sort()
-        used.removeAll(keepingCapacity: true)
-        used.append(contentsOf: repeatElement(false, count: n + m))
-        let np = pairCount(n, m)
-        var sum: Float = 0, taken = 0
-        for key in keys {
-            let i = Int(truncatingIfNeeded: key >> 16 & 0xFFFF), j = Int(truncatingIfNeeded: key & 0xFFFF)
-            guard !used[i], !used[n + j] else { continue }
-            used[i] = true
-            used[n + j] = true
-            sum += Float(bitPattern: ~UInt32(truncatingIfNeeded: key >> 32))
-            taken += 1
-            if taken == np { break }
-        }
-        return sum / Float(np)
     }
 }
 
