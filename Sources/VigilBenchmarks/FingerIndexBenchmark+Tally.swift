@@ -3,7 +3,7 @@ import VigilMatching
 extension FingerIndexBenchmark {
     /// One search policy's results over the probes, probe by probe.
     struct SearchTally {
-        var times: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
+        var times: [UInt64] = [], selectionTimes: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
         var penetration = 0.0
         var hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
 
@@ -13,6 +13,8 @@ extension FingerIndexBenchmark {
         mutating func record(_ found: FingerSearch, nanoseconds: UInt64, hit: Bool, mate: Int64, exhaustive: GalleryCandidate??,
                              shown: (GalleryCandidate?) -> Int64?) {
             times.append(nanoseconds)
+            let (seconds, attoseconds) = found.selection.components
+            selectionTimes.append(UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000))
             work.append(found.cylinderPairs)
             poseWork.append(found.poseCollisions)
             penetration += Double(found.compared) / Double(found.eligible)
@@ -29,10 +31,11 @@ extension FingerIndexBenchmark {
         }
 
         func point(probes: Int, checked: Int, exhaustiveFinds: Int) -> CurvePoint {
-            let latency = LatencyStats(nanoseconds: times)
+            let latency = LatencyStats(nanoseconds: times), selection = LatencyStats(nanoseconds: selectionTimes)
             let (work, poseWork) = (work.sorted(), poseWork.sorted())
             return CurvePoint(penetration: penetration / Double(probes), hitRate: Double(hits) / Double(probes),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
+                              selectionMsP50: selection.p50, selectionMsP99: selection.p99,
                               rank1Agreement: Double(agreements) / Double(max(1, checked)),
                               rank1AgreementWhereMateFound: Double(kept) / Double(max(1, exhaustiveFinds)),
                               rank1IdentificationIndexed: Double(indexedRank1) / Double(probes),

@@ -221,9 +221,10 @@ public enum FingerIndexBenchmark {
             }
             return zip(policies, tallies).map { policy, tally in
                 let point = tally.point(probes: probes.count, checked: checkedProbes.count, exhaustiveFinds: exhaustiveFinds.count)
-                progress(String(format: "penetration %.3f, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms", policy.penetration,
-                                policy.cylinderPairBudget, policy.poseCollisionBudget, policy.alignedScoring ? "" : ", collisions' weight",
-                                point.hitRate, point.msPerProbeP50, point.msPerProbeP99))
+                progress(String(format: "penetration %.3f, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms (selecting %.1f / %.1f ms)",
+                                policy.penetration, policy.cylinderPairBudget, policy.poseCollisionBudget,
+                                policy.alignedScoring ? "" : ", collisions' weight", point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
+                                point.selectionMsP50, point.selectionMsP99))
                 return point
             }
         }
@@ -277,7 +278,8 @@ public enum FingerIndexBenchmark {
             settings: "tables \(h.tables), MinHash values per key \(h.hashesPerKey), minimum ones \(h.minimumOnes), inner radius \(h.innerRadius), "
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow); "
-                + (p.poseTolerance.map { "pose within \($0.distance) px and \($0.angle * 180 / .pi)° for \(p.posePoolFactor) × the candidates" }
+                + (p.poseTolerance.map { "pose within \($0.distance) px and \($0.angle * 180 / .pi)° for \(p.posePoolFactor) × the candidates"
+                    + (p.alignedScoring ? ", aligned in the best of \(p.alignedPoses) poses" : "") }
                     ?? "plain votes"))
     }
 
@@ -306,6 +308,11 @@ public enum FingerIndexBenchmark {
         public let hitRate: Double
         public let msPerProbeP50: Double
         public let msPerProbeP99: Double
+        /// The part of a probe's time spent choosing its candidates (the
+        /// rest is the matcher's), at the median and the 99th percentile
+        /// of that part alone.
+        public let selectionMsP50: Double
+        public let selectionMsP99: Double
         public let rank1Agreement: Double
         public let rank1AgreementWhereMateFound: Double
         public let rank1IdentificationIndexed: Double

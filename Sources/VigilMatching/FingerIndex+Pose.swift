@@ -30,7 +30,8 @@ extension FingerIndex {
             for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
                 let slots = votes.pointer + layout.starts[s]
                 let collisions = layout.segments[s].poseConsistentVote(pools[s], probe: probe, tolerance: tolerance, votedAtLeast: checked,
-                                                                       aligned: policy.alignedScoring ? matcher : nil, votes: slots)
+                                                                       aligned: policy.alignedScoring ? matcher : nil,
+                                                                       alignedPoses: policy.alignedPoses, votes: slots)
                 work.update(partition) { $0 + collisions }
                 poseHighest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }

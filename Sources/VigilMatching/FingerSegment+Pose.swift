@@ -69,13 +69,15 @@ extension FingerSegment {
     /// with 0; returns how many collisions it checked. `probe` is the print
     /// the pool's collisions are with. With `aligned` (the matcher whose
     /// local similarity it uses), a checked finger's vote is instead its
-    /// `PoseAlignedScore` in the pose of its heaviest consistent set.
+    /// `PoseAlignedScore`, the best in the poses of its `alignedPoses`
+    /// heaviest distinct consistent sets.
     func poseConsistentVote(_ pool: PooledCollisions, probe: CylinderTemplate, tolerance: PoseTolerance, votedAtLeast checked: UInt32,
-                            aligned matcher: CylinderMatcher?, votes: UnsafeMutablePointer<UInt32>) -> Int {
+                            aligned matcher: CylinderMatcher?, alignedPoses: Int = 1, votes: UnsafeMutablePointer<UInt32>) -> Int {
         var consistency = PoseConsistency(tolerance: tolerance)
         var aligned = matcher.map { PoseAlignedScore(probe: probe, matcher: $0) }
         let probePoints = probe.points
         var poseVotes: [(local: Int, vote: UInt32)] = []
+        var poses: [Pose] = []
         var work = 0
         fingers.withUnsafeBufferPointer { fingers in
             for (place, local) in pool.fingers.enumerated() where votes[local] >= checked {
@@ -85,10 +87,12 @@ extension FingerSegment {
                 // array it holds, which at a million fingers cost as much as
                 // the check.
                 let points = (fingers.baseAddress! + local).pointee.cylinders.points
-                let (weight, pose) = consistency.heaviestConsistent(collisions, probe: probePoints, finger: points)
+                let weight = consistency.consistentPoses(collisions, probe: probePoints, finger: points,
+                                                         distinct: aligned == nil ? 1 : alignedPoses, into: &poses)
                 if aligned != nil {
-                    // 1 and up: a checked finger stays above the pool's unchecked rest.
-                    let score = pose.map { aligned!.score(finger: (fingers.baseAddress! + local).pointee.cylinders, pose: $0) } ?? 0
+                    // The best of its poses; 1 and up: a checked finger stays above the pool's unchecked rest.
+                    let cylinders = (fingers.baseAddress! + local).pointee.cylinders
+                    let score = poses.reduce(Float(0)) { max($0, aligned!.score(finger: cylinders, pose: $1)) }
                     poseVotes.append((local, 1 + UInt32(score * PoseAlignedScore.voteScale)))
                 } else {
                     poseVotes.append((local, weight))

@@ -69,9 +69,22 @@ struct PoseConsistency {
     /// postings list them): the same pair of cylinders colliding in several
     /// tables is one correspondence with their weights summed; then, over
     /// the heaviest correspondences as the anchor, the weight of those
-    /// consistent with it.
+    /// consistent with it, and the pose they agree on.
     mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>])
         -> (weight: UInt32, pose: Pose?) {
+        var poses: [Pose] = []
+        let weight = consistentPoses(collisions, probe: probe, finger: finger, distinct: 1, into: &poses)
+        return (weight, poses.first)
+    }
+
+    /// The heaviest consistent set's weight, and into `poses` the poses of
+    /// up to `distinct` consistent sets, heaviest first, none of whose
+    /// anchors agrees with an earlier one's: when a mate shares only a few
+    /// collisions, chance ones can outweigh them, and the set its true
+    /// collisions form is then the second or third.
+    mutating func consistentPoses(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>], distinct: Int,
+                                  into poses: inout [Pose]) -> UInt32 {
+        poses.removeAll(keepingCapacity: true)
         let stride = (collisions.count + 15) / 16 * 16
         // Moved out of `self` while its pointers are in use, so choosing
         // the anchors (which mutates `self`) does not overlap the access.
@@ -84,12 +97,22 @@ struct PoseConsistency {
             let planes = Planes(buffer.baseAddress!, stride: stride)
             let count = Self.correspondences(collisions, probe: probe, finger: finger, into: planes)
             selectAnchors(weights: planes.weight, count: count)
-            var best: UInt32 = 0, bestAnchor = -1
+            // Anchors by the weight of their consistent sets, heaviest first
+            // (stable: ties keep the anchors' order).
+            var ranked: [(anchor: Int, weight: UInt32)] = []
             for a in anchorOrder {
                 let weight = weightConsistent(withAnchor: a, count: count, planes)
-                if weight > best { (best, bestAnchor) = (weight, a) }
+                var at = ranked.count
+                while at > 0 && ranked[at - 1].weight < weight { at -= 1 }
+                ranked.insert((a, weight), at: at)
             }
-            return (best, bestAnchor < 0 ? nil : pose(ofAnchor: bestAnchor, count: count, planes))
+            var chosen: [Int] = []
+            for (a, _) in ranked where chosen.count < distinct {
+                guard !chosen.contains(where: { agreement(withAnchor: $0, a & ~15, planes)[a & 15] }) else { continue }
+                chosen.append(a)
+                poses.append(pose(ofAnchor: a, count: count, planes))
+            }
+            return ranked.first?.weight ?? 0
         }
     }
 

@@ -86,6 +86,8 @@ struct FingerIndexBenchmarkTests {
         // (Memory per finger at scale is FingerIndexTests' concern: here one small segment's bucket directory dominates.)
         #expect(r.indexBytesPerFinger > 0 && r.templateBytesPerFinger > r.indexBytesPerFinger)
         #expect(r.msPerProbeP99 >= r.msPerProbeP50 && r.buildSeconds > 0 && r.buildFromStoredKeysSeconds > 0)
+        // Choosing the candidates is part of a search's time, never all of it (the matcher compares them).
+        #expect(r.curve[0].selectionMsP50 > 0 && r.curve[0].selectionMsP50 < r.msPerProbeP50 && r.curve[0].selectionMsP99 <= r.msPerProbeP99)
         // The headline, the headline without the matcher budget (which a
         // gallery this small does not reach: the same choice), then 20%.
         #expect(r.curve.count == 3 && r.curve[1].hitRate == r.curve[0].hitRate && r.curve[1].cylinderPairsP99 == r.curve[0].cylinderPairsP99)

@@ -47,6 +47,34 @@ struct PoseConsistentVoteTests {
         #expect(without == 32)
     }
 
+    @Test("a mate's few true collisions lose the heaviest set to a heavier consistent decoy, and are still the second distinct pose")
+    func secondDistinctPose() throws {
+        let probe = CylinderMatcherTests.print(40, seed: 31)
+        // The finger holds the probe twice: its first 40 minutiae in the mate's pose, the next 40 in a decoy's.
+        let mated = CylinderMatcherTests.moved(probe, angle: 0.5, dx: 35, dy: -25)
+        let decoy = CylinderMatcherTests.moved(probe, angle: -0.6, dx: -60, dy: 40)
+        let finger = Self.points(mated + decoy), probePoints = Self.points(probe)
+        let collisions = Self.collisions([0, 9, 17].map { (probe: $0, finger: $0, weight: 10) }
+            + [3, 12, 22, 30].map { (probe: $0, finger: 40 + $0, weight: 10) })
+        var consistency = PoseConsistency(tolerance: PoseTolerance())
+        var poses: [Pose] = []
+        let weight = consistency.consistentPoses(collisions[...], probe: probePoints, finger: finger, distinct: 3, into: &poses)
+        #expect(weight == 40)
+        try #require(poses.count == 2, "two distinct consistent sets, not \(poses.count) poses")
+        /// Where the pose lays finger minutia `j`, against probe minutia `i`.
+        func miss(_ pose: Pose, _ i: Int, _ j: Int) -> Float {
+            let f = SIMD2(finger[j].x, finger[j].y) - pose.fingerAnchor
+            let laid = pose.probeAnchor + SIMD2(pose.cos * f.x - pose.sin * f.y, pose.sin * f.x + pose.cos * f.y)
+            return ((laid - SIMD2(probePoints[i].x, probePoints[i].y)) * (laid - SIMD2(probePoints[i].x, probePoints[i].y))).sum().squareRoot()
+        }
+        #expect(miss(poses[0], 12, 52) < 1, "the heaviest set's pose is the decoy's")
+        #expect(miss(poses[1], 25, 25) < 1, "the second pose is the mate's, away from its own collisions too")
+        #expect(miss(poses[1], 12, 52) > 20)
+        #expect(consistency.heaviestConsistent(collisions[...], probe: probePoints, finger: finger).weight == weight)
+        _ = consistency.consistentPoses(collisions[...], probe: probePoints, finger: finger, distinct: 1, into: &poses)
+        #expect(poses.count == 1 && miss(poses[0], 12, 52) < 1)
+    }
+
     @Test("a stranger filed under the probe's own keys, its cylinders elsewhere, outvotes the mate when every collision counts, not when the pose must agree")
     func scrambledPoseLoses() throws {
         let hashing = CylinderHashing.standard
