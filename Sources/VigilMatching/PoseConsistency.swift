@@ -30,6 +30,10 @@ struct PoseConsistency {
     /// (whole 16-lane steps); lanes past the last correspondence weigh 0.
     private var planes: [Float] = []
     private var anchorOrder: [Int] = []
+    /// The anchors by the weight of their consistent sets, and those whose
+    /// poses are taken (scratch: this runs for every pooled finger).
+    private var ranked: [(anchor: Int, weight: UInt32)] = []
+    private var chosen: [Int] = []
     /// Correspondences tried as the anchor of a pose, the heaviest first.
     static let anchors = 8
 
@@ -99,14 +103,14 @@ struct PoseConsistency {
             selectAnchors(weights: planes.weight, count: count)
             // Anchors by the weight of their consistent sets, heaviest first
             // (stable: ties keep the anchors' order).
-            var ranked: [(anchor: Int, weight: UInt32)] = []
+            ranked.removeAll(keepingCapacity: true)
+            chosen.removeAll(keepingCapacity: true)
             for a in anchorOrder {
                 let weight = weightConsistent(withAnchor: a, count: count, planes)
                 var at = ranked.count
                 while at > 0 && ranked[at - 1].weight < weight { at -= 1 }
                 ranked.insert((a, weight), at: at)
             }
-            var chosen: [Int] = []
             for (a, _) in ranked where chosen.count < distinct {
                 guard !chosen.contains(where: { agreement(withAnchor: $0, a & ~15, planes)[a & 15] }) else { continue }
                 chosen.append(a)
