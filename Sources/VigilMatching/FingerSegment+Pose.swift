@@ -74,7 +74,7 @@ extension FingerSegment {
     func poseConsistentVote(_ pool: PooledCollisions, probe: CylinderTemplate, tolerance: PoseTolerance, votedAtLeast checked: UInt32,
                             aligned matcher: CylinderMatcher?, alignedPoses: Int = 1, votes: UnsafeMutablePointer<UInt32>) -> Int {
         var consistency = PoseConsistency(tolerance: tolerance)
-        var aligned = matcher.map { PoseAlignedScore(probe: probe, matcher: $0) }
+        let aligned = matcher.map { PoseAlignedScore(probe: probe, matcher: $0) }
         let probePoints = probe.points
         var poseVotes: [(local: Int, vote: UInt32)] = []
         var poses: [Pose] = []
@@ -91,8 +91,11 @@ extension FingerSegment {
                                                          distinct: aligned == nil ? 1 : alignedPoses, into: &poses)
                 if aligned != nil {
                     // The best of its poses; 1 and up: a checked finger stays above the pool's unchecked rest.
-                    let cylinders = (fingers.baseAddress! + local).pointee.cylinders
-                    let score = poses.reduce(Float(0)) { max($0, aligned!.score(finger: cylinders, pose: $1)) }
+                    // The template is passed in place, not bound to a name (a copy).
+                    var score: Float = 0
+                    for p in poses.indices {
+                        score = max(score, aligned!.score(finger: (fingers.baseAddress! + local).pointee.cylinders, pose: poses[p]))
+                    }
                     poseVotes.append((local, 1 + UInt32(score * PoseAlignedScore.voteScale)))
                 } else {
                     poseVotes.append((local, weight))

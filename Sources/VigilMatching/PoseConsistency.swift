@@ -28,7 +28,11 @@ struct PoseConsistency {
     let cosAngle: Float
     /// Correspondences in `Planes.count` planes of `stride` floats
     /// (whole 16-lane steps); lanes past the last correspondence weigh 0.
-    private var planes: [Float] = []
+    /// Raw scratch, read through its pointer: in a `withUnsafe…` closure
+    /// the checks copied `self`, retaining and releasing each of its
+    /// arrays once a finger (a tenth of a million-finger search, by a
+    /// profile). Copies share it: one `PoseConsistency` a thread.
+    private let planes = ScratchBuffer<Float>()
     private var anchorOrder: [Int] = []
     /// The anchors by the weight of their consistent sets, and those whose
     /// poses are taken (scratch: this runs for every pooled finger).
@@ -90,34 +94,30 @@ struct PoseConsistency {
                                   into poses: inout [Pose]) -> UInt32 {
         poses.removeAll(keepingCapacity: true)
         let stride = (collisions.count + 15) / 16 * 16
-        // Moved out of `self` while its pointers are in use, so choosing
-        // the anchors (which mutates `self`) does not overlap the access.
-        var storage = planes
-        planes = []
-        defer { planes = storage }
-        storage.removeAll(keepingCapacity: true)
-        storage.append(contentsOf: repeatElement(0, count: Planes.count * stride))
-        return storage.withUnsafeMutableBufferPointer { buffer in
-            let planes = Planes(buffer.baseAddress!, stride: stride)
-            let count = Self.correspondences(collisions, probe: probe, finger: finger, into: planes)
-            selectAnchors(weights: planes.weight, count: count)
-            // Anchors by the weight of their consistent sets, heaviest first
-            // (stable: ties keep the anchors' order).
-            ranked.removeAll(keepingCapacity: true)
-            chosen.removeAll(keepingCapacity: true)
-            for a in anchorOrder {
-                let weight = weightConsistent(withAnchor: a, count: count, planes)
-                var at = ranked.count
-                while at > 0 && ranked[at - 1].weight < weight { at -= 1 }
-                ranked.insert((a, weight), at: at)
-            }
-            for (a, _) in ranked where chosen.count < distinct {
-                guard !chosen.contains(where: { agreement(withAnchor: $0, a & ~15, planes)[a & 15] }) else { continue }
-                chosen.append(a)
-                poses.append(pose(ofAnchor: a, count: count, planes))
-            }
-            return ranked.first?.weight ?? 0
+        self.planes.reserve(Planes.count * stride)
+        self.planes.pointer.update(repeating: 0, count: Planes.count * stride)
+        let planes = Planes(self.planes.pointer, stride: stride)
+        let count = Self.correspondences(collisions, probe: probe, finger: finger, into: planes)
+        selectAnchors(weights: planes.weight, count: count)
+        // Anchors by the weight of their consistent sets, heaviest first
+        // (stable: ties keep the anchors' order).
+        ranked.removeAll(keepingCapacity: true)
+        chosen.removeAll(keepingCapacity: true)
+        for a in anchorOrder {
+            let weight = weightConsistent(withAnchor: a, count: count, planes)
+            var at = ranked.count
+            while at > 0 && ranked[at - 1].weight < weight { at -= 1 }
+            ranked.insert((a, weight), at: at)
         }
+        for r in ranked.indices where chosen.count < distinct {
+            let a = ranked[r].anchor
+            var agreesWithChosen = false
+            for c in chosen.indices where agreement(withAnchor: chosen[c], a & ~15, planes)[a & 15] { agreesWithChosen = true }
+            guard !agreesWithChosen else { continue }
+            chosen.append(a)
+            poses.append(pose(ofAnchor: a, count: count, planes))
+        }
+        return ranked.first?.weight ?? 0
     }
 
     /// Writes the collisions' distinct pairs of cylinders into the planes; returns how many.

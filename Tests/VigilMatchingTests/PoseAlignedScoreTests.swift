@@ -33,7 +33,7 @@ struct PoseAlignedScoreTests {
         let probe = CylinderTemplate(minutiae: minutiae)
         let angle: Float = 0.5
         let copy = CylinderTemplate(minutiae: CylinderMatcherTests.moved(minutiae, angle: angle, dx: 35, dy: -25))
-        var scorer = PoseAlignedScore(probe: probe, matcher: CylinderMatcher())
+        let scorer = PoseAlignedScore(probe: probe, matcher: CylinderMatcher())
         func pose(_ finger: CylinderTemplate, turn: Float) -> Pose {
             // Finger to probe: the copy was turned by `angle`, so it is turned back.
             Pose(probeAnchor: SIMD2(probe.points[0].x, probe.points[0].y), fingerAnchor: SIMD2(finger.points[0].x, finger.points[0].y),
@@ -54,7 +54,7 @@ struct PoseAlignedScoreTests {
     func impressionOutscoresStrangers() {
         let minutiae = CylinderMatcherTests.print(45, seed: 31)
         let probe = CylinderTemplate(minutiae: minutiae)
-        var scorer = PoseAlignedScore(probe: probe, matcher: CylinderMatcher())
+        let scorer = PoseAlignedScore(probe: probe, matcher: CylinderMatcher())
         var consistency = PoseConsistency(tolerance: PoseTolerance())
         let probePoints = PoseConsistentVoteTests.points(minutiae)
         // Collisions between the probe's minutiae and their counterparts
