@@ -90,7 +90,8 @@ struct RadixSortTests {
     @Test("orders like a stable sort on the high word, and then by the whole key, ties included")
     func matchesStableSort() {
         var rng = SplitMix64(state: 9)
-        for size in [0, 1, 2, 17, 300, 1_000] {
+        // Both sides of the insertion sort's limit.
+        for size in [0, 1, 2, 17, RadixSort.insertionBelow, RadixSort.insertionBelow + 1, 300, 1_000] {
             // Few distinct high words, so ties are common.
             let keys = (0..<size).map { _ in UInt64(rng.next() % 50) << 32 | UInt64(rng.next() % 3000) }
             var buffer = keys, scratch = keys, counts = [Int32](repeating: 0, count: 1024)
