@@ -77,19 +77,11 @@ struct PoseConsistency {
     /// postings list them): the same pair of cylinders colliding in several
     /// tables is one correspondence with their weights summed; then, over
     /// the heaviest correspondences as the anchor, the weight of those
-    /// consistent with it, and the pose they agree on.
-    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>])
-        -> (weight: UInt32, pose: Pose?) {
-        var poses: [Pose] = []
-        let weight = consistentPoses(collisions, probe: probe, finger: finger, distinct: 1, into: &poses)
-        return (weight, poses.first)
-    }
-
-    /// The heaviest consistent set's weight, and into `poses` the poses of
-    /// up to `distinct` consistent sets, heaviest first, none of whose
-    /// anchors agrees with an earlier one's: when a mate shares only a few
-    /// collisions, chance ones can outweigh them, and the set its true
-    /// collisions form is then the second or third.
+    /// consistent with it (the heaviest consistent set's), and into `poses`
+    /// the poses of up to `distinct` consistent sets, heaviest first, none
+    /// of whose anchors agrees with an earlier one's: when a mate shares
+    /// only a few collisions, chance ones can outweigh them, and the set its
+    /// true collisions form is then the second or third.
     mutating func consistentPoses(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>], distinct: Int,
                                   into poses: inout [Pose]) -> UInt32 {
         poses.removeAll(keepingCapacity: true)

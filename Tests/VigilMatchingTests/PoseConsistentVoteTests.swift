@@ -122,3 +122,13 @@ struct PoseConsistentVoteTests {
         }
     }
 }
+
+extension PoseConsistency {
+    /// The heaviest consistent set's weight and pose, as the tests read them.
+    mutating func heaviestConsistent(_ collisions: ArraySlice<UInt32>, probe: [SIMD4<Float>], finger: [SIMD4<Float>])
+        -> (weight: UInt32, pose: Pose?) {
+        var poses: [Pose] = []
+        let weight = consistentPoses(collisions, probe: probe, finger: finger, distinct: 1, into: &poses)
+        return (weight, poses.first)
+    }
+}
