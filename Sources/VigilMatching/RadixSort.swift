@@ -15,7 +15,7 @@ enum RadixSort {
         // 2 × 1,024 steps (clearing and summing), which took a tenth of a
         // million-finger search by a profile.
         guard n > Self.insertionBelow else {
-            insertionSortByHighWord(keys, count: n)
+            insertionSort(keys, count: n, droppingLow: 32)
             return keys
         }
         c.update(repeating: 0, count: 4 * 256)
@@ -56,29 +56,23 @@ enum RadixSort {
     /// At most this many keys are sorted by insertion: n²/4 ≤ 1,024.
     static let insertionBelow = 64
 
-    /// Stable: a key moves only past keys whose upper half is larger.
-    private static func insertionSortByHighWord(_ k: UnsafeMutablePointer<UInt64>, count n: Int) {
-        for i in 1..<n {
-            let key = k[i], high = key >> 32
-            var j = i
-            while j > 0, k[j &- 1] >> 32 > high {
-                k[j] = k[j &- 1]
-                j &-= 1
-            }
-            k[j] = key
-        }
-    }
-
     /// Orders `keys[..<n]`, already sorted by their upper 32 bits, by the
     /// whole key: insertion within each run of equal upper halves, which
     /// are short, so this is one linear pass in practice.
     static func orderTies(_ k: UnsafeMutablePointer<UInt64>, count n: Int) {
+        insertionSort(k, count: n, droppingLow: 0)
+    }
+
+    /// Stable insertion sort of `k[..<n]` by `key >> shift`: a key moves
+    /// only past keys that rank strictly higher.
+    @inline(__always)
+    private static func insertionSort(_ k: UnsafeMutablePointer<UInt64>, count n: Int, droppingLow shift: UInt64) {
         var i = 1
         while i < n {
-            if k[i] < k[i &- 1] {
-                let key = k[i]
+            let key = k[i], rank = key >> shift
+            if rank < k[i &- 1] >> shift {
                 var j = i
-                while j > 0, k[j &- 1] > key {
+                while j > 0, k[j &- 1] >> shift > rank {
                     k[j] = k[j &- 1]
                     j &-= 1
                 }
