@@ -30,10 +30,10 @@ extension FingerIndexBenchmark {
             }
         }
 
-        func point(probes: Int, checked: Int, exhaustiveFinds: Int) -> CurvePoint {
+        func point(probes: Int, checked: Int, exhaustiveFinds: Int, posePoolFactor: Int) -> CurvePoint {
             let latency = LatencyStats(nanoseconds: times), selection = LatencyStats(nanoseconds: selectionTimes)
             let (work, poseWork) = (work.sorted(), poseWork.sorted())
-            return CurvePoint(penetration: penetration / Double(probes), hitRate: Double(hits) / Double(probes),
+            return CurvePoint(penetration: penetration / Double(probes), posePoolFactor: posePoolFactor, hitRate: Double(hits) / Double(probes),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
                               selectionMsP50: selection.p50, selectionMsP99: selection.p99,
                               rank1Agreement: Double(agreements) / Double(max(1, checked)),

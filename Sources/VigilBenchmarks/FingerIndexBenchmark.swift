@@ -43,6 +43,9 @@ public enum FingerIndexBenchmark {
         public var policy = FingerSearchPolicy()
         /// Penetration rates measured on the same gallery and probes; the first is reported as the headline.
         public var penetrations = [FingerSearchPolicy().penetration]
+        /// Pose-check pools (`FingerSearchPolicy.posePoolFactor`) also
+        /// measured, at the headline's penetration, after the penetrations.
+        public var otherPosePools: [Int] = []
         public var hashing = CylinderHashing()
         /// The target FPIR whose threshold decides what an officer is shown
         /// (the default categories' 1%), through the service's finger calibration.
@@ -115,7 +118,8 @@ public enum FingerIndexBenchmark {
         public let templateSeconds: Double
         /// The same probes at every penetration asked for: the first is the
         /// figures above, the second the same without the matcher budget
-        /// (`FingerSearchPolicy.cylinderPairBudget`), then the others.
+        /// (`FingerSearchPolicy.cylinderPairBudget`), then the other
+        /// penetrations, then the other pose pools.
         public let curve: [CurvePoint]
         /// The release before's selection (`releaseBefore`) on the same
         /// gallery and probes, taking turns with the headline probe by probe,
@@ -220,9 +224,10 @@ public enum FingerIndexBenchmark {
                 }
             }
             return zip(policies, tallies).map { policy, tally in
-                let point = tally.point(probes: probes.count, checked: checkedProbes.count, exhaustiveFinds: exhaustiveFinds.count)
-                progress(String(format: "penetration %.3f, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms (selecting %.1f / %.1f ms)",
-                                policy.penetration, policy.cylinderPairBudget, policy.poseCollisionBudget,
+                let point = tally.point(probes: probes.count, checked: checkedProbes.count, exhaustiveFinds: exhaustiveFinds.count,
+                                        posePoolFactor: policy.posePoolFactor)
+                progress(String(format: "penetration %.3f, pose pool %ld x, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms (selecting %.1f / %.1f ms)",
+                                policy.penetration, policy.posePoolFactor, policy.cylinderPairBudget, policy.poseCollisionBudget,
                                 policy.alignedScoring ? "" : ", collisions' weight", point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
                                 point.selectionMsP50, point.selectionMsP99))
                 return point
@@ -236,12 +241,17 @@ public enum FingerIndexBenchmark {
         // The headline, taking turns with the release before's selection (its
         // time is the baseline the headline's is a ratio to); then the
         // headline without the work budgets (what they change); then the
-        // other penetrations.
+        // other penetrations, then the other pose pools.
         let headline = measure([policies[0], Self.releaseBefore(options.policy)])
         var unbounded = policies[0]
         unbounded.cylinderPairBudget = .max
         unbounded.poseCollisionBudget = .max
-        let curve = [headline[0]] + measure([unbounded]) + policies.dropFirst().flatMap { measure([$0]) }
+        let pools = options.otherPosePools.map { factor in
+            var policy = policies[0]
+            policy.posePoolFactor = factor
+            return policy
+        }
+        let curve = [headline[0]] + measure([unbounded]) + (policies.dropFirst() + pools).flatMap { measure([$0]) }
         let baseline = headline[1]
         index.policy = options.policy
         let rankShares = probes.map { probe in
@@ -305,6 +315,8 @@ public enum FingerIndexBenchmark {
 
     public struct CurvePoint: Sendable, Codable {
         public let penetration: Double
+        /// Fingers whose pose was checked, as a multiple of the matcher's candidates.
+        public let posePoolFactor: Int
         public let hitRate: Double
         public let msPerProbeP50: Double
         public let msPerProbeP99: Double

@@ -36,7 +36,8 @@ struct BenchFingersCommand: ParsableCommand {
     @Option(help: "With --indexed: distinct poses a checked finger's cylinders are aligned in, its score the best.") var alignedPoses: Int?
     @Option(help: "With --indexed: pixels two collisions' distances may differ by and be one pose.") var poseDistance: Float?
     @Option(help: "With --indexed: degrees two collisions' turns and directions may differ by and be one pose.") var poseAngle: Float?
-    @Option(help: "With --indexed: fingers whose pose is checked, as a multiple of the matcher's candidates.") var posePool: Int?
+    @Option(parsing: .upToNextOption, help: "With --indexed: fingers whose pose is checked, as multiples of the matcher's candidates, each measured on the same gallery (the first is the headline's).")
+    var posePool: [Int] = []
     @Option(help: "With --indexed: most pose-check work for one probe finger, in collisions of the fingers checked.")
     var poseCollisionBudget: Int?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
@@ -88,7 +89,8 @@ struct BenchFingersCommand: ParsableCommand {
         if let maximumCandidates { options.policy.maximumCandidates = maximumCandidates }
         if let exhaustiveBelow { options.policy.exhaustiveBelow = exhaustiveBelow }
         if let cylinderPairBudget { options.policy.cylinderPairBudget = cylinderPairBudget }
-        if let posePool { options.policy.posePoolFactor = max(1, posePool) }
+        if let first = posePool.first { options.policy.posePoolFactor = max(1, first) }
+        options.otherPosePools = posePool.dropFirst().map { max(1, $0) }
         if let poseCollisionBudget { options.policy.poseCollisionBudget = poseCollisionBudget }
         if collisionPoseVotes { options.policy.alignedScoring = false }
         if let alignedPoses { options.policy.alignedPoses = max(1, alignedPoses) }
@@ -128,8 +130,9 @@ struct BenchFingersCommand: ParsableCommand {
         print(String(format: "index %.0f bytes per finger (templates %.0f); built in %.2f s hashing, %.2f s from stored keys; distractor templates %.0f s",
                      r.indexBytesPerFinger, r.templateBytesPerFinger, r.buildSeconds, r.buildFromStoredKeysSeconds, r.templateSeconds))
         for (n, point) in r.curve.enumerated().dropFirst() {
-            print((n == 1 ? "  without the matcher budget, " : "  ") + String(format: "at penetration %.2f%%: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms, rank-1 agreement %.2f%% (%.2f%% where the mate is found); matcher work p99 %.0f M cylinder pairs",
-                         100 * point.penetration, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
+            print((n == 1 ? "  without the work budgets, " : "  ") + String(format: "at penetration %.2f%%, pose pool %d x: hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms (choosing %.1f / %.1f ms), rank-1 agreement %.2f%% (%.2f%% where the mate is found); matcher work p99 %.0f M cylinder pairs",
+                         100 * point.penetration, point.posePoolFactor, 100 * point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
+                         point.selectionMsP50, point.selectionMsP99,
                          100 * point.rank1Agreement, 100 * point.rank1AgreementWhereMateFound, Double(point.cylinderPairsP99) / 1e6))
         }
         print(String(format: "  the release before's selection (collisions' weight, 1%%, taking turns with the above): hit rate %.2f%%, p50 %.1f ms, p99 %.1f ms; "

@@ -252,8 +252,10 @@ public final class ScreeningService: Sendable {
             }
         }
         for (position, probe) in probes {
+            let started = ContinuousClock.now
             let search = snapshot.fingers.search(probe, position: position.code, limit: settings.maxCandidates,
                                                  threshold: settings.fingerFloor, pool: scanPool)
+            ServiceMetrics.searchedFinger(search, took: ContinuousClock.now - started)
             for hit in search.candidates { evidence[hit.subject, default: SubjectEvidence()].fingers[position] = hit.score }
             fingerSearches[position] = search
         }

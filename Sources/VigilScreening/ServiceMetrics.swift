@@ -1,4 +1,5 @@
 import Metrics
+import VigilMatching
 
 /// What the service counts and times, through swift-metrics: a no-op until
 /// the process bootstraps a backend (the daemon bootstraps Prometheus,
@@ -12,6 +13,20 @@ enum ServiceMetrics {
         for (label, ms) in [("vigil_face_analysis_duration_seconds", timings.analysis), ("vigil_search_duration_seconds", timings.search),
                             ("vigil_record_duration_seconds", timings.record)] {
             Timer(label: label).recordNanoseconds(Int64(ms * 1_000_000))
+        }
+    }
+
+    /// One probe finger's 1:N search, by how its candidates were found; for
+    /// the index, also the time spent choosing them. A million-finger
+    /// gallery is held to a second at the 99th percentile
+    /// (docs/fingerprints.md): these are how a deployment sees whether its
+    /// own gallery and captures hold it, and which part does not.
+    static func searchedFinger(_ search: FingerSearch, took duration: Duration) {
+        let method = [("method", search.method.rawValue)]
+        Counter(label: "vigil_finger_searches_total", dimensions: method).increment()
+        Timer(label: "vigil_finger_search_duration_seconds", dimensions: method).recordNanoseconds(duration.nanoseconds)
+        if search.method == .indexed {
+            Timer(label: "vigil_finger_candidate_selection_duration_seconds").recordNanoseconds(search.selection.nanoseconds)
         }
     }
 
@@ -45,5 +60,13 @@ enum ServiceMetrics {
     static func retention(expired: Int, screeningsDeleted: Int) {
         Counter(label: "vigil_retention_expired_entries_total").increment(by: expired)
         Counter(label: "vigil_retention_deleted_screenings_total").increment(by: screeningsDeleted)
+    }
+}
+
+private extension Duration {
+    /// Whole nanoseconds, as swift-metrics' timers take them.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

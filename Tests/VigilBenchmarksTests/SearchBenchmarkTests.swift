@@ -63,6 +63,7 @@ struct FingerIndexBenchmarkTests {
         options.exhaustiveProbes = 14
         options.policy.exhaustiveBelow = 0
         options.penetrations = [0.1, 0.2]
+        options.otherPosePools = [1]
         options.policy.minimumCandidates = 1
         let r = FingerIndexBenchmark.run(mated: mated, distractorBases: try Self.prints("DB2_B").flatMap { $0 }, options: options)
         #expect(r.gallery == 1_500 && r.matedProbes == 70)
@@ -89,8 +90,10 @@ struct FingerIndexBenchmarkTests {
         // Choosing the candidates is part of a search's time, never all of it (the matcher compares them).
         #expect(r.curve[0].selectionMsP50 > 0 && r.curve[0].selectionMsP50 < r.msPerProbeP50 && r.curve[0].selectionMsP99 <= r.msPerProbeP99)
         // The headline, the headline without the matcher budget (which a
-        // gallery this small does not reach: the same choice), then 20%.
-        #expect(r.curve.count == 3 && r.curve[1].hitRate == r.curve[0].hitRate && r.curve[1].cylinderPairsP99 == r.curve[0].cylinderPairsP99)
+        // gallery this small does not reach: the same choice), then 20%, then
+        // the headline's 10% with a pose pool of only the candidates.
+        #expect(r.curve.map(\.posePoolFactor) == [20, 20, 20, 1] && abs(r.curve[3].penetration - 0.1) < 1e-9)
+        #expect(r.curve.count == 4 && r.curve[1].hitRate == r.curve[0].hitRate && r.curve[1].cylinderPairsP99 == r.curve[0].cylinderPairsP99)
         #expect(r.curve[0].cylinderPairsP99 > 0 && r.curve[0].cylinderPairsP99 <= options.policy.cylinderPairBudget)
         // Handing the matcher more of the gallery keeps at least the mates it kept before.
         #expect(r.curve[2].hitRate >= r.curve[0].hitRate && abs(r.curve[2].penetration - 0.2) < 1e-9)
@@ -103,6 +106,10 @@ struct FingerIndexBenchmarkTests {
             let byVotes = try #require(ranks.penetrations.firstIndex(of: share).map { ranks.hitRates[$0] })
             #expect(byVotes >= point.hitRate - 1e-9 && byVotes - point.hitRate < 3.0 / 70, "\(byVotes) by votes, \(point.hitRate) chosen at \(share)")
         }
+        // A pool no larger than the candidates hands the matcher the plain
+        // votes' best 10% whatever their pose: their mates, up to ties.
+        let byVotesAtTenth = try #require(ranks.penetrations.firstIndex(of: 0.1).map { ranks.hitRates[$0] })
+        #expect(abs(r.curve[3].hitRate - byVotesAtTenth) < 3.0 / 70, "\(byVotesAtTenth) by votes, \(r.curve[3].hitRate) with a pool of the candidates")
         #expect((0...1).contains(ranks.medianRankShare))
     }
 }

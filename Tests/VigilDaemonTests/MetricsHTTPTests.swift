@@ -26,10 +26,12 @@ struct MetricsHTTPTests {
         let name = "Metrics Probe Person"
         try await app.test { raw in
             // Inside the running daemon: swift-metrics records nothing before the daemon bootstraps it.
-            let entry = try await service.enroll(name: name, category: "wanted_other", faces: [try TestData.bytes(people[0].files[0])]).id
+            let entry = try await service.enroll(name: name, category: "wanted_other", faces: [try TestData.bytes(people[0].files[0])],
+                                                 fingers: [FingerSample(position: .leftIndex, bytes: try TestData.bytes("fingerprints/FVC2002/DB2_B/105_1.iso"))]).id
             let client = tokens.authorizing(raw)
             var form = Multipart()
             form.file("face", try TestData.bytes(people[0].files[1]))
+            form.file("finger_left_index", try TestData.bytes("fingerprints/FVC2002/DB2_B/105_4.iso"), filename: "probe.iso")
             let screening = try await client.execute(uri: "/v1/screenings", method: .post,
                                                      headers: [.contentType: form.contentType], body: form.finished()) { try decode($0) }
             let screeningID = try #require(screening["id"] as? String)
@@ -49,10 +51,13 @@ struct MetricsHTTPTests {
             for metric in ["vigil_screenings_total", "vigil_http_requests_total", "vigil_http_request_duration_seconds_bucket",
                            "vigil_face_analysis_duration_seconds_count", "vigil_search_duration_seconds_count",
                            "vigil_enrolments_total", "vigil_http_rejected_requests_total", "vigil_watchlist_entries",
-                           "vigil_watchlist_version", "vigil_audit_records", "vigil_imports_in_progress"] {
+                           "vigil_watchlist_version", "vigil_audit_records", "vigil_imports_in_progress",
+                           "vigil_finger_search_duration_seconds_count"] {
                 #expect(names.contains(metric), "\(metric) missing")
             }
-            #expect(series.contains { $0.name == "vigil_screenings_total" && $0.labels.contains("modality=\"face\"") && $0.value >= 1 })
+            #expect(series.contains { $0.name == "vigil_screenings_total" && $0.labels.contains("modality=\"face_and_fingers\"") && $0.value >= 1 })
+            // A finger among a watchlist this small is compared with every enrolled one, and says so.
+            #expect(series.contains { $0.name == "vigil_finger_searches_total" && $0.labels == "{method=\"exhaustive\"}" && $0.value >= 1 })
             #expect(series.contains { $0.name == "vigil_http_requests_total" && $0.labels.contains("route=\"/v1/screenings\"") })
             #expect(series.contains { $0.name == "vigil_http_rejected_requests_total" && $0.labels.contains("code=\"unauthorized\"") })
             #expect(series.first { $0.name == "vigil_watchlist_entries" }?.value == 1)
