@@ -15,8 +15,9 @@ extension FingerIndex {
         let pooled = overflow ? eligible : min(eligible, product)
         let cutoff = Self.cutoff(admitting: pooled, votes: votes, highest: highest, position: position, layout: layout, pool: pool)
         let gathered = PerPartition<PooledCollisions?>(count: layout.segments.count, initial: nil)
-        pool.run { partition in
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+        let gatherInTurn = WorkQueue(count: layout.segments.count)
+        pool.run { _ in
+            for s in gatherInTurn {
                 let found = layout.segments[s].gatherPooled(keys, weights: weights, votedAtLeast: cutoff, at: position,
                                                             votes: votes.pointer + layout.starts[s])
                 gathered.update(s) { _ in found }
@@ -26,8 +27,9 @@ extension FingerIndex {
         let checked = checkedCutoff(pools, votes: votes, highest: highest, pooledFrom: cutoff, keeping: wanted, layout: layout)
         let poseHighest = PerPartition<UInt32>(count: pool.threads, initial: 0)
         let work = PerPartition<Int>(count: pool.threads, initial: 0)
+        let checkInTurn = WorkQueue(count: layout.segments.count)
         pool.run { partition in
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+            for s in checkInTurn {
                 let slots = votes.pointer + layout.starts[s]
                 let collisions = layout.segments[s].poseConsistentVote(pools[s], probe: probe, tolerance: tolerance, votedAtLeast: checked,
                                                                        aligned: policy.alignedScoring ? matcher : nil,

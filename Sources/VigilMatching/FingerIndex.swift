@@ -191,8 +191,9 @@ public struct FingerIndex: Sendable {
         let weights = Self.weights(of: keys, in: layout)
         let votes = VoteBuffer(count: layout.total)
         let highest = PerPartition<UInt32>(count: pool.threads, initial: 0)
+        let segmentsInTurn = WorkQueue(count: layout.segments.count)
         pool.run { partition in
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+            for s in segmentsInTurn {
                 let slots = votes.pointer + layout.starts[s]
                 layout.segments[s].vote(keys, weights: weights, into: slots)
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
@@ -234,9 +235,10 @@ public struct FingerIndex: Sendable {
     /// The eligible fingers counted by vote, and their cylinders, over every segment.
     static func histogram(of votes: VoteBuffer, highest: UInt32, position: UInt8, layout: SegmentLayout, pool: ScanPool) -> VoteHistogram {
         let histograms = PerPartition<VoteHistogram?>(count: pool.threads, initial: nil)
+        let segmentsInTurn = WorkQueue(count: layout.segments.count)
         pool.run { partition in
             var histogram = VoteHistogram(highest: Int(highest))
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+            for s in segmentsInTurn {
                 layout.segments[s].tally(votes.pointer + layout.starts[s], at: position, into: &histogram)
             }
             histograms.update(partition) { _ in histogram }
@@ -268,8 +270,9 @@ public struct FingerIndex: Sendable {
         let walked = histogram.walkDown { admitted, cylinders, _ in admitted < wanted && withinBudget(fingers: admitted, cylinders: cylinders) }
         let bar = UInt32(walked.vote)
         let voted = PerPartition<(above: [Int], tied: [FingerSegment.TiedFinger])>(count: layout.segments.count, initial: ([], []))
-        pool.run { partition in
-            for s in stride(from: partition, to: layout.segments.count, by: pool.threads) {
+        let segmentsInTurn = WorkQueue(count: layout.segments.count)
+        pool.run { _ in
+            for s in segmentsInTurn {
                 let found = layout.segments[s].voted(votes.pointer + layout.starts[s], at: position, above: bar, start: layout.starts[s])
                 voted.update(s) { _ in found }
             }

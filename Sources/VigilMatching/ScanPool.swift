@@ -62,3 +62,22 @@ public final class ScanPool: Sendable {
         }
     }
 }
+
+/// Items `0..<count` handed out one at a time, in order, to whichever of a
+/// pool's threads asks next (`for item in queue` inside `ScanPool.run`):
+/// items of uneven cost, such as index segments holding more or fewer of a
+/// probe's look-alikes, keep every thread busy to the end, where a fixed
+/// share each leaves one waiting on the other. Every item is handed out
+/// once, so results that do not depend on which thread did what (sums,
+/// maxima, slots per item) are the same as a fixed split's.
+final class WorkQueue: Sequence, IteratorProtocol, Sendable {
+    private let taken = Atomic(0)
+    let count: Int
+
+    init(count: Int) { self.count = count }
+
+    func next() -> Int? {
+        let item = taken.add(1, ordering: .relaxed).oldValue
+        return item < count ? item : nil
+    }
+}

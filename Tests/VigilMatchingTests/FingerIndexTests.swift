@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import VigilMatching
 
@@ -110,6 +111,29 @@ struct FingerIndexTests {
         #expect(index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool).candidates.allSatisfy { $0.subject != 600 })
         index.remove(templates: Set((0..<200).map { Int64(1_000 + $0) }))
         #expect(index.count == 999 && index.fingers.allSatisfy { $0.subject >= 200 })
+    }
+
+    @Test("segments are taken in turn by whichever thread is free: each once, and the same candidates and scores for one, two or three threads")
+    func threadsTakeSegmentsInTurn() {
+        let queue = WorkQueue(count: 1_000)
+        let seen = Mutex([Int](repeating: 0, count: 1_000))
+        ScanPool(threads: 3).run { _ in
+            for item in queue { seen.withLock { $0[item] += 1 } }
+        }
+        #expect(seen.withLock { $0 }.allSatisfy { $0 == 1 } && queue.next() == nil)
+
+        // Twelve segments of uneven size; pose check and aligned scores on (the default policy's).
+        var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 70)
+        index.add(Self.gallery(800))
+        let pools = [1, 2, 3].map { ScanPool(threads: $0) }
+        for subject in stride(from: 5, to: 800, by: 131) {
+            let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(40, seed: 7 &+ UInt64(subject)),
+                                                                                   seed: UInt64(subject)))
+            let searches = pools.map { index.search(probe, position: 2, limit: 5, threshold: -.infinity, pool: $0) }
+            let selections = pools.map { index.selected(for: probe, position: 2, pool: $0) }
+            #expect(searches.allSatisfy { $0.candidates == searches[0].candidates && $0.poseCollisions == searches[0].poseCollisions })
+            #expect(selections.allSatisfy { $0 == selections[0] } && selections[0].contains(Int64(subject)))
+        }
     }
 
     @Test("indexed selection keeps to the probe's position: fingers at another are never chosen, unknown positions on either side always may be")
