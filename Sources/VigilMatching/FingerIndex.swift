@@ -334,10 +334,10 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// the median probe's pool held about 12 collisions a finger at 100,000
     /// fingers and at a million (`pose_collisions_p50` over the pool's
     /// size). The plain votes keep 97.5% of mates within a tenth of the
-    /// gallery at a million fingers, all 240 within a fifth; but forty
-    /// times found two more of them (hit rate 96.7% against 95.8%) and one
-    /// more exhaustive rank 1 of 120, for a quarter more time at the median
-    /// (docs/fingerprints.md): twenty.
+    /// gallery at a million fingers, all 240 within a fifth; yet a pool of
+    /// a fifth (forty times) found only two more of them (hit rate 96.7%
+    /// against 95.8%) and one more exhaustive rank 1 of 120, for a quarter
+    /// more time at the median (docs/fingerprints.md): twenty.
     public var posePoolFactor = 20
     /// Never more pose-check work than this for one probe finger, counted
     /// as the collisions of the fingers checked (what the check's work grows
