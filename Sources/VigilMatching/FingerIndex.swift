@@ -137,19 +137,15 @@ public struct FingerIndex: Sendable {
         // a fixed half each: a comparison's cost grows with both prints'
         // minutiae, and the index chooses prints like the probe, so one half
         // can cost far more than the other. The candidates ranked are the same.
-        let next = Atomic(0), run = 64
+        let candidatesInTurn = WorkQueue(count: chosen.count, batch: 64)
         pool.run { partition in
             let matcher = self.matcher, workspace = CylinderMatcher.Workspace()
             var top = TopCandidates(limit: limit), cylinders = 0
-            while true {
-                let lo = next.add(run, ordering: .relaxed).oldValue
-                guard lo < chosen.count else { break }
-                for index in chosen[lo..<min(chosen.count, lo + run)] {
-                    let finger = layout.finger(index)
-                    let score = matcher.score(probe, finger.cylinders, using: workspace)
-                    cylinders += finger.cylinders.count
-                    if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
-                }
+            for candidate in candidatesInTurn {
+                let finger = layout.finger(chosen[candidate])
+                let score = matcher.score(probe, finger.cylinders, using: workspace)
+                cylinders += finger.cylinders.count
+                if score >= threshold { top.offer(GalleryCandidate(subject: finger.subject, template: finger.template, score: score)) }
             }
             results.update(partition) { _ in top }
             comparedCylinders.update(partition) { _ in cylinders }

@@ -63,21 +63,39 @@ public final class ScanPool: Sendable {
     }
 }
 
-/// Items `0..<count` handed out one at a time, in order, to whichever of a
-/// pool's threads asks next (`for item in queue` inside `ScanPool.run`):
-/// items of uneven cost, such as index segments holding more or fewer of a
-/// probe's look-alikes, keep every thread busy to the end, where a fixed
-/// share each leaves one waiting on the other. Every item is handed out
-/// once, so results that do not depend on which thread did what (sums,
-/// maxima, slots per item) are the same as a fixed split's.
-final class WorkQueue: Sequence, IteratorProtocol, Sendable {
+/// Items `0..<count` handed out in order, `batch` at a time, to whichever
+/// of a pool's threads asks next (`for item in queue` inside
+/// `ScanPool.run`; each thread's loop takes its own iterator): items of
+/// uneven cost, such as index segments holding more or fewer of a probe's
+/// look-alikes, or candidates with more or fewer minutiae, keep every
+/// thread busy to the end, where a fixed share each leaves one waiting on
+/// the other. Every item is handed out once, so results that do not depend
+/// on which thread did what (sums, maxima, slots per item) are the same as
+/// a fixed split's.
+final class WorkQueue: Sequence, Sendable {
     private let taken = Atomic(0)
     let count: Int
+    /// Items claimed at once: more than one where an item is cheap next to the claim.
+    let batch: Int
 
-    init(count: Int) { self.count = count }
-
-    func next() -> Int? {
-        let item = taken.add(1, ordering: .relaxed).oldValue
-        return item < count ? item : nil
+    init(count: Int, batch: Int = 1) {
+        self.count = count
+        self.batch = Swift.max(1, batch)
     }
+
+    struct Iterator: IteratorProtocol {
+        let queue: WorkQueue
+        var claimed = 0..<0
+
+        mutating func next() -> Int? {
+            if claimed.isEmpty {
+                let lo = queue.taken.add(queue.batch, ordering: .relaxed).oldValue
+                guard lo < queue.count else { return nil }
+                claimed = lo..<Swift.min(queue.count, lo + queue.batch)
+            }
+            return claimed.popFirst()
+        }
+    }
+
+    func makeIterator() -> Iterator { Iterator(queue: self) }
 }

@@ -24,9 +24,9 @@ enum ServiceMetrics {
     static func searchedFinger(_ search: FingerSearch, took duration: Duration) {
         let method = [("method", search.method.rawValue)]
         Counter(label: "vigil_finger_searches_total", dimensions: method).increment()
-        Timer(label: "vigil_finger_search_duration_seconds", dimensions: method).recordNanoseconds(duration.nanoseconds)
+        Timer(label: "vigil_finger_search_duration_seconds", dimensions: method).recordNanoseconds(Int64(duration / .nanoseconds(1)))
         if search.method == .indexed {
-            Timer(label: "vigil_finger_candidate_selection_duration_seconds").recordNanoseconds(search.selection.nanoseconds)
+            Timer(label: "vigil_finger_candidate_selection_duration_seconds").recordNanoseconds(Int64(search.selection / .nanoseconds(1)))
         }
     }
 
@@ -60,13 +60,5 @@ enum ServiceMetrics {
     static func retention(expired: Int, screeningsDeleted: Int) {
         Counter(label: "vigil_retention_expired_entries_total").increment(by: expired)
         Counter(label: "vigil_retention_deleted_screenings_total").increment(by: screeningsDeleted)
-    }
-}
-
-private extension Duration {
-    /// Whole nanoseconds, as swift-metrics' timers take them.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
 }

@@ -115,12 +115,15 @@ struct FingerIndexTests {
 
     @Test("segments are taken in turn by whichever thread is free: each once, and the same candidates and scores for one, two or three threads")
     func threadsTakeSegmentsInTurn() {
-        let queue = WorkQueue(count: 1_000)
-        let seen = Mutex([Int](repeating: 0, count: 1_000))
-        ScanPool(threads: 3).run { _ in
-            for item in queue { seen.withLock { $0[item] += 1 } }
+        for batch in [1, 7] {
+            let queue = WorkQueue(count: 1_000, batch: batch)
+            let seen = Mutex([Int](repeating: 0, count: 1_000))
+            ScanPool(threads: 3).run { _ in
+                for item in queue { seen.withLock { $0[item] += 1 } }
+            }
+            var rest = queue.makeIterator()
+            #expect(seen.withLock { $0 }.allSatisfy { $0 == 1 } && rest.next() == nil, "batches of \(batch)")
         }
-        #expect(seen.withLock { $0 }.allSatisfy { $0 == 1 } && queue.next() == nil)
 
         // Twelve segments of uneven size; pose check and aligned scores on (the default policy's).
         var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 70)
