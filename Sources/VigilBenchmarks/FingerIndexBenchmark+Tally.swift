@@ -4,19 +4,22 @@ extension FingerIndexBenchmark {
     /// One search policy's results over the probes, probe by probe.
     struct SearchTally {
         var times: [UInt64] = [], selectionTimes: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
+        var compared: [Int] = [], probeCylinders: [Int] = []
         var penetration = 0.0
         var hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
 
         /// `exhaustive`: the exhaustive search's best for this probe when it
         /// was checked (nil: not checked; .some(nil): nobody); `shown`: what
         /// an officer would be shown of a top candidate.
-        mutating func record(_ found: FingerSearch, nanoseconds: UInt64, hit: Bool, mate: Int64, exhaustive: GalleryCandidate??,
+        mutating func record(_ found: FingerSearch, probeCylinders cylinders: Int, nanoseconds: UInt64, hit: Bool, mate: Int64, exhaustive: GalleryCandidate??,
                              shown: (GalleryCandidate?) -> Int64?) {
             times.append(nanoseconds)
             let (seconds, attoseconds) = found.selection.components
             selectionTimes.append(UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000))
             work.append(found.cylinderPairs)
             poseWork.append(found.poseCollisions)
+            compared.append(found.compared)
+            probeCylinders.append(cylinders)
             penetration += Double(found.compared) / Double(found.eligible)
             if hit { hits += 1 }
             let top = found.candidates.first?.subject
@@ -32,7 +35,11 @@ extension FingerIndexBenchmark {
 
         func point(probes: Int, checked: Int, exhaustiveFinds: Int, posePoolFactor: Int) -> CurvePoint {
             let latency = LatencyStats(nanoseconds: times), selection = LatencyStats(nanoseconds: selectionTimes)
-            let (work, poseWork) = (work.sorted(), poseWork.sorted())
+            let slowest = times.indices.sorted { times[$0] > times[$1] }.prefix(3).map { i in
+                ProbeCost(ms: Double(times[i]) / 1e6, selectionMs: Double(selectionTimes[i]) / 1e6, probeCylinders: probeCylinders[i],
+                          compared: compared[i], cylinderPairs: self.work[i], poseCollisions: self.poseWork[i])
+            }
+            let (work, poseWork) = (self.work.sorted(), self.poseWork.sorted())
             return CurvePoint(penetration: penetration / Double(probes), posePoolFactor: posePoolFactor, hitRate: Double(hits) / Double(probes),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
                               selectionMsP50: selection.p50, selectionMsP99: selection.p99,
@@ -43,7 +50,7 @@ extension FingerIndexBenchmark {
                               identificationAtThreshold: Double(identified) / Double(probes),
                               cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0,
                               poseCollisionsP50: LatencyStats.percentile(0.5, ofSorted: poseWork) ?? 0,
-                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0)
+                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0, slowest: slowest)
         }
     }
 }

@@ -51,6 +51,8 @@ public enum FingerIndexBenchmark {
         /// (the default categories' 1%), through the service's finger calibration.
         public var targetFpir = 0.01
         public var calibration = ServiceConfiguration().fingerCalibration
+        /// Where distractor templates are kept between runs (`DistractorCache`); nil: built every run.
+        public var distractorCache: URL?
         public init() {}
     }
 
@@ -159,8 +161,8 @@ public enum FingerIndexBenchmark {
         var fingers = mated.enumerated().map { i, finger in
             FingerIndex.Finger(subject: Int64(i), template: Int64(i), position: 1, cylinders: CylinderTemplate(minutiae: finger.enrolled[0]))
         }
-        fingers += distractorTemplates(count: distractors, real: real, bases: distractorBases, firstID: Int64(mated.count),
-                                       seed: options.seed, threads: options.threads)
+        fingers += cachedDistractors(count: distractors, real: real, bases: distractorBases, firstID: Int64(mated.count), options: options,
+                                     progress: progress)
         for (i, finger) in mated.enumerated() {
             for impression in finger.enrolled.dropFirst() {
                 fingers.append(FingerIndex.Finger(subject: Int64(i), template: Int64(fingers.count), position: 1,
@@ -219,7 +221,7 @@ public enum FingerIndexBenchmark {
                     let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
                     let nanoseconds = DispatchTime.now().uptimeNanoseconds - t0
                     let hit = found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate)
-                    tallies[k].record(found, nanoseconds: nanoseconds, hit: hit, mate: probe.mate, exhaustive: exhaustiveBest[number],
+                    tallies[k].record(found, probeCylinders: probe.template.count, nanoseconds: nanoseconds, hit: hit, mate: probe.mate, exhaustive: exhaustiveBest[number],
                                       shown: operating.shown)
                 }
             }
@@ -336,6 +338,43 @@ public enum FingerIndexBenchmark {
         /// probe: the collisions of the fingers whose pose it checked.
         public let poseCollisionsP50: Int
         public let poseCollisionsP99: Int
+        /// The slowest probes' costs, slowest first: where a tail's time goes.
+        public let slowest: [ProbeCost]
+    }
+
+    /// One probe's search: its time, the part spent choosing, and the work of each stage.
+    public struct ProbeCost: Sendable, Codable {
+        public let ms: Double
+        public let selectionMs: Double
+        public let probeCylinders: Int
+        public let compared: Int
+        public let cylinderPairs: Int
+        public let poseCollisions: Int
+    }
+
+    /// The distractors from `options.distractorCache` when it holds them,
+    /// else built (and stored there when there is one).
+    static func cachedDistractors(count: Int, real: Int, bases: [[FingerMinutia]], firstID: Int64, options: Options,
+                                  progress: (String) -> Void) -> [FingerIndex.Finger] {
+        guard let directory = options.distractorCache else {
+            return distractorTemplates(count: count, real: real, bases: bases, firstID: firstID, seed: options.seed, threads: options.threads)
+        }
+        let cache = DistractorCache(directory: directory)
+        let file = cache.file(count: count, real: real, seed: options.seed, bases: bases)
+        if let stored = cache.read(file, count: count) {
+            progress("read the distractor templates from \(file.path)")
+            return stored.enumerated().map { n, cylinders in
+                FingerIndex.Finger(subject: firstID + Int64(n), template: firstID + Int64(n), position: 1, cylinders: cylinders)
+            }
+        }
+        let built = distractorTemplates(count: count, real: real, bases: bases, firstID: firstID, seed: options.seed, threads: options.threads)
+        do {
+            try cache.write(built.map(\.cylinders), to: file)
+            progress("stored the distractor templates in \(file.path)")
+        } catch {
+            progress("could not store the distractor templates in \(file.path): \(error)")
+        }
+        return built
     }
 
     /// Distractor fingers built on `threads` threads, each chunk from its own seed (the same gallery every run).

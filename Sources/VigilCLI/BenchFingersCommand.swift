@@ -45,6 +45,8 @@ struct BenchFingersCommand: ParsableCommand {
     var enrolledImpressions = 1
     @Option(help: "With --indexed: the first impression searched (default: the one after those enrolled), so runs enrolling more can search the same probes.")
     var firstProbeImpression: Int?
+    @Option(help: "With --indexed: a folder where distractor templates are kept between runs with the same inputs (they take most of a large run's time to build).")
+    var distractorCache: String?
     @Flag(help: "Print the report as JSON.") var json = false
 
     func validate() throws {
@@ -80,6 +82,7 @@ struct BenchFingersCommand: ParsableCommand {
         options.realShare = realShare
         options.exhaustiveProbes = exhaustiveProbes
         options.threads = threads
+        options.distractorCache = distractorCache.map { URL(fileURLWithPath: $0, isDirectory: true) }
         let defaults = CylinderHashing()
         options.hashing = CylinderHashing(tables: tables ?? defaults.tables, hashesPerKey: hashesPerKey ?? defaults.hashesPerKey,
                                           minimumOnes: minimumOnes ?? defaults.minimumOnes,
@@ -119,6 +122,10 @@ struct BenchFingersCommand: ParsableCommand {
                      r.gallery, matedFingers.count, r.realDistractors, r.syntheticDistractors, r.matedProbes, r.threads))
         print(String(format: "indexed: p50 %.1f ms, p99 %.1f ms per probe finger (choosing the candidates %.1f / %.1f ms); penetration %.2f%%, hit rate %.2f%%",
                      r.msPerProbeP50, r.msPerProbeP99, r.curve[0].selectionMsP50, r.curve[0].selectionMsP99, 100 * r.penetrationRate, 100 * r.hitRate))
+        print("  slowest probes: " + r.curve[0].slowest.map {
+            String(format: "%.0f ms (choosing %.0f; %d cylinders, %d compared, %.1f M cylinder pairs, %.1f M pose collisions)",
+                   $0.ms, $0.selectionMs, $0.probeCylinders, $0.compared, Double($0.cylinderPairs) / 1e6, Double($0.poseCollisions) / 1e6)
+        }.joined(separator: "; "))
         print(String(format: "rank-1 agreement with the exhaustive search %.2f%% of %d probes (exhaustive p50 %.0f ms); rank-1 identification %.2f%% indexed, %.2f%% exhaustive",
                      100 * r.rank1Agreement, r.rank1AgreementProbes, r.exhaustiveMsPerProbeP50,
                      100 * r.rank1IdentificationIndexed, 100 * r.rank1IdentificationExhaustive))

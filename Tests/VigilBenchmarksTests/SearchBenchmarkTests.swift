@@ -1,5 +1,6 @@
 import Testing
-import VigilBenchmarks
+import Foundation
+@testable import VigilBenchmarks
 import VigilMatching
 import VigilScreening
 import VigilTestSupport
@@ -111,5 +112,41 @@ struct FingerIndexBenchmarkTests {
         let byVotesAtTenth = try #require(ranks.penetrations.firstIndex(of: 0.1).map { ranks.hitRates[$0] })
         #expect(abs(r.curve[3].hitRate - byVotesAtTenth) < 3.0 / 70, "\(byVotesAtTenth) by votes, \(r.curve[3].hitRate) with a pool of the candidates")
         #expect((0...1).contains(ranks.medianRankShare))
+        // The slowest probes, slowest first: the 99th percentile lies among them, and each chose before it compared.
+        let slowest = r.curve[0].slowest
+        #expect(slowest.count == 3 && zip(slowest, slowest.dropFirst()).allSatisfy { $0.ms >= $1.ms })
+        #expect(slowest[0].ms >= r.msPerProbeP99 && slowest.allSatisfy { $0.selectionMs < $0.ms && $0.compared > 0 && $0.probeCylinders > 0 })
+    }
+
+    @Test("distractors kept on disk read back as they were built; a damaged file or other inputs build them again")
+    func distractorCache() throws {
+        let bases = try Self.prints("DB2_B").flatMap { $0 }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-distractors-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var options = FingerIndexBenchmark.Options()
+        options.distractorCache = directory
+        let built = FingerIndexBenchmark.cachedDistractors(count: 60, real: 20, bases: bases, firstID: 7, options: options) { _ in }
+        let cache = DistractorCache(directory: directory)
+        let file = cache.file(count: 60, real: 20, seed: options.seed, bases: bases)
+        #expect(FileManager.default.fileExists(atPath: file.path))
+        var read: [String] = []
+        let again = FingerIndexBenchmark.cachedDistractors(count: 60, real: 20, bases: bases, firstID: 7, options: options) { read.append($0) }
+        #expect(read.count == 1 && read[0].hasPrefix("read"))
+        #expect(again.map(\.template) == Array(7..<67) && again.map(\.subject) == built.map(\.subject))
+        #expect(again.map(\.cylinders.serialized) == built.map(\.cylinders.serialized))
+        // Other inputs name another file; a file cut short or with a byte changed in a header does not read back.
+        #expect(cache.file(count: 60, real: 21, seed: options.seed, bases: bases) != file)
+        #expect(cache.file(count: 60, real: 20, seed: options.seed, bases: Array(bases.dropFirst())) != file)
+        let bytes = try Data(contentsOf: file)
+        try bytes.dropLast(5).write(to: file)
+        #expect(cache.read(file, count: 60) == nil)
+        try (bytes + [0]).write(to: file)
+        #expect(cache.read(file, count: 60) == nil)
+        var damaged = bytes
+        damaged[DistractorCache.header.count + 4] = 9
+        try damaged.write(to: file)
+        #expect(cache.read(file, count: 60) == nil)
+        let rebuilt = FingerIndexBenchmark.cachedDistractors(count: 60, real: 20, bases: bases, firstID: 7, options: options) { _ in }
+        #expect(rebuilt.map(\.cylinders.serialized) == built.map(\.cylinders.serialized) && cache.read(file, count: 60) != nil)
     }
 }
