@@ -4,7 +4,7 @@ extension FingerIndexBenchmark {
     /// One search policy's results over the probes, probe by probe.
     struct SearchTally {
         var times: [UInt64] = [], selectionTimes: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
-        var compared: [Int] = [], probeCylinders: [Int] = []
+        var compared: [Int] = [], probeCylinders: [Int] = [], postings: [Int] = []
         var penetration = 0.0
         var hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
 
@@ -19,6 +19,7 @@ extension FingerIndexBenchmark {
             work.append(found.cylinderPairs)
             poseWork.append(found.poseCollisions)
             compared.append(found.compared)
+            postings.append(found.postings)
             probeCylinders.append(cylinders)
             penetration += Double(found.compared) / Double(found.eligible)
             if hit { hits += 1 }
@@ -37,7 +38,8 @@ extension FingerIndexBenchmark {
             let latency = LatencyStats(nanoseconds: times), selection = LatencyStats(nanoseconds: selectionTimes)
             let slowest = times.indices.sorted { times[$0] > times[$1] }.prefix(3).map { i in
                 ProbeCost(ms: Double(times[i]) / 1e6, selectionMs: Double(selectionTimes[i]) / 1e6, probeCylinders: probeCylinders[i],
-                          compared: compared[i], cylinderPairs: self.work[i], poseCollisions: self.poseWork[i])
+                          compared: compared[i], cylinderPairs: self.work[i], postings: postings[i],
+                          poseCollisions: self.poseWork[i])
             }
             let (work, poseWork) = (self.work.sorted(), self.poseWork.sorted())
             return CurvePoint(penetration: penetration / Double(probes), posePoolFactor: posePoolFactor, hitRate: Double(hits) / Double(probes),

@@ -248,6 +248,7 @@ public enum FingerIndexBenchmark {
         var unbounded = policies[0]
         unbounded.cylinderPairBudget = .max
         unbounded.poseCollisionBudget = .max
+        unbounded.postingBudget = .max
         let pools = options.otherPosePools.map { factor in
             var policy = policies[0]
             policy.posePoolFactor = factor
@@ -302,7 +303,6 @@ public enum FingerIndexBenchmark {
         return scores.sorted(by: >)[min(scores.count, k) - 1]
     }
 
-    /// The index's figures at one penetration rate.
     /// The selection before the pool was ranked by its aligned cylinders:
     /// by its consistent collisions' weight, 1% of the fingers (at least
     /// 2,000) to the matcher, the pool ten times that; `policy`'s other settings.
@@ -312,9 +312,12 @@ public enum FingerIndexBenchmark {
         before.penetration = 0.01
         before.minimumCandidates = 2_000
         before.posePoolFactor = 10
+        // It walked every key's postings.
+        before.postingBudget = .max
         return before
     }
 
+    /// The index's figures at one penetration rate.
     public struct CurvePoint: Sendable, Codable {
         public let penetration: Double
         /// Fingers whose pose was checked, as a multiple of the matcher's candidates.
@@ -349,6 +352,7 @@ public enum FingerIndexBenchmark {
         public let probeCylinders: Int
         public let compared: Int
         public let cylinderPairs: Int
+        public let postings: Int
         public let poseCollisions: Int
     }
 

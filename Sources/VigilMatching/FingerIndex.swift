@@ -122,13 +122,13 @@ public struct FingerIndex: Sendable {
         let eligible = layout.eligibleCount(at: code)
         let method: FingerSearchMethod = eligible < policy.exhaustiveBelow ? .exhaustive : .indexed
         let chosen: [Int]
-        var poseCollisions = 0
+        var work = SelectionWork()
         let selectionStart = ContinuousClock.now
         switch method {
         case .exhaustive:
             chosen = layout.segments.indices.flatMap { layout.segments[$0].eligible(at: code, start: layout.starts[$0]) }
         case .indexed:
-            (chosen, poseCollisions) = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
+            (chosen, work) = selectByVotes(probe, position: code, eligible: eligible, layout: layout, pool: pool)
         }
         let selection = ContinuousClock.now - selectionStart
         let results = PerPartition<TopCandidates?>(count: pool.threads, initial: nil)
@@ -151,7 +151,7 @@ public struct FingerIndex: Sendable {
             comparedCylinders.update(partition) { _ in cylinders }
         }
         return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible,
-                            cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +), poseCollisions: poseCollisions,
+                            cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +), postings: work.postings, poseCollisions: work.poseCollisions,
                             selection: selection)
     }
 
@@ -160,14 +160,23 @@ public struct FingerIndex: Sendable {
     /// document frequency, as in text retrieval): a key that thousands of
     /// fingers share says little about any of them. Counted over the whole
     /// index, so the weights do not depend on how fingers fall into segments.
-    static func weights(of keys: [UInt32], in layout: SegmentLayout) -> [UInt16] {
+    /// Within `postingBudget` (the fingers the votes walk, summed over the
+    /// keys' buckets), the rarest keys vote and the most shared, which say
+    /// least, get 0: text retrieval's stop words. Returns the postings kept.
+    static func weights(of keys: [UInt32], in layout: SegmentLayout, postingBudget: Int = .max) -> (weights: [UInt16], postings: Int) {
         let total = Double(max(1, layout.total))
-        return keys.enumerated().map { index, bucket in
-            guard bucket != CylinderHashing.noKey else { return 0 }
-            let sharing = layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: index) }
-            guard sharing > 0 else { return 0 }
-            return UInt16((8 * log2(total / Double(sharing))).rounded(.down).clamped(to: 0...255))
+        let sharing = keys.enumerated().map { index, bucket in
+            bucket == CylinderHashing.noKey ? 0 : layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: index) }
         }
+        var weights = sharing.map { shared -> UInt16 in
+            shared > 0 ? UInt16((8 * log2(total / Double(shared))).rounded(.down).clamped(to: 0...255)) : 0
+        }
+        // Rarest first, ties in key order: the same keys drop on every replay.
+        var postings = 0
+        for index in weights.indices.filter({ weights[$0] > 0 }).sorted(by: { (sharing[$0], $0) < (sharing[$1], $1) }) {
+            if sharing[index] > postingBudget - postings { weights[index] = 0 } else { postings += sharing[index] }
+        }
+        return (weights, postings)
     }
 
     /// The subjects whose fingers the index would hand to the matcher for
@@ -180,11 +189,11 @@ public struct FingerIndex: Sendable {
     }
 
     /// Every finger's votes for the probe, the highest an eligible finger
-    /// got, and the collisions whose pose was checked.
+    /// got, and the work of choosing (`SelectionWork`).
     func castVotes(_ probe: CylinderTemplate, position: UInt8, layout: SegmentLayout, pool: ScanPool)
-        -> (votes: VoteBuffer, highest: UInt32, poseCollisions: Int) {
+        -> (votes: VoteBuffer, highest: UInt32, work: SelectionWork) {
         let keys = hashing.buckets(of: probe)
-        let weights = Self.weights(of: keys, in: layout)
+        let (weights, postings) = Self.weights(of: keys, in: layout, postingBudget: policy.postingBudget)
         let votes = VoteBuffer(count: layout.total)
         let highest = PerPartition<UInt32>(count: pool.threads, initial: 0)
         let segmentsInTurn = WorkQueue(count: layout.segments.count)
@@ -195,10 +204,12 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
-        guard let tolerance = policy.poseTolerance else { return (votes, highest.values.max() ?? 0, 0) }
+        guard let tolerance = policy.poseTolerance else {
+            return (votes, highest.values.max() ?? 0, SelectionWork(postings: postings, poseCollisions: 0))
+        }
         let pose = poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
                              highest: highest.values.max() ?? 0, layout: layout, pool: pool)
-        return (votes, pose.highest, pose.collisions)
+        return (votes, pose.highest, SelectionWork(postings: postings, poseCollisions: pose.collisions))
     }
 
     /// How many eligible fingers of other subjects the probe's votes put
@@ -252,9 +263,9 @@ public struct FingerIndex: Sendable {
     /// fingers runs segment by segment on the pool's threads: at a million
     /// fingers they, not the matcher, would otherwise take most of the time.
     func selectByVotes(_ probe: CylinderTemplate, position: UInt8, eligible: Int, layout: SegmentLayout, pool: ScanPool)
-        -> (chosen: [Int], poseCollisions: Int) {
+        -> (chosen: [Int], work: SelectionWork) {
         let wanted = policy.candidates(amongEligible: eligible)
-        let (votes, highestVote, poseCollisions) = castVotes(probe, position: position, layout: layout, pool: pool)
+        let (votes, highestVote, work) = castVotes(probe, position: position, layout: layout, pool: pool)
         // Counting votes: the smallest tally that still admits `wanted` fingers
         // and keeps the matcher's work within its budget (a comparison costs
         // about the product of the two prints' cylinder counts).
@@ -288,8 +299,17 @@ public struct FingerIndex: Sendable {
             chosen.append(finger.index)
             cylinders += finger.cylinders
         }
-        return (chosen, poseCollisions)
+        return (chosen, work)
     }
+}
+
+/// What choosing a probe's candidates walked: what its time grows with.
+struct SelectionWork {
+    /// Fingers in the buckets of the probe keys that voted (the plain votes
+    /// walk them, and the pose check's gathering again).
+    var postings = 0
+    /// Collisions of the fingers whose pose was checked.
+    var poseCollisions = 0
 }
 
 /// When the index is used and how much of the gallery it selects. The
@@ -316,10 +336,14 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// grows with): a probe with many minutiae, whose candidates are prints
     /// like it, would otherwise take several times the median's time. Only
     /// the fewest-voted candidates of such a probe are given up, and never
-    /// below `minimumCandidates`. 100 million take about 0.6 s of two cores
-    /// (measured at 5.9 ms per million, docs/fingerprints.md), which leaves
-    /// the selection and the run-to-run spread within a second.
-    public var cylinderPairBudget = 100_000_000
+    /// below `minimumCandidates`. The budget is about 0.6 s of two cores,
+    /// which leaves the selection and the run-to-run spread within a
+    /// second: at the tail, where it binds, a million-finger run's slowest
+    /// probes compared at 10 to 11 ns a pair (their candidates are large
+    /// prints like them; the 5.9 ns of typical prints gave 100 million
+    /// before), so 60 million. At a million fingers it kept every mate 100
+    /// million kept (docs/fingerprints.md).
+    public var cylinderPairBudget = 60_000_000
     /// A finger's vote counts only its collisions in one consistent pose
     /// (`FingerSegment.poseConsistentVote`); nil: every collision counts.
     public var poseTolerance: PoseTolerance? = PoseTolerance()
@@ -341,12 +365,21 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// finger, and past a million fingers so does every probe. Only the
     /// fewest-voted of the pool are given up, never below the matcher's
     /// candidates. At a million fingers a collision's check took about
-    /// 20 ns of two cores (the p99 probe's 11.8 million against 3 million
-    /// under a budget, 814 against 642 ms, in one run of `vigil bench
-    /// fingers --indexed`, docs/fingerprints.md), so 10 million take about
-    /// 0.2 s: with the matcher's budget (0.6 s) and the plain votes, within
-    /// a second. The median probe's pool has 1.2 million.
+    /// 20 ns of two cores in the check alone (the p99 probe's 11.8 million
+    /// against 3 million under a budget, 814 against 642 ms, in one run of
+    /// `vigil bench fingers --indexed`, docs/fingerprints.md), about 43 ns
+    /// with the gathering and aligned scores it brings (the slowest probes
+    /// with and without the budget, a later run): 10 million take about
+    /// 0.4 s. Half of it, 5 million, lost a mate of 240 that 10 million
+    /// keeps. The median probe's pool has 1.2 million.
     public var poseCollisionBudget = 10_000_000
+    /// Never more plain-vote work than this for one probe finger, counted
+    /// as the fingers in the buckets of its keys (the votes walk each, and
+    /// the pose check's gathering again): past it the most shared keys do
+    /// not vote (`weights(of:in:postingBudget:)`). A probe whose keys fall
+    /// in crowded buckets otherwise spends hundreds of milliseconds there,
+    /// which neither budget above bounds. Unbounded until measured.
+    public var postingBudget = Int.max
     /// The checked pool is ranked by how alike the cylinders are that land
     /// near each other in the pose its collisions agree on
     /// (`PoseAlignedScore`), not by the collisions' weight: at 100,000
@@ -384,6 +417,8 @@ public struct FingerSearch: Sendable {
     public let eligible: Int
     /// The matcher's work: the probe's cylinders times those of the fingers compared.
     public let cylinderPairs: Int
+    /// The plain votes' work: fingers in the buckets of the probe keys that voted.
+    public let postings: Int
     /// The pose check's work: the collisions of the fingers whose pose was checked.
     public let poseCollisions: Int
     /// How long choosing the candidates took (votes, pose check, aligned

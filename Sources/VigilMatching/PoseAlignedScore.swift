@@ -13,8 +13,11 @@ import Foundation
 /// minutia instead of one per finger minutia) averaged over the best
 /// one-to-one pairs, as the matcher averages its n_P, is what the full
 /// matcher will find if the pose is right, at a fraction of its cost.
-/// Its scratch is shared by copies: one a thread.
-struct PoseAlignedScore {
+/// One a thread: it holds scratch. A class, not a struct: the pose check
+/// scores every pooled finger through an optional scorer, and unwrapping a
+/// struct copied it, retaining the probe's arrays (which every thread
+/// shares, so the counts bounced between cores) a few times a finger.
+final class PoseAlignedScore {
     typealias V = SIMD16<Float>
     /// How far a finger minutia may land from a probe minutia under the
     /// pose and still be its counterpart: the pose is its consistent set's

@@ -226,6 +226,34 @@ struct FingerIndexTests {
         #expect(bySize.first!.candidates > bySize.last!.candidates, "\(bySize)")
     }
 
+    @Test("the plain votes' work stays within the posting budget: the most shared keys stop voting first, the rarest keep their weights; the mate still ranks first")
+    func postingBudget() {
+        var index = FingerIndex(policy: Self.indexedAlways, capacityPerSegment: 500)
+        index.add(Self.variedGallery)
+        let pool = ScanPool(threads: 2), layout = SegmentLayout(index.segments)
+        let subject = 302
+        let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject)),
+                                                                               seed: UInt64(subject)))
+        let keys = index.hashing.buckets(of: probe)
+        let sharing = keys.enumerated().map { i, bucket in
+            bucket == CylinderHashing.noKey ? 0 : layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: i) }
+        }
+        let (all, walked) = FingerIndex.weights(of: keys, in: layout)
+        #expect(walked == all.indices.filter { all[$0] > 0 }.reduce(0) { $0 + sharing[$1] } && walked > 0)
+        let budget = walked / 2
+        let (kept, keptWalk) = FingerIndex.weights(of: keys, in: layout, postingBudget: budget)
+        let voting = kept.indices.filter { kept[$0] > 0 }, dropped = all.indices.filter { all[$0] > 0 && kept[$0] == 0 }
+        #expect(keptWalk <= budget && keptWalk == voting.reduce(0) { $0 + sharing[$1] } && !voting.isEmpty && !dropped.isEmpty)
+        // A kept key keeps its weight, and is shared by no more fingers than any dropped one.
+        #expect(voting.allSatisfy { kept[$0] == all[$0] })
+        #expect(voting.map { sharing[$0] }.max()! <= dropped.map { sharing[$0] }.min()!)
+        var bounded = index
+        bounded.policy.postingBudget = budget
+        let found = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+        #expect(found.postings == keptWalk && index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool).postings == walked)
+        #expect(found.candidates.first?.subject == Int64(subject), "subject \(subject) lost to the posting budget")
+    }
+
     @Test("below the policy's size the search is exhaustive; the tables cost at most a kilobyte per finger")
     func fallbackAndMemory() {
         var index = FingerIndex(capacityPerSegment: 1_000)
