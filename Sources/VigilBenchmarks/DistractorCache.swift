@@ -35,6 +35,9 @@ struct DistractorCache {
     }
 
     static let header = Data("vigil distractor templates 1\n".utf8)
+    /// Longer than any serialized template: 65,535 cylinders (its count is
+    /// 16 bits) of a few hundred bytes each.
+    static let largestTemplate = 1 << 24
 
     /// The templates stored at `url`, or nil when there is no such file or
     /// it does not read back as `count` whole templates.
@@ -56,8 +59,9 @@ struct DistractorCache {
         var templates: [CylinderTemplate] = []
         templates.reserveCapacity(count)
         for _ in 0..<count {
-            guard let length = take(4).map({ $0.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) } }),
-                  let bytes = take(Int(length)), let template = CylinderTemplate(serialized: [UInt8](bytes)) else { return nil }
+            // A damaged length must not have the whole file read in for one template.
+            guard let length = take(4).map({ $0.withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) } }),
+                  length <= Self.largestTemplate, let bytes = take(length), let template = CylinderTemplate(serialized: [UInt8](bytes)) else { return nil }
             templates.append(template)
         }
         return take(1) == nil ? templates : nil

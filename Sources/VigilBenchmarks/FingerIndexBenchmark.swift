@@ -221,8 +221,8 @@ public enum FingerIndexBenchmark {
                     let found = index.search(probe.template, position: 1, limit: 1, threshold: -.infinity, pool: pool)
                     let nanoseconds = DispatchTime.now().uptimeNanoseconds - t0
                     let hit = found.method == .exhaustive || index.selected(for: probe.template, position: 1, pool: pool).contains(probe.mate)
-                    tallies[k].record(found, probeCylinders: probe.template.count, nanoseconds: nanoseconds, hit: hit, mate: probe.mate, exhaustive: exhaustiveBest[number],
-                                      shown: operating.shown)
+                    tallies[k].record(found, probeCylinders: probe.template.count, nanoseconds: nanoseconds, hit: hit, mate: probe.mate,
+                                      exhaustive: exhaustiveBest[number], shown: operating.shown)
                 }
             }
             return zip(policies, tallies).map { policy, tally in

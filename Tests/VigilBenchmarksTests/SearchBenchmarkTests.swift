@@ -146,6 +146,10 @@ struct FingerIndexBenchmarkTests {
         damaged[DistractorCache.header.count + 4] = 9
         try damaged.write(to: file)
         #expect(cache.read(file, count: 60) == nil)
+        var overlong = bytes
+        overlong.replaceSubrange(DistractorCache.header.count..<DistractorCache.header.count + 4, with: [0xFF, 0xFF, 0xFF, 0xFF])
+        try overlong.write(to: file)
+        #expect(cache.read(file, count: 60) == nil)
         let rebuilt = FingerIndexBenchmark.cachedDistractors(count: 60, real: 20, bases: bases, firstID: 7, options: options) { _ in }
         #expect(rebuilt.map(\.cylinders.serialized) == built.map(\.cylinders.serialized) && cache.read(file, count: 60) != nil)
     }
