@@ -14,8 +14,7 @@ extension FingerIndexBenchmark {
         mutating func record(_ found: FingerSearch, probeCylinders cylinders: Int, nanoseconds: UInt64, hit: Bool, mate: Int64, exhaustive: GalleryCandidate??,
                              shown: (GalleryCandidate?) -> Int64?) {
             times.append(nanoseconds)
-            let (seconds, attoseconds) = found.selection.components
-            selectionTimes.append(UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000))
+            selectionTimes.append(UInt64(found.selection / .nanoseconds(1)))
             work.append(found.cylinderPairs)
             poseWork.append(found.poseCollisions)
             compared.append(found.compared)

@@ -356,37 +356,43 @@ public enum FingerIndexBenchmark {
         public let poseCollisions: Int
     }
 
-    /// The distractors from `options.distractorCache` when it holds them,
-    /// else built (and stored there when there is one).
+    /// The distractors, numbered from `firstID`: their templates from
+    /// `options.distractorCache` when it holds them, else built (and stored
+    /// there when there is one).
     static func cachedDistractors(count: Int, real: Int, bases: [[FingerMinutia]], firstID: Int64, options: Options,
                                   progress: (String) -> Void) -> [FingerIndex.Finger] {
-        guard let directory = options.distractorCache else {
-            return distractorTemplates(count: count, real: real, bases: bases, firstID: firstID, seed: options.seed, threads: options.threads)
+        func build() -> [CylinderTemplate] {
+            distractorTemplates(count: count, real: real, bases: bases, seed: options.seed, threads: options.threads)
         }
-        let cache = DistractorCache(directory: directory)
-        let file = cache.file(count: count, real: real, seed: options.seed, bases: bases)
-        if let stored = cache.read(file, count: count) {
-            progress("read the distractor templates from \(file.path)")
-            return stored.enumerated().map { n, cylinders in
-                FingerIndex.Finger(subject: firstID + Int64(n), template: firstID + Int64(n), position: 1, cylinders: cylinders)
+        var templates: [CylinderTemplate]
+        if let directory = options.distractorCache {
+            let cache = DistractorCache(directory: directory)
+            let file = cache.file(count: count, real: real, seed: options.seed, bases: bases)
+            if let stored = cache.read(file, count: count) {
+                progress("read the distractor templates from \(file.path)")
+                templates = stored
+            } else {
+                templates = build()
+                do {
+                    try cache.write(templates, to: file)
+                    progress("stored the distractor templates in \(file.path)")
+                } catch {
+                    progress("could not store the distractor templates in \(file.path): \(error)")
+                }
             }
+        } else {
+            templates = build()
         }
-        let built = distractorTemplates(count: count, real: real, bases: bases, firstID: firstID, seed: options.seed, threads: options.threads)
-        do {
-            try cache.write(built.map(\.cylinders), to: file)
-            progress("stored the distractor templates in \(file.path)")
-        } catch {
-            progress("could not store the distractor templates in \(file.path): \(error)")
+        return templates.enumerated().map { n, cylinders in
+            FingerIndex.Finger(subject: firstID + Int64(n), template: firstID + Int64(n), position: 1, cylinders: cylinders)
         }
-        return built
     }
 
-    /// Distractor fingers built on `threads` threads, each chunk from its own seed (the same gallery every run).
-    static func distractorTemplates(count: Int, real: Int, bases: [[FingerMinutia]], firstID: Int64,
-                                    seed: UInt64, threads: Int) -> [FingerIndex.Finger] {
+    /// Distractor templates built on `threads` threads, each chunk from its own seed (the same gallery every run).
+    static func distractorTemplates(count: Int, real: Int, bases: [[FingerMinutia]], seed: UInt64, threads: Int) -> [CylinderTemplate] {
         let chunk = 4_096
         let chunks = (count + chunk - 1) / chunk
-        let built = Mutex([[FingerIndex.Finger]](repeating: [], count: chunks))
+        let built = Mutex([[CylinderTemplate]](repeating: [], count: chunks))
         let queue = DispatchQueue(label: "vigil.bench.distractors", attributes: .concurrent)
         let group = DispatchGroup()
         let next = Atomic(0)
@@ -396,7 +402,7 @@ public enum FingerIndexBenchmark {
                     let c = next.add(1, ordering: .relaxed).oldValue
                     guard c < chunks else { return }
                     var rng = Random(seed: seed &+ UInt64(c) &* 0x1000_0000_01B3)
-                    let fingers = (c * chunk..<min(count, (c + 1) * chunk)).map { n in
+                    let templates = (c * chunk..<min(count, (c + 1) * chunk)).map { n in
                         // A capture enrolment would refuse is drawn again
                         // (from the next base print, for a transformed one):
                         // a gallery cannot hold it, and a handful of usable
@@ -413,10 +419,9 @@ public enum FingerIndexBenchmark {
                             attempt += 1
                         } while cylinders == nil && attempt < 200
                         guard let cylinders else { preconditionFailure("a hundred synthetic prints in a row that enrolment refuses: SyntheticPrint is broken") }
-                        let id = firstID + Int64(n)
-                        return FingerIndex.Finger(subject: id, template: id, position: 1, cylinders: cylinders)
+                        return cylinders
                     }
-                    built.withLock { $0[c] = fingers }
+                    built.withLock { $0[c] = templates }
                 }
             }
         }

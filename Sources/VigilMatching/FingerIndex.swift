@@ -165,9 +165,7 @@ public struct FingerIndex: Sendable {
     /// least, get 0: text retrieval's stop words. Returns the postings kept.
     static func weights(of keys: [UInt32], in layout: SegmentLayout, postingBudget: Int = .max) -> (weights: [UInt16], postings: Int) {
         let total = Double(max(1, layout.total))
-        let sharing = keys.enumerated().map { index, bucket in
-            bucket == CylinderHashing.noKey ? 0 : layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: index) }
-        }
+        let sharing = sharing(of: keys, in: layout)
         var weights = sharing.map { shared -> UInt16 in
             shared > 0 ? UInt16((8 * log2(total / Double(shared))).rounded(.down).clamped(to: 0...255)) : 0
         }
@@ -177,6 +175,13 @@ public struct FingerIndex: Sendable {
             if sharing[index] > postingBudget - postings { weights[index] = 0 } else { postings += sharing[index] }
         }
         return (weights, postings)
+    }
+
+    /// How many fingers of the whole index share each probe key's bucket (0 for no key).
+    static func sharing(of keys: [UInt32], in layout: SegmentLayout) -> [Int] {
+        keys.enumerated().map { index, bucket in
+            bucket == CylinderHashing.noKey ? 0 : layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: index) }
+        }
     }
 
     /// The subjects whose fingers the index would hand to the matcher for

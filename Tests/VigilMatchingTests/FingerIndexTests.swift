@@ -235,9 +235,7 @@ struct FingerIndexTests {
         let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject)),
                                                                                seed: UInt64(subject)))
         let keys = index.hashing.buckets(of: probe)
-        let sharing = keys.enumerated().map { i, bucket in
-            bucket == CylinderHashing.noKey ? 0 : layout.segments.reduce(0) { $0 + $1.bucketSize(bucket, keyIndex: i) }
-        }
+        let sharing = FingerIndex.sharing(of: keys, in: layout)
         let (all, walked) = FingerIndex.weights(of: keys, in: layout)
         #expect(walked == all.indices.filter { all[$0] > 0 }.reduce(0) { $0 + sharing[$1] } && walked > 0)
         let budget = walked / 2
