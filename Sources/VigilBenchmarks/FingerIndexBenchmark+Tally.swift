@@ -3,8 +3,9 @@ import VigilMatching
 extension FingerIndexBenchmark {
     /// One search policy's results over the probes, probe by probe.
     struct SearchTally {
-        var times: [UInt64] = [], selectionTimes: [UInt64] = [], work: [Int] = [], poseWork: [Int] = []
-        var compared: [Int] = [], probeCylinders: [Int] = [], postings: [Int] = []
+        var times: [UInt64] = [], selectionTimes: [UInt64] = []
+        /// Each probe's time and work, in the order searched.
+        var costs: [ProbeCost] = []
         var penetration = 0.0
         var hits = 0, indexedRank1 = 0, agreements = 0, kept = 0, identified = 0, agreementsShown = 0
 
@@ -15,11 +16,12 @@ extension FingerIndexBenchmark {
                              shown: (GalleryCandidate?) -> Int64?) {
             times.append(nanoseconds)
             selectionTimes.append(UInt64(found.selection / .nanoseconds(1)))
-            work.append(found.cylinderPairs)
-            poseWork.append(found.poseCollisions)
-            compared.append(found.compared)
-            postings.append(found.postings)
-            probeCylinders.append(cylinders)
+            let stages = found.selectionTimes
+            costs.append(ProbeCost(ms: Double(nanoseconds) / 1e6, selectionMs: Double(selectionTimes.last!) / 1e6,
+                                   votesMs: Self.milliseconds(stages.votes), gatheringMs: Self.milliseconds(stages.gathering),
+                                   checkingMs: Self.milliseconds(stages.checking), probeCylinders: cylinders,
+                                   compared: found.compared, cylinderPairs: found.cylinderPairs, postings: found.postings,
+                                   poseCollisions: found.poseCollisions, alignedPairs: found.alignedPairs))
             penetration += Double(found.compared) / Double(found.eligible)
             if hit { hits += 1 }
             let top = found.candidates.first?.subject
@@ -33,14 +35,13 @@ extension FingerIndexBenchmark {
             }
         }
 
+        static func milliseconds(_ d: Duration) -> Double { Double(d / .nanoseconds(1)) / 1e6 }
+
         func point(probes: Int, checked: Int, exhaustiveFinds: Int, posePoolFactor: Int) -> CurvePoint {
             let latency = LatencyStats(nanoseconds: times), selection = LatencyStats(nanoseconds: selectionTimes)
-            let slowest = times.indices.sorted { times[$0] > times[$1] }.prefix(3).map { i in
-                ProbeCost(ms: Double(times[i]) / 1e6, selectionMs: Double(selectionTimes[i]) / 1e6, probeCylinders: probeCylinders[i],
-                          compared: compared[i], cylinderPairs: self.work[i], postings: postings[i],
-                          poseCollisions: self.poseWork[i])
-            }
-            let (work, poseWork) = (self.work.sorted(), self.poseWork.sorted())
+            let slowest = times.indices.sorted { times[$0] > times[$1] }.prefix(3).map { costs[$0] }
+            let (work, poseWork, alignedWork) = (costs.map(\.cylinderPairs).sorted(), costs.map(\.poseCollisions).sorted(),
+                                                 costs.map(\.alignedPairs).sorted())
             return CurvePoint(penetration: penetration / Double(probes), posePoolFactor: posePoolFactor, hitRate: Double(hits) / Double(probes),
                               msPerProbeP50: latency.p50, msPerProbeP99: latency.p99,
                               selectionMsP50: selection.p50, selectionMsP99: selection.p99,
@@ -51,7 +52,9 @@ extension FingerIndexBenchmark {
                               identificationAtThreshold: Double(identified) / Double(probes),
                               cylinderPairsP99: LatencyStats.percentile(0.99, ofSorted: work) ?? 0,
                               poseCollisionsP50: LatencyStats.percentile(0.5, ofSorted: poseWork) ?? 0,
-                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0, slowest: slowest)
+                              poseCollisionsP99: LatencyStats.percentile(0.99, ofSorted: poseWork) ?? 0,
+                              alignedPairsP50: LatencyStats.percentile(0.5, ofSorted: alignedWork) ?? 0,
+                              alignedPairsP99: LatencyStats.percentile(0.99, ofSorted: alignedWork) ?? 0, slowest: slowest, probes: costs)
         }
     }
 }

@@ -228,8 +228,8 @@ public enum FingerIndexBenchmark {
             return zip(policies, tallies).map { policy, tally in
                 let point = tally.point(probes: probes.count, checked: checkedProbes.count, exhaustiveFinds: exhaustiveFinds.count,
                                         posePoolFactor: policy.posePoolFactor)
-                progress(String(format: "penetration %.3f, pose pool %ld x, budgets %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms (selecting %.1f / %.1f ms)",
-                                policy.penetration, policy.posePoolFactor, policy.cylinderPairBudget, policy.poseCollisionBudget,
+                progress(String(format: "penetration %.3f, pose pool %ld x, budgets %ld, %ld and %ld%@: hit rate %.4f, p50 %.1f ms, p99 %.1f ms (selecting %.1f / %.1f ms)",
+                                policy.penetration, policy.posePoolFactor, policy.cylinderPairBudget, policy.poseCollisionBudget, policy.alignedPairBudget,
                                 policy.alignedScoring ? "" : ", collisions' weight", point.hitRate, point.msPerProbeP50, point.msPerProbeP99,
                                 point.selectionMsP50, point.selectionMsP99))
                 return point
@@ -249,6 +249,7 @@ public enum FingerIndexBenchmark {
         unbounded.cylinderPairBudget = .max
         unbounded.poseCollisionBudget = .max
         unbounded.postingBudget = .max
+        unbounded.alignedPairBudget = .max
         let pools = options.otherPosePools.map { factor in
             var policy = policies[0]
             policy.posePoolFactor = factor
@@ -292,7 +293,8 @@ public enum FingerIndexBenchmark {
                 + "enrolled cylinders \(h.enrolledCylinders); candidates \(p.minimumCandidates) to \(p.maximumCandidates) within \(p.cylinderPairBudget) "
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow); "
                 + (p.poseTolerance.map { "pose within \($0.distance) px and \($0.angle * 180 / .pi)° for \(p.posePoolFactor) × the candidates"
-                    + (p.alignedScoring ? ", aligned in the best of \(p.alignedPoses) poses" : "") }
+                    + " within \(p.poseCollisionBudget) collisions"
+                + (p.alignedScoring ? ", aligned in the best of \(p.alignedPoses) poses within \(p.alignedPairBudget) cylinder pairs" : "") }
                     ?? "plain votes"))
     }
 
@@ -341,19 +343,32 @@ public enum FingerIndexBenchmark {
         /// probe: the collisions of the fingers whose pose it checked.
         public let poseCollisionsP50: Int
         public let poseCollisionsP99: Int
+        /// The aligned scores' work for the median and the 99th-percentile
+        /// probe: its cylinders times those of the fingers scored.
+        public let alignedPairsP50: Int
+        public let alignedPairsP99: Int
         /// The slowest probes' costs, slowest first: where a tail's time goes.
         public let slowest: [ProbeCost]
+        /// Every probe's, in the order searched: what each stage's work
+        /// costs follows from them (time against work, probe by probe).
+        public let probes: [ProbeCost]
     }
 
-    /// One probe's search: its time, the part spent choosing, and the work of each stage.
+    /// One probe's search: its time, the part spent choosing (and in it the
+    /// plain votes, gathering the pool's collisions, checking their pose),
+    /// and the work of each stage.
     public struct ProbeCost: Sendable, Codable {
         public let ms: Double
         public let selectionMs: Double
+        public let votesMs: Double
+        public let gatheringMs: Double
+        public let checkingMs: Double
         public let probeCylinders: Int
         public let compared: Int
         public let cylinderPairs: Int
         public let postings: Int
         public let poseCollisions: Int
+        public let alignedPairs: Int
     }
 
     /// The distractors, numbered from `firstID`: their templates from

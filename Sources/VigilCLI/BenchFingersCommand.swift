@@ -40,6 +40,8 @@ struct BenchFingersCommand: ParsableCommand {
     var posePool: [Int] = []
     @Option(help: "With --indexed: most pose-check work for one probe finger, in collisions of the fingers checked.")
     var poseCollisionBudget: Int?
+    @Option(help: "With --indexed: most aligned-score work for one probe finger, in probe cylinders times the cylinders of the fingers scored.")
+    var alignedPairBudget: Int?
     @Option(help: "With --indexed: most plain-vote work for one probe finger, in fingers in the buckets of its keys (the most shared keys drop out).")
     var postingBudget: Int?
     @Option(help: "With --indexed: gallery size below which the search is exhaustive (0: always indexed).") var exhaustiveBelow: Int?
@@ -98,6 +100,7 @@ struct BenchFingersCommand: ParsableCommand {
         options.otherPosePools = posePool.dropFirst().map { max(1, $0) }
         if let poseCollisionBudget { options.policy.poseCollisionBudget = poseCollisionBudget }
         if let postingBudget { options.policy.postingBudget = postingBudget }
+        if let alignedPairBudget { options.policy.alignedPairBudget = alignedPairBudget }
         if collisionPoseVotes { options.policy.alignedScoring = false }
         if let alignedPoses { options.policy.alignedPoses = max(1, alignedPoses) }
         if plainVotes {
@@ -126,9 +129,9 @@ struct BenchFingersCommand: ParsableCommand {
         print(String(format: "indexed: p50 %.1f ms, p99 %.1f ms per probe finger (choosing the candidates %.1f / %.1f ms); penetration %.2f%%, hit rate %.2f%%",
                      r.msPerProbeP50, r.msPerProbeP99, r.curve[0].selectionMsP50, r.curve[0].selectionMsP99, 100 * r.penetrationRate, 100 * r.hitRate))
         print("  slowest probes: " + r.curve[0].slowest.map {
-            String(format: "%.0f ms (choosing %.0f; %d cylinders, %.1f M postings, %.1f M pose collisions, %d compared, %.1f M cylinder pairs)",
-                   $0.ms, $0.selectionMs, $0.probeCylinders, Double($0.postings) / 1e6, Double($0.poseCollisions) / 1e6, $0.compared,
-                   Double($0.cylinderPairs) / 1e6)
+            String(format: "%.0f ms (choosing %.0f: votes %.0f, gathering %.0f, checking %.0f; %d cylinders, %.1f M postings, %.1f M pose collisions, %.0f M aligned pairs, %d compared, %.1f M cylinder pairs)",
+                   $0.ms, $0.selectionMs, $0.votesMs, $0.gatheringMs, $0.checkingMs, $0.probeCylinders, Double($0.postings) / 1e6, Double($0.poseCollisions) / 1e6,
+                   Double($0.alignedPairs) / 1e6, $0.compared, Double($0.cylinderPairs) / 1e6)
         }.joined(separator: "; "))
         print(String(format: "rank-1 agreement with the exhaustive search %.2f%% of %d probes (exhaustive p50 %.0f ms); rank-1 identification %.2f%% indexed, %.2f%% exhaustive",
                      100 * r.rank1Agreement, r.rank1AgreementProbes, r.exhaustiveMsPerProbeP50,

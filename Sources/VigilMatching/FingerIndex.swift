@@ -152,7 +152,7 @@ public struct FingerIndex: Sendable {
         }
         return FingerSearch(candidates: results.merged(limit: limit).sorted(), method: method, compared: chosen.count, eligible: eligible,
                             cylinderPairs: probe.count * comparedCylinders.values.reduce(0, +), postings: work.postings, poseCollisions: work.poseCollisions,
-                            selection: selection)
+                            alignedPairs: work.alignedPairs, selection: selection, selectionTimes: work.times)
     }
 
     /// Each probe key's vote: the information a shared key carries,
@@ -199,6 +199,7 @@ public struct FingerIndex: Sendable {
         -> (votes: VoteBuffer, highest: UInt32, work: SelectionWork) {
         let keys = hashing.buckets(of: probe)
         let (weights, postings) = Self.weights(of: keys, in: layout, postingBudget: policy.postingBudget)
+        let votingStart = ContinuousClock.now
         let votes = VoteBuffer(count: layout.total)
         let highest = PerPartition<UInt32>(count: pool.threads, initial: 0)
         let segmentsInTurn = WorkQueue(count: layout.segments.count)
@@ -209,12 +210,15 @@ public struct FingerIndex: Sendable {
                 highest.update(partition) { max($0, layout.segments[s].highestVote(slots, at: position)) }
             }
         }
+        let voting = ContinuousClock.now - votingStart
         guard let tolerance = policy.poseTolerance else {
-            return (votes, highest.values.max() ?? 0, SelectionWork(postings: postings, poseCollisions: 0))
+            return (votes, highest.values.max() ?? 0, SelectionWork(postings: postings, times: SelectionTimes(votes: voting)))
         }
-        let pose = poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
+        var pose = poseVotes(keys, weights: weights, probe: probe, tolerance: tolerance, position: position, votes: votes,
                              highest: highest.values.max() ?? 0, layout: layout, pool: pool)
-        return (votes, pose.highest, SelectionWork(postings: postings, poseCollisions: pose.collisions))
+        pose.work.postings = postings
+        pose.work.times.votes = voting
+        return (votes, pose.highest, pose.work)
     }
 
     /// How many eligible fingers of other subjects the probe's votes put
@@ -281,16 +285,11 @@ public struct FingerIndex: Sendable {
         func withinBudget(fingers: Int, cylinders: Int) -> Bool { cylinders < cylinderBudget || fingers < minimum }
         let walked = histogram.walkDown { admitted, cylinders, _ in admitted < wanted && withinBudget(fingers: admitted, cylinders: cylinders) }
         let bar = UInt32(walked.vote)
-        let voted = PerPartition<(above: [Int], tied: [FingerSegment.TiedFinger])>(count: layout.segments.count, initial: ([], []))
-        let segmentsInTurn = WorkQueue(count: layout.segments.count)
-        pool.run { _ in
-            for s in segmentsInTurn {
-                let found = layout.segments[s].voted(votes.pointer + layout.starts[s], at: position, above: bar, start: layout.starts[s])
-                voted.update(s) { _ in found }
-            }
+        let voted = layout.map(on: pool) { s in
+            layout.segments[s].voted(votes.pointer + layout.starts[s], at: position, above: bar, start: layout.starts[s])
         }
         var chosen: [Int] = [], tied: [FingerSegment.TiedFinger] = []
-        for found in voted.values {
+        for found in voted {
             chosen += found.above
             tied += found.tied
         }
@@ -315,6 +314,33 @@ struct SelectionWork {
     var postings = 0
     /// Collisions of the fingers whose pose was checked.
     var poseCollisions = 0
+    /// The probe's cylinders times those of the fingers scored aligned, once a pose.
+    var alignedPairs = 0
+    /// What the stages took.
+    var times = SelectionTimes()
+
+    static func + (a: SelectionWork, b: SelectionWork) -> SelectionWork {
+        SelectionWork(postings: a.postings + b.postings, poseCollisions: a.poseCollisions + b.poseCollisions,
+                      alignedPairs: a.alignedPairs + b.alignedPairs, times: a.times + b.times)
+    }
+}
+
+/// How long the stages of choosing a probe's candidates took: their work
+/// (`FingerSearch`'s counts) priced on this machine at that moment, so a
+/// slow probe's time can be traced to the stage it went to. The rest of
+/// `FingerSearch.selection` is the passes over every finger's votes.
+public struct SelectionTimes: Sendable, Equatable {
+    /// The plain votes: the walk of the postings of the probe's keys.
+    public var votes: Duration = .zero
+    /// Choosing the pose check's pool and gathering its collisions (a
+    /// second walk of the postings).
+    public var gathering: Duration = .zero
+    /// The pose check and aligned scores of the checked pool.
+    public var checking: Duration = .zero
+
+    static func + (a: SelectionTimes, b: SelectionTimes) -> SelectionTimes {
+        SelectionTimes(votes: a.votes + b.votes, gathering: a.gathering + b.gathering, checking: a.checking + b.checking)
+    }
 }
 
 /// When the index is used and how much of the gallery it selects. The
@@ -378,6 +404,21 @@ public struct FingerSearchPolicy: Sendable, Equatable {
     /// 0.4 s. Half of it, 5 million, lost a mate of 240 that 10 million
     /// keeps. The median probe's pool has 1.2 million.
     public var poseCollisionBudget = 10_000_000
+    /// Never more aligned-score work than this for one probe finger,
+    /// counted as the probe's cylinders times those of the fingers scored
+    /// (`PoseAlignedScore` looks for each finger cylinder's neighbours among
+    /// the probe's, sixteen at a time, and reads the cylinders it finds):
+    /// the collision budget above does not bound it, since a probe with
+    /// many cylinders brings few collisions with each of many large
+    /// fingers. Only the fewest-voted of the pool are given up, never below
+    /// the matcher's candidates. At a million fingers the check took about
+    /// 0.5 ms of two cores per million of these pairs, over and above its
+    /// collisions (the stage's time against both counts, probe by probe, in
+    /// `vigil bench fingers --indexed`), and the median probe's pool held
+    /// 170 million, the 99th percentile's 570 million: 400 million, about
+    /// 0.2 s (the collision budget's order), binds for about the slowest
+    /// tenth of probes and lost no mate of 240 there (docs/fingerprints.md).
+    public var alignedPairBudget = 400_000_000
     /// Never more plain-vote work than this for one probe finger, counted
     /// as the fingers in the buckets of its keys (the votes walk each, and
     /// the pose check's gathering again): past it the most shared keys do
@@ -426,10 +467,15 @@ public struct FingerSearch: Sendable {
     public let postings: Int
     /// The pose check's work: the collisions of the fingers whose pose was checked.
     public let poseCollisions: Int
+    /// The aligned scores' work: the probe's cylinders times those of the
+    /// fingers scored in a pose, once a pose.
+    public let alignedPairs: Int
     /// How long choosing the candidates took (votes, pose check, aligned
     /// scores); the rest of the search is the matcher's. Budgets are set
     /// from where a search's time goes.
     public let selection: Duration
+    /// Its stages'.
+    public let selectionTimes: SelectionTimes
 }
 
 /// Segments numbered end to end: finger `index` is local finger
@@ -448,6 +494,20 @@ struct SegmentLayout {
         }
         self.starts = starts
         self.total = total
+    }
+
+    /// `body(s)` for every segment `s`, the pool's threads taking the next
+    /// segment as each finishes one; the results in segment order.
+    func map<Result: Sendable>(on pool: ScanPool, _ body: @escaping @Sendable (Int) -> Result) -> [Result] {
+        let results = PerPartition<Result?>(count: segments.count, initial: nil)
+        let segmentsInTurn = WorkQueue(count: segments.count)
+        pool.run { _ in
+            for s in segmentsInTurn {
+                let found = body(s)
+                results.update(s) { _ in found }
+            }
+        }
+        return results.values.map { $0! }
     }
 
     /// Fingers a probe at `position` is compared with.

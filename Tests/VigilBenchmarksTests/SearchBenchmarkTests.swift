@@ -96,6 +96,10 @@ struct FingerIndexBenchmarkTests {
         #expect(r.curve.map(\.posePoolFactor) == [20, 20, 20, 1] && abs(r.curve[3].penetration - 0.1) < 1e-9)
         #expect(r.curve.count == 4 && r.curve[1].hitRate == r.curve[0].hitRate && r.curve[1].cylinderPairsP99 == r.curve[0].cylinderPairsP99)
         #expect(r.curve[0].cylinderPairsP99 > 0 && r.curve[0].cylinderPairsP99 <= options.policy.cylinderPairBudget)
+        // Every probe's cost is kept, in the order searched; the slowest are among them.
+        #expect(r.curve.allSatisfy { $0.probes.count == r.matedProbes })
+        #expect(r.curve[0].slowest.allSatisfy { slow in r.curve[0].probes.contains { $0.ms == slow.ms && $0.alignedPairs == slow.alignedPairs } })
+        #expect(r.curve[0].alignedPairsP50 > 0 && r.curve[0].alignedPairsP50 <= r.curve[0].alignedPairsP99)
         // Handing the matcher more of the gallery keeps at least the mates it kept before.
         #expect(r.curve[2].hitRate >= r.curve[0].hitRate && abs(r.curve[2].penetration - 0.2) < 1e-9)
         // Ranks by votes: the more of the gallery, the more mates within it;

@@ -100,26 +100,63 @@ struct PoseConsistentVoteTests {
         #expect(consistentPose.voteRank(ofSubject: 901, for: probe, position: 2, pool: pool).map { $0 >= 1 } == true)
     }
 
-    @Test("the pose check's work stays within the policy's budget: the best-voted of the pool are checked, never fewer than the matcher's candidates; the mates are still found")
-    func poseBudget() {
+    /// A work budget of the pose check, and the work a search reports against it.
+    enum PoseBudget: CaseIterable, Sendable {
+        case collisions, alignedPairs
+
+        func set(_ budget: Int, in policy: inout FingerSearchPolicy) {
+            switch self {
+            case .collisions: policy.poseCollisionBudget = budget
+            case .alignedPairs: policy.alignedPairBudget = budget
+            }
+        }
+
+        func work(of search: FingerSearch) -> Int {
+            switch self {
+            case .collisions: search.poseCollisions
+            case .alignedPairs: search.alignedPairs
+            }
+        }
+    }
+
+    @Test("the pose check's work stays within each of the policy's budgets: the best-voted of the pool are checked, never fewer than the matcher's candidates; the mates are still found",
+          arguments: PoseBudget.allCases)
+    func poseBudget(_ budget: PoseBudget) {
         var unbounded = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 500)
         unbounded.policy.poseCollisionBudget = .max
+        unbounded.policy.alignedPairBudget = .max
         unbounded.add(FingerIndexTests.variedGallery)
         let pool = ScanPool(threads: 2)
         for subject in [40, 302, 1_138] {
             let print = CylinderMatcherTests.print(20 + subject % 61, seed: 7 &+ UInt64(subject))
             let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: print, seed: UInt64(subject)))
             let free = unbounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+            let freeWork = budget.work(of: free)
             var bounded = unbounded
-            bounded.policy.poseCollisionBudget = free.poseCollisions / 2
+            budget.set(freeWork / 2, in: &bounded.policy)
             let capped = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
-            #expect(capped.poseCollisions > 0 && capped.poseCollisions <= free.poseCollisions / 2, "\(capped.poseCollisions) of \(free.poseCollisions)")
+            #expect(budget.work(of: capped) > 0 && budget.work(of: capped) <= freeWork / 2, "\(budget.work(of: capped)) of \(freeWork)")
             #expect(capped.compared == free.compared, "the matcher was handed fewer candidates")
             #expect(capped.candidates.first?.subject == Int64(subject), "subject \(subject) lost to the budget")
-            bounded.policy.poseCollisionBudget = 0
+            budget.set(0, in: &bounded.policy)
             let least = bounded.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
-            #expect(least.poseCollisions > 0 && least.poseCollisions <= capped.poseCollisions && least.compared == free.compared)
+            #expect(budget.work(of: least) > 0 && budget.work(of: least) <= budget.work(of: capped) && least.compared == free.compared)
         }
+    }
+
+    @Test("a search reports the aligned scores' work as the probe's cylinders times the scored fingers', and none when the pool is ranked by collisions")
+    func alignedWorkCounted() {
+        var index = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 500)
+        index.add(FingerIndexTests.variedGallery)
+        let pool = ScanPool(threads: 2)
+        let probe = CylinderTemplate(minutiae: CylinderMatcherTests.impression(of: CylinderMatcherTests.print(60, seed: 47), seed: 40))
+        let aligned = index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool)
+        // One pose a finger (the default): at most every finger at the position, once.
+        let everyFinger = FingerIndexTests.variedGallery.filter { $0.position == 2 }.reduce(0) { $0 + $1.cylinders.count }
+        #expect(aligned.alignedPairs > 0 && aligned.alignedPairs % probe.count == 0 && aligned.alignedPairs <= probe.count * everyFinger,
+                "\(aligned.alignedPairs) pairs")
+        index.policy.alignedScoring = false
+        #expect(index.search(probe, position: 2, limit: 3, threshold: 0, pool: pool).alignedPairs == 0)
     }
 }
 

@@ -23,13 +23,13 @@ struct TransactionImportTests {
                 birth: "1980010\(n + 1)", face: try TestData.bytes(person.files[0]),
                 finger: n == 0 ? .init(position: 2, width: print.width, height: print.height, pixels: print.pixels) : nil)
             paths.append(folder.root.appendingPathComponent("person-\(n).an2").path)
-            FileManager.default.createFile(atPath: paths.last!, contents: Data(bytes))
+            try Data(bytes).write(to: URL(fileURLWithPath: paths.last!))
         }
         let unnamed = folder.root.appendingPathComponent("unnamed.an2").path
-        FileManager.default.createFile(atPath: unnamed, contents: Data(try TestTransactions.make(tcn: "TCN-U", name: nil,
-                                                                                              face: try TestData.bytes(people[0].files[1]))))
+        try Data(TestTransactions.make(tcn: "TCN-U", name: nil, face: try TestData.bytes(people[0].files[1])))
+            .write(to: URL(fileURLWithPath: unnamed))
         let cut = folder.root.appendingPathComponent("cut.an2").path
-        FileManager.default.createFile(atPath: cut, contents: Data(try TestData.bytes("ansi-nist/nist-sample/sample.an2").prefix(5000)))
+        try Data(TestData.bytes("ansi-nist/nist-sample/sample.an2").prefix(5000)).write(to: URL(fileURLWithPath: cut))
 
         let service = try await makeService()
         let report = try await service.importTransactions(at: paths + [unnamed, cut], category: "wanted_trafficking")
@@ -110,7 +110,7 @@ struct TransactionImportTests {
 
         let folder = try ManifestFolder()
         let file = folder.root.appendingPathComponent("export.an2").path
-        FileManager.default.createFile(atPath: file, contents: Data(bytes))
+        try Data(bytes).write(to: URL(fileURLWithPath: file))
         let receiver = try await makeService()
         let mapping = try TransactionMapping.parse(Data(#"{"name": "{2.018}", "aliases": "{2.019}", "date_of_birth": "{2.022|date}", "external_ref": "{1.008}/{1.009}"}"#.utf8))
         let report = try await receiver.importTransactions(at: [file], category: "wanted_trafficking", mapping: mapping)
