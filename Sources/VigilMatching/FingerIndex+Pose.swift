@@ -46,8 +46,8 @@ extension FingerIndex {
     /// The lowest plain vote whose pooled fingers have their pose checked:
     /// from the best voted down, while their collisions stay within
     /// `policy.poseCollisionBudget` (what the check's work grows with) and,
-    /// when they are scored aligned, their cylinders times the probe's
-    /// within `policy.alignedPairBudget` (what the aligned scores' work
+    /// when they are scored aligned, their cylinders times the probe's (once
+    /// a pose) within `policy.alignedPairBudget` (what the aligned scores' work
     /// grows with), and never fewer fingers than the matcher is handed
     /// (`wanted`). Each budget gives its own lowest vote; the higher holds.
     func checkedCutoff(_ pools: [PoseCheckPool], votes: VoteBuffer, highest: UInt32, pooledFrom cutoff: UInt32, keeping wanted: Int,
@@ -66,7 +66,10 @@ extension FingerIndex {
         }
         let byCollisions = lowest(collisions, within: policy.poseCollisionBudget)
         guard policy.alignedScoring else { return UInt32(byCollisions) }
-        return UInt32(max(byCollisions, lowest(cylinders, within: policy.alignedPairBudget / max(1, probeCylinders))))
+        // A finger is scored in up to `alignedPoses` poses: counted as if in all.
+        let (perCylinder, overflow) = probeCylinders.multipliedReportingOverflow(by: max(1, policy.alignedPoses))
+        let byAlignedPairs = lowest(cylinders, within: overflow ? 0 : policy.alignedPairBudget / max(1, perCylinder))
+        return UInt32(max(byCollisions, byAlignedPairs))
     }
 
     /// The highest vote that at least `admitting` eligible fingers reach (0: all of them).

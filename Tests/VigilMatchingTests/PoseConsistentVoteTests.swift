@@ -101,7 +101,7 @@ struct PoseConsistentVoteTests {
     }
 
     /// A work budget of the pose check, and the work a search reports against it.
-    enum PoseBudget: CaseIterable, Sendable {
+    enum PoseBudget: Sendable {
         case collisions, alignedPairs
 
         func set(_ budget: Int, in policy: inout FingerSearchPolicy) {
@@ -120,11 +120,13 @@ struct PoseConsistentVoteTests {
     }
 
     @Test("the pose check's work stays within each of the policy's budgets: the best-voted of the pool are checked, never fewer than the matcher's candidates; the mates are still found",
-          arguments: PoseBudget.allCases)
-    func poseBudget(_ budget: PoseBudget) {
+          arguments: [(PoseBudget.collisions, 1), (.alignedPairs, 1), (.alignedPairs, 3)])
+    func poseBudget(_ budget: PoseBudget, alignedPoses: Int) {
         var unbounded = FingerIndex(policy: FingerIndexTests.indexedAlways, capacityPerSegment: 500)
         unbounded.policy.poseCollisionBudget = .max
         unbounded.policy.alignedPairBudget = .max
+        // Scored in several poses, a finger's aligned work is counted once a pose, and so is the budget's.
+        unbounded.policy.alignedPoses = alignedPoses
         unbounded.add(FingerIndexTests.variedGallery)
         let pool = ScanPool(threads: 2)
         for subject in [40, 302, 1_138] {
