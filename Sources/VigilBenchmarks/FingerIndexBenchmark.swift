@@ -294,7 +294,7 @@ public enum FingerIndexBenchmark {
                 + "cylinder pairs, exhaustive below \(p.exhaustiveBelow); "
                 + (p.poseTolerance.map { "pose within \($0.distance) px and \($0.angle * 180 / .pi)° for \(p.posePoolFactor) × the candidates"
                     + " within \(p.poseCollisionBudget) collisions"
-                + (p.alignedScoring ? ", aligned in the best of \(p.alignedPoses) poses within \(p.alignedPairBudget) cylinder pairs" : "") }
+                    + (p.alignedScoring ? ", aligned in the best of \(p.alignedPoses) poses within \(p.alignedPairBudget) cylinder pairs" : "") }
                     ?? "plain votes"))
     }
 
