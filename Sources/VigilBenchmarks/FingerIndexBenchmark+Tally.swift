@@ -17,7 +17,7 @@ extension FingerIndexBenchmark {
             times.append(nanoseconds)
             selectionTimes.append(UInt64(found.selection / .nanoseconds(1)))
             let stages = found.selectionTimes
-            costs.append(ProbeCost(ms: Double(nanoseconds) / 1e6, selectionMs: Double(selectionTimes.last!) / 1e6,
+            costs.append(ProbeCost(ms: Double(nanoseconds) / 1e6, selectionMs: Self.milliseconds(found.selection),
                                    votesMs: Self.milliseconds(stages.votes), gatheringMs: Self.milliseconds(stages.gathering),
                                    checkingMs: Self.milliseconds(stages.checking), probeCylinders: cylinders,
                                    compared: found.compared, cylinderPairs: found.cylinderPairs, postings: found.postings,

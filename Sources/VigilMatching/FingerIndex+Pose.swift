@@ -55,10 +55,8 @@ extension FingerIndex {
         var collisions = VoteHistogram(highest: Int(highest)), cylinders = VoteHistogram(highest: Int(highest))
         for (s, pooled) in pools.enumerated() {
             for finger in layout.segments[s].work(of: pooled, votes: votes.pointer + layout.starts[s]) {
-                collisions.fingers[Int(finger.vote)] += 1
-                collisions.work[Int(finger.vote)] += finger.collisions
-                cylinders.fingers[Int(finger.vote)] += 1
-                cylinders.work[Int(finger.vote)] += finger.cylinders
+                collisions.add(vote: finger.vote, work: finger.collisions)
+                cylinders.add(vote: finger.vote, work: finger.cylinders)
             }
         }
         func lowest(_ histogram: VoteHistogram, within budget: Int) -> Int {

@@ -163,8 +163,7 @@ public final class FingerSegment: Sendable {
     /// work they bring the matcher (`histogram` reaches the highest vote).
     func tally(_ votes: UnsafePointer<UInt32>, at position: UInt8, into histogram: inout VoteHistogram) {
         for local in 0..<count where comparable(local, with: position) {
-            histogram.fingers[Int(votes[local])] += 1
-            histogram.work[Int(votes[local])] += Int(sizes[local])
+            histogram.add(vote: votes[local], work: Int(sizes[local]))
         }
     }
 

@@ -11,6 +11,13 @@ struct VoteHistogram {
         work = fingers
     }
 
+    /// Counts one finger with `vote` and the work it brings.
+    @inline(__always)
+    mutating func add(vote: UInt32, work fingerWork: Int) {
+        fingers[Int(vote)] += 1
+        work[Int(vote)] += fingerWork
+    }
+
     static func += (total: inout VoteHistogram, part: VoteHistogram) {
         for vote in part.fingers.indices {
             total.fingers[vote] += part.fingers[vote]
